@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import Row
+from .services import ColumnInput, GoalInput
+
+
+class AssessmentForm(forms.Form):
+    """One quarterly assessment: a met box and evidence per goal (tambon only), evidence per indicator."""
+
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, goal_rows: list[Row], indicator_rows: list[Row], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.goal_rows, self.indicator_rows = goal_rows, indicator_rows
+        for row in goal_rows:
+            pk = row.item.pk
+            self.fields[f"goal_{pk}_met"] = forms.BooleanField(required=False, initial=row.met, label=row.item.name)
+            self.fields[f"goal_{pk}_evidence"] = forms.CharField(
+                required=False, initial=row.evidence, max_length=2000, label=_("evidence"),
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )  # fmt: skip
+        for row in indicator_rows:
+            self.fields[f"indicator_{row.item.pk}"] = forms.CharField(
+                required=False, initial=row.evidence, max_length=4000, label=row.item.name,
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )  # fmt: skip
+
+    def goal_lines(self):
+        return [(r.item, self[f"goal_{r.item.pk}_met"], self[f"goal_{r.item.pk}_evidence"]) for r in self.goal_rows]
+
+    def indicator_lines(self):
+        return [(r.item, self[f"indicator_{r.item.pk}"]) for r in self.indicator_rows]
+
+    def goal_inputs(self) -> dict[int, GoalInput]:
+        data = self.cleaned_data
+        return {
+            r.item.pk: GoalInput(met=data[f"goal_{r.item.pk}_met"], evidence=data[f"goal_{r.item.pk}_evidence"])
+            for r in self.goal_rows
+        }
+
+    def indicator_inputs(self) -> dict[int, str]:
+        return {r.item.pk: self.cleaned_data[f"indicator_{r.item.pk}"] for r in self.indicator_rows}
+
+
+class HouseholdImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("TPMAP households (CSV)"),
+        help_text=_("Columns: household, health, education, income, living, access; each dimension pass or fail."),
+    )
+
+
+def parse_activity_grid(post, *, goal_ids: list[int], indicator_ids: list[int]) -> list[ColumnInput]:
+    """The activity form posts col-<i>-kind, col-<i>-activity (a reporting activity id) or col-<i>-name (free
+    text), col-<i>-goal-<goal id>, col-<i>-ind-<indicator id>.
+
+    A blank activity column (no name, nothing filled) is dropped: it is the empty "add an activity" column."""
+    columns = []
+    indexes = sorted({int(k.split("-")[1]) for k in post if k.startswith("col-") and k.split("-")[1].isdigit()})
+    for i in indexes:
+        prefix = f"col-{i}-"
+        column = ColumnInput(
+            kind=post.get(prefix + "kind", ""),
+            activity_name=post.get(prefix + "name", ""),
+            activity_id=int(post[prefix + "activity"]) if post.get(prefix + "activity", "").isdigit() else None,
+            goal_marks={g: post.get(f"{prefix}goal-{g}", "") for g in goal_ids if post.get(f"{prefix}goal-{g}")},
+            indicator_notes={n: post.get(f"{prefix}ind-{n}", "") for n in indicator_ids if post.get(f"{prefix}ind-{n}", "").strip()},
+        )  # fmt: skip
+        blank = not (column.activity_name.strip() or column.goal_marks or column.indicator_notes)
+        if column.kind == "activity" and not column.activity_id and blank:
+            continue
+        columns.append(column)
+    return columns

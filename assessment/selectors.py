@@ -1,0 +1,329 @@
+"""Reads: reference lists, a tambon's profile, class distribution and movement, the review queue. Scoped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
+
+from pbm import review
+from pbm.models import ReviewStatus
+from pbm.periods import Quarter
+from reporting.models import Activity
+from tambon import access
+from tambon.models import Network, Programme, Tambon, User
+
+from .models import (
+    TPMAP_COLOURS,
+    TPMAP_DIMENSIONS,
+    ActivityAssessment,
+    ActivityStage,
+    ClassBand,
+    ColumnKind,
+    Goal,
+    GoalMark,
+    Household,
+    HouseholdImport,
+    Indicator,
+    NetworkAssessment,
+    TambonAssessment,
+    TambonClassification,
+    UniversityAssessment,
+)
+from .quarters import previous_quarter, programme_quarters
+
+
+def goals(programme: Programme) -> QuerySet[Goal]:
+    return Goal.objects.filter(programme=programme).order_by("number")
+
+
+def indicators(programme: Programme, level: str) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(programme=programme, level=level).order_by("number")
+
+
+def class_bands(programme: Programme) -> list[ClassBand]:
+    return list(ClassBand.objects.filter(programme=programme).order_by("-rank"))
+
+
+# --- one assessment ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of an assessment form: a goal or indicator and what was filed for it (if anything)."""
+
+    item: Goal | Indicator
+    met: bool = False
+    evidence: str = ""
+
+
+def assessment_rows(assessment, programme: Programme) -> tuple[list[Row], list[Row]]:
+    """(goal rows, indicator rows) of an assessment, in reference order; unsaved assessments give blank rows."""
+    level = type(assessment).indicator_level
+    saved_indicators = {r.indicator_id: r for r in assessment.indicator_results.all()} if assessment.pk else {}
+    indicator_rows = [
+        Row(i, evidence=getattr(saved_indicators.get(i.pk), "evidence", "")) for i in indicators(programme, level)
+    ]
+    if not isinstance(assessment, TambonAssessment):
+        return [], indicator_rows
+    saved_goals = {r.goal_id: r for r in assessment.goal_results.all()} if assessment.pk else {}
+    goal_rows = [
+        Row(
+            g, met=getattr(saved_goals.get(g.pk), "met", False), evidence=getattr(saved_goals.get(g.pk), "evidence", "")
+        )
+        for g in goals(programme)
+    ]
+    return goal_rows, indicator_rows
+
+
+# --- a tambon's profile -----------------------------------------------------------------------------------
+
+
+def tambon_classifications(tambon: Tambon) -> QuerySet[TambonClassification]:
+    return TambonClassification.objects.filter(tambon=tambon).select_related("band").order_by("quarter")
+
+
+def tambon_assessments(tambon: Tambon) -> QuerySet[TambonAssessment]:
+    return (
+        TambonAssessment.objects.filter(tambon=tambon)
+        .annotate(goals_met=Count("goal_results", filter=Q(goal_results__met=True)))
+        .order_by("-quarter")
+    )
+
+
+def tambon_assessments_by_quarter(tambon: Tambon) -> list[tuple[Quarter, TambonAssessment | None]]:
+    """Every quarter of the tambon's programme with its assessment (None: not started), in order."""
+    by_quarter = {a.quarter: a for a in tambon_assessments(tambon)}
+    return [(q, by_quarter.get(str(q))) for q in programme_quarters(tambon.programme)]
+
+
+def latest_accepted_assessment(tambon: Tambon) -> TambonAssessment | None:
+    return (
+        TambonAssessment.objects.filter(tambon=tambon, status=ReviewStatus.ACCEPTED)
+        .prefetch_related(Prefetch("goal_results", to_attr="results"))
+        .order_by("-quarter")
+        .first()
+    )
+
+
+@dataclass
+class HouseholdPicture:
+    total: int
+    passes_all: int
+    colours: list[tuple[str, int]]  # (colour code, households) in TPMAP's order: green, yellow, red
+    by_dimension: list[tuple[str, int]]  # (dimension label, households failing it)
+    last_import: HouseholdImport | None
+
+
+def household_picture(tambon: Tambon) -> HouseholdPicture:
+    """TPMAP colours from failed dimensions: green fails 1, yellow 2–3, red 4–5; 0 fails is "passes all"."""
+    fails = sum((Cast(f"fails_{name}", IntegerField()) for name, _label in TPMAP_DIMENSIONS), Value(0))
+    qs = Household.objects.filter(tambon=tambon).annotate(fails=fails)
+    aggregates = {"total": Count("pk"), "passes_all": Count("pk", filter=Q(fails=0))}
+    for code, low, high in TPMAP_COLOURS:
+        aggregates[code] = Count("pk", filter=Q(fails__gte=low, fails__lte=high))
+    for name, _label in TPMAP_DIMENSIONS:
+        aggregates[f"dim_{name}"] = Count("pk", filter=Q(**{f"fails_{name}": True}))
+    counts = qs.aggregate(**aggregates)
+    return HouseholdPicture(
+        total=counts["total"],
+        passes_all=counts["passes_all"],
+        colours=[(code, counts[code]) for code, _low, _high in TPMAP_COLOURS],
+        by_dimension=[(label, counts[f"dim_{name}"]) for name, label in TPMAP_DIMENSIONS],
+        last_import=HouseholdImport.objects.filter(tambon=tambon).select_related("imported_by").first(),
+    )
+
+
+# --- activity assessment form -----------------------------------------------------------------------------
+
+
+def activity_columns(tambon: Tambon, stage: str) -> list[ActivityAssessment]:
+    """The saved columns of the form at `stage`, each with `marks` {goal id: mark} and `notes` {indicator id: text}."""
+    columns = list(
+        ActivityAssessment.objects.filter(tambon=tambon, stage=stage)
+        .select_related("activity")
+        .prefetch_related("goal_marks", "indicator_notes")
+    )
+    for column in columns:
+        column.marks = {m.goal_id: m.mark for m in column.goal_marks.all()}
+        column.notes = {n.indicator_id: n.evidence for n in column.indicator_notes.all()}
+    return columns
+
+
+def tambon_activities(tambon: Tambon) -> list[Activity]:
+    return list(Activity.objects.filter(tambon=tambon).select_related("category"))
+
+
+@dataclass
+class GridColumn:
+    index: int
+    kind: str
+    label: str
+    activity_id: int | None
+    name: str  # free-text activity name ("" for a reporting activity or a fixed column)
+    marks: dict[int, str]
+    notes: dict[int, str]
+
+
+def activity_grid(tambon: Tambon, stage: str) -> list[GridColumn]:
+    """Columns of the form at `stage`: the tambon's activities (reporting), activities named by free text on
+    either stage, one empty column to name another, and the two fixed columns (COVID surveillance, Community
+    Data) last."""
+    saved = activity_columns(tambon, stage)
+    by_key = {(c.kind, c.activity_id, c.activity_name): c for c in saved}
+    free_names = list(dict.fromkeys(
+        ActivityAssessment.objects.filter(tambon=tambon, kind=ColumnKind.ACTIVITY, activity__isnull=True)
+        .order_by("stage", "position").values_list("activity_name", flat=True)
+    ))  # fmt: skip
+    keys = [(ColumnKind.ACTIVITY, a.pk, "", a.name) for a in tambon_activities(tambon)]
+    keys += [(ColumnKind.ACTIVITY, None, n, n) for n in [*free_names, ""]]
+    keys += [(kind, None, "", str(ColumnKind(kind).label)) for kind in (ColumnKind.COVID, ColumnKind.COMMUNITY_DATA)]
+    grid = []
+    for index, (kind, activity_id, name, label) in enumerate(keys):
+        column = by_key.get((kind, activity_id, name))
+        grid.append(GridColumn(index, kind, label, activity_id, name, getattr(column, "marks", {}),
+                               getattr(column, "notes", {})))  # fmt: skip
+    return grid
+
+
+@dataclass
+class ActivityTargets:
+    name: str
+    activity: Activity | None
+    stage: str  # "" when the activity has not been assessed yet
+    expected: list[int]  # goal numbers
+    already_has: list[int]
+
+
+def activity_goal_targets(tambon: Tambon) -> list[ActivityTargets]:
+    """The tambon's activities and the goals each targets, from its latest assessed stage (end, else start);
+    activities named only on the form are listed after the recorded ones."""
+    targets: dict[tuple, ActivityTargets] = {
+        (a.pk, ""): ActivityTargets(a.name, a, "", [], []) for a in tambon_activities(tambon)
+    }
+    rows = (
+        ActivityAssessment.objects.filter(tambon=tambon, kind=ColumnKind.ACTIVITY)
+        .select_related("activity")
+        .prefetch_related("goal_marks__goal")
+        .order_by("position")
+    )
+    for column in rows:
+        key = (column.activity_id, column.activity_name)
+        current = targets.get(key)
+        if current and current.stage == ActivityStage.END and column.stage != ActivityStage.END:
+            continue
+        marks = list(column.goal_marks.all())
+        targets[key] = ActivityTargets(
+            column.label, column.activity, column.stage,
+            sorted(m.goal.number for m in marks if m.mark == GoalMark.EXPECTED),
+            sorted(m.goal.number for m in marks if m.mark == GoalMark.ALREADY_HAS),
+        )  # fmt: skip
+    return list(targets.values())
+
+
+# --- distribution and movement for a scope ------------------------------------------------------------------
+
+
+def scoped_tambons(*, user: User, programme: Programme, network: Network | None = None) -> QuerySet[Tambon]:
+    qs = access.visible_tambons(user, Tambon.objects.filter(programme=programme, is_active=True))
+    return qs.filter(network=network) if network is not None else qs
+
+
+@dataclass
+class BandShare:
+    band: ClassBand | None  # None: not yet classified
+    tambons: int
+    share: Decimal | None  # % of the classified-or-not tambons assessed this quarter
+    target_share: Decimal | None
+    target_tambons: int | None  # target share of all tambons in scope
+
+
+@dataclass
+class Distribution:
+    quarter: Quarter
+    tambons: int  # in scope
+    assessed: int  # with an accepted assessment this quarter
+    rows: list[BandShare]
+
+
+def class_distribution(
+    *, user: User, programme: Programme, quarter: Quarter, network: Network | None = None
+) -> Distribution:
+    """Tambons per class for the user's scope in `quarter`, beside the programme's target shares."""
+    tambons = scoped_tambons(user=user, programme=programme, network=network)
+    total = tambons.count()
+    counts = dict(
+        TambonClassification.objects.filter(programme=programme, quarter=str(quarter), tambon__in=tambons)
+        .values_list("band_id")
+        .annotate(n=Count("pk"))
+        .values_list("band_id", "n")
+    )
+    assessed = sum(counts.values())
+
+    def share(n: int) -> Decimal | None:
+        return (Decimal(100) * n / assessed).quantize(Decimal("0.01")) if assessed else None
+
+    rows = [
+        BandShare(band, counts.get(band.pk, 0), share(counts.get(band.pk, 0)), band.target_share,
+                  round(total * band.target_share / 100))
+        for band in class_bands(programme)
+    ]  # fmt: skip
+    rows.append(BandShare(None, counts.get(None, 0), share(counts.get(None, 0)), None, None))
+    return Distribution(quarter=quarter, tambons=total, assessed=assessed, rows=rows)
+
+
+def class_movements(
+    *, user: User, programme: Programme, quarter: Quarter, network: Network | None = None
+) -> tuple[list[TambonClassification], list[TambonClassification]]:
+    """(moved up, moved down) since the previous quarter, each row annotated with `previous_rank` and
+    `previous_band_name`; tambons classified in only one of the two quarters are not movements."""
+    previous = previous_quarter(programme, quarter)
+    if previous is None:
+        return [], []
+    tambons = scoped_tambons(user=user, programme=programme, network=network)
+    before = TambonClassification.objects.filter(tambon=OuterRef("tambon"), quarter=str(previous))
+    rows = list(
+        TambonClassification.objects.filter(programme=programme, quarter=str(quarter), tambon__in=tambons)
+        .select_related("band", "tambon__subdistrict__district__province", "tambon__university")
+        .annotate(
+            rank=Coalesce("band__rank", 0),
+            previous_rank=Subquery(before.annotate(r=Coalesce("band__rank", 0)).values("r")[:1]),
+            previous_band=Subquery(before.values("band_id")[:1]),
+            previous_goals=Subquery(before.values("goals_met")[:1]),
+        )
+        .exclude(previous_rank__isnull=True)
+        .order_by("tambon__subdistrict_id")
+    )
+    bands = {b.pk: b for b in class_bands(programme)}
+    for row in rows:
+        row.previous_band_obj = bands.get(row.previous_band)
+    return [r for r in rows if r.rank > r.previous_rank], [r for r in rows if r.rank < r.previous_rank]
+
+
+# --- review queue ---------------------------------------------------------------------------------------------
+
+
+def review_queue(*, user: User, programme: Programme) -> list:
+    """Submitted assessments this user may accept or return, oldest first."""
+    scope = access.scope_of(user)
+    tambon_items = access.filter_by_tambon(
+        user,
+        TambonAssessment.objects.filter(programme=programme, status=ReviewStatus.SUBMITTED).select_related(
+            "tambon__subdistrict__district__province", "tambon__university", "submitted_by"
+        ),
+    )
+    university_items = UniversityAssessment.objects.filter(programme=programme, status=ReviewStatus.SUBMITTED)
+    if not scope.national:
+        tambon_items = tambon_items.filter(tambon__network_id__in=scope.network_ids)
+        university_items = university_items.filter(university__network_id__in=scope.network_ids)
+    network_items = NetworkAssessment.objects.filter(programme=programme, status=ReviewStatus.SUBMITTED)
+    if not scope.national:
+        network_items = network_items.none()
+    items = [
+        *tambon_items,
+        *university_items.select_related("university", "submitted_by"),
+        *network_items.select_related("network", "submitted_by"),
+    ]
+    return sorted((i for i in items if review.can_review(user, i)), key=lambda i: i.submitted_at)

@@ -1,0 +1,445 @@
+"""Writes: quarterly assessments (through pbm/review.py), the tambon classification, TPMAP household imports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pbm import review
+from pbm.models import ReviewStatus
+from pbm.periods import Quarter
+from reporting.models import Activity
+from tambon.models import Network, Programme, Tambon, University, User
+
+from .models import (
+    TPMAP_DIMENSIONS,
+    ActivityAssessment,
+    ActivityGoalMark,
+    ActivityIndicatorNote,
+    ActivityStage,
+    ClassBand,
+    ColumnKind,
+    Goal,
+    GoalMark,
+    GoalResult,
+    Household,
+    HouseholdImport,
+    Indicator,
+    IndicatorLevel,
+    NetworkAssessment,
+    NetworkIndicatorResult,
+    QuarterlyAssessment,
+    TambonAssessment,
+    TambonClassification,
+    TambonIndicatorResult,
+    UniversityAssessment,
+    UniversityIndicatorResult,
+)
+from .quarters import parse_quarter, programme_quarters
+
+STALE = _("Someone else changed this report while you were working on it. Reload the page and try again.")
+
+RESULT_MODEL = {
+    TambonAssessment: TambonIndicatorResult,
+    UniversityAssessment: UniversityIndicatorResult,
+    NetworkAssessment: NetworkIndicatorResult,
+}
+
+
+@dataclass(frozen=True)
+class GoalInput:
+    met: bool
+    evidence: str = ""
+
+
+# --- saving a draft --------------------------------------------------------------------------------------
+
+
+def _open_assessment(model: type[QuarterlyAssessment], *, user: User, programme: Programme, quarter: Quarter,
+                     seen_version: int | None, **unit) -> tuple[QuarterlyAssessment, bool]:  # fmt: skip
+    parse_quarter(programme, str(quarter))
+    obj, created = model.objects.select_for_update().get_or_create(
+        programme=programme, quarter=str(quarter), **unit, defaults={"updated_by": user}
+    )
+    if not review.can_file(user, obj):
+        raise PermissionDenied(_("You may not file this assessment."))
+    if not obj.is_open_for_editing:
+        raise ValidationError(
+            _("This assessment is %(status)s and can no longer be changed.") % {"status": obj.get_status_display()}
+        )
+    if not created:
+        review.version_check(obj, seen_version)
+    return obj, created
+
+
+def _bump(obj: QuarterlyAssessment, *, user: User, notes: str) -> None:
+    expected = obj.version
+    updated = (
+        type(obj)
+        .objects.filter(pk=obj.pk, version=expected)
+        .update(version=F("version") + 1, notes=notes, updated_by=user, updated_at=timezone.now())
+    )
+    if not updated:
+        raise ValidationError(STALE)
+    obj.version, obj.notes, obj.updated_by = expected + 1, notes, user
+
+
+def _save_indicators(obj: QuarterlyAssessment, indicators: dict[int, str]) -> list[review.Change]:
+    """Write one evidence text per indicator of the assessment's level; return what changed."""
+    valid = dict(
+        Indicator.objects.filter(programme=obj.programme, level=obj.indicator_level).values_list("pk", "number")
+    )
+    unknown = set(indicators) - set(valid)
+    if unknown:
+        raise ValidationError(_("Unknown indicator for this assessment: %(ids)s.") % {"ids": sorted(unknown)})
+    result_model = RESULT_MODEL[type(obj)]
+    existing = {r.indicator_id: r for r in result_model.objects.filter(assessment=obj)}
+    changes, to_create, to_update = [], [], []
+    for indicator_id, evidence in indicators.items():
+        evidence = (evidence or "").strip()
+        row = existing.get(indicator_id)
+        if row is None:
+            to_create.append(result_model(assessment=obj, indicator_id=indicator_id, evidence=evidence))
+            old = ""
+        elif row.evidence != evidence:
+            old, row.evidence = row.evidence, evidence
+            to_update.append(row)
+        else:
+            continue
+        if old != evidence:
+            changes.append(review.Change(f"indicator {valid[indicator_id]}", old, evidence))
+    result_model.objects.bulk_create(to_create)
+    result_model.objects.bulk_update(to_update, ["evidence"])
+    return changes
+
+
+@transaction.atomic
+def tambon_assessment_save(
+    *, tambon: Tambon, quarter: Quarter, user: User, goals: dict[int, GoalInput], indicators: dict[int, str],
+    notes: str = "", seen_version: int | None = None,
+) -> TambonAssessment:  # fmt: skip
+    """Create or update the draft of a tambon's quarterly assessment: each goal met or not, TSI evidence."""
+    obj, _created = _open_assessment(
+        TambonAssessment, user=user, programme=tambon.programme, quarter=quarter, seen_version=seen_version,
+        tambon=tambon,
+    )  # fmt: skip
+    valid = dict(Goal.objects.filter(programme=tambon.programme).values_list("pk", "number"))
+    if unknown := set(goals) - set(valid):
+        raise ValidationError(_("Unknown goal for this programme: %(ids)s.") % {"ids": sorted(unknown)})
+    existing = {r.goal_id: r for r in GoalResult.objects.filter(assessment=obj)}
+    changes, to_create, to_update = [], [], []
+    for goal_id, value in goals.items():
+        evidence = (value.evidence or "").strip()
+        row = existing.get(goal_id)
+        if row is None:
+            to_create.append(GoalResult(assessment=obj, goal_id=goal_id, met=value.met, evidence=evidence))
+            changes.append(review.Change(f"goal {valid[goal_id]}", "", f"{value.met} {evidence}".strip()))
+        elif (row.met, row.evidence) != (value.met, evidence):
+            changes.append(review.Change(f"goal {valid[goal_id]}", f"{row.met} {row.evidence}".strip(),
+                                         f"{value.met} {evidence}".strip()))  # fmt: skip
+            row.met, row.evidence = value.met, evidence
+            to_update.append(row)
+    GoalResult.objects.bulk_create(to_create)
+    GoalResult.objects.bulk_update(to_update, ["met", "evidence"])
+    changes += _save_indicators(obj, indicators)
+    _bump(obj, user=user, notes=notes.strip())
+    review.review_record_changes(obj=obj, user=user, changes=changes)
+    return obj
+
+
+@transaction.atomic
+def university_assessment_save(
+    *, university: University, programme: Programme, quarter: Quarter, user: User, indicators: dict[int, str],
+    notes: str = "", seen_version: int | None = None,
+) -> UniversityAssessment:  # fmt: skip
+    obj, _created = _open_assessment(
+        UniversityAssessment, user=user, programme=programme, quarter=quarter, seen_version=seen_version,
+        university=university,
+    )  # fmt: skip
+    changes = _save_indicators(obj, indicators)
+    _bump(obj, user=user, notes=notes.strip())
+    review.review_record_changes(obj=obj, user=user, changes=changes)
+    return obj
+
+
+@transaction.atomic
+def network_assessment_save(
+    *, network: Network, programme: Programme, quarter: Quarter, user: User, indicators: dict[int, str],
+    notes: str = "", seen_version: int | None = None,
+) -> NetworkAssessment:  # fmt: skip
+    obj, _created = _open_assessment(
+        NetworkAssessment, user=user, programme=programme, quarter=quarter, seen_version=seen_version,
+        network=network,
+    )  # fmt: skip
+    changes = _save_indicators(obj, indicators)
+    _bump(obj, user=user, notes=notes.strip())
+    review.review_record_changes(obj=obj, user=user, changes=changes)
+    return obj
+
+
+# --- review: the shared flow, plus reclassification after a tambon assessment is accepted or reopened ----
+
+
+def _check_complete(obj: QuarterlyAssessment) -> None:
+    if not isinstance(obj, TambonAssessment):
+        return
+    missing = list(
+        GoalResult.objects.filter(assessment=obj, met=True, evidence="").values_list("goal__number", flat=True)
+    )
+    if missing:
+        raise ValidationError(
+            _("Goals %(numbers)s are marked met but have no evidence: write what shows each is met.")
+            % {"numbers": ", ".join(str(n) for n in missing)}
+        )
+
+
+def _reclassify_on_commit(obj: QuarterlyAssessment) -> None:
+    if isinstance(obj, TambonAssessment):
+        from . import tasks  # the task module imports this one
+
+        programme_id, quarter = obj.programme_id, obj.quarter
+        transaction.on_commit(lambda: tasks.classify_quarter.delay(programme_id, quarter))
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: QuarterlyAssessment, user: User) -> QuarterlyAssessment:
+    _check_complete(assessment)
+    return review.review_submit(obj=assessment, user=user)
+
+
+@transaction.atomic
+def assessment_accept(*, assessment: QuarterlyAssessment, user: User) -> QuarterlyAssessment:
+    review.review_accept(obj=assessment, user=user)
+    _reclassify_on_commit(assessment)
+    return assessment
+
+
+@transaction.atomic
+def assessment_return(*, assessment: QuarterlyAssessment, user: User, reason: str) -> QuarterlyAssessment:
+    return review.review_return(obj=assessment, user=user, reason=reason)
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: QuarterlyAssessment, user: User, reason: str) -> QuarterlyAssessment:
+    """NSI lock exception: the assessment no longer counts, so its quarter is reclassified."""
+    review.review_reopen(obj=assessment, user=user, reason=reason)
+    _reclassify_on_commit(assessment)
+    return assessment
+
+
+# --- classification -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ClassifyResult:
+    quarter: str
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    distribution: dict[str, int] = field(default_factory=dict)  # band code ("" = not yet classified) → tambons
+
+
+def band_lookup(programme: Programme) -> dict[int, ClassBand]:
+    """goals met → class band, from the programme's band table; a count in no band is not yet classified."""
+    return {n: band for band in ClassBand.objects.filter(programme=programme)
+            for n in range(band.min_goals, band.max_goals + 1)}  # fmt: skip
+
+
+@transaction.atomic
+def tambon_classify(*, programme: Programme, quarter: Quarter) -> ClassifyResult:
+    """Classify every tambon with an accepted assessment in `quarter`: one aggregate query, bulk writes.
+
+    Idempotent: a second run finds nothing to change. A classification whose assessment is no longer
+    accepted (reopened by the NSI) is removed."""
+    parse_quarter(programme, str(quarter))
+    bands = band_lookup(programme)
+    accepted = (
+        TambonAssessment.objects.filter(programme=programme, quarter=str(quarter), status=ReviewStatus.ACCEPTED)
+        .annotate(goals_met=Count("goal_results", filter=Q(goal_results__met=True)))
+        .values_list("tambon_id", "pk", "goals_met")
+    )
+    wanted = {tambon_id: (assessment_id, goals_met) for tambon_id, assessment_id, goals_met in accepted}
+    existing = {c.tambon_id: c for c in TambonClassification.objects.filter(programme=programme, quarter=str(quarter))}
+    now = timezone.now()
+    result = ClassifyResult(quarter=str(quarter))
+    to_create, to_update = [], []
+    for tambon_id, (assessment_id, goals_met) in wanted.items():
+        band = bands.get(goals_met)
+        row = existing.get(tambon_id)
+        band_id = band.pk if band else None
+        if row is None:
+            to_create.append(TambonClassification(
+                tambon_id=tambon_id, programme=programme, quarter=str(quarter), goals_met=goals_met, band_id=band_id,
+                assessment_id=assessment_id, classified_at=now,
+            ))  # fmt: skip
+        elif (row.goals_met, row.band_id, row.assessment_id) != (goals_met, band_id, assessment_id):
+            row.goals_met, row.band_id, row.assessment_id, row.classified_at = goals_met, band_id, assessment_id, now
+            to_update.append(row)
+        else:
+            result.unchanged += 1
+        code = band.code if band else ""
+        result.distribution[code] = result.distribution.get(code, 0) + 1
+    stale = [row.pk for tambon_id, row in existing.items() if tambon_id not in wanted]
+    TambonClassification.objects.bulk_create(to_create, batch_size=1000)
+    TambonClassification.objects.bulk_update(
+        to_update, ["goals_met", "band", "assessment", "classified_at"], batch_size=1000
+    )
+    if stale:
+        TambonClassification.objects.filter(pk__in=stale).delete()
+    result.created, result.updated, result.deleted = len(to_create), len(to_update), len(stale)
+    return result
+
+
+def tambon_classify_programme(*, programme: Programme) -> list[ClassifyResult]:
+    """The nightly job: every quarter of the programme (a handful of set-based passes)."""
+    return [tambon_classify(programme=programme, quarter=q) for q in programme_quarters(programme)]
+
+
+# --- TPMAP households -------------------------------------------------------------------------------------
+
+HOUSEHOLD_COLUMN = "household"
+PASS_WORDS = {"pass", "passed", "ผ่าน", "p"}
+FAIL_WORDS = {"fail", "failed", "ไม่ผ่าน", "f"}
+MAX_REPORTED_ERRORS = 50
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp874"):  # Excel on Thai Windows saves CSV as TIS-620/cp874
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("The file is not UTF-8 or Thai Windows (cp874) text; save it as CSV UTF-8."))
+
+
+@transaction.atomic
+def households_import(*, tambon: Tambon, user: User, content: bytes, filename: str = "") -> HouseholdImport:
+    """Replace the tambon's TPMAP households with the file's; any bad row refuses the whole file.
+
+    Columns: household, health, education, income, living, access; each dimension is pass or fail
+    (ผ่าน / ไม่ผ่าน)."""
+    from tambon import access
+
+    if not access.can_edit_tambon(user, tambon):
+        raise PermissionDenied(_("You may not import households for this tambon."))
+    reader = csv.DictReader(io.StringIO(_decode(content)))
+    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    needed = [HOUSEHOLD_COLUMN] + [name for name, _label in TPMAP_DIMENSIONS]
+    if missing := [c for c in needed if c not in header]:
+        raise ValidationError(
+            _("Line 1: the header lacks the columns %(missing)s; it needs %(needed)s.")
+            % {"missing": ", ".join(missing), "needed": ", ".join(needed)}
+        )
+    reader.fieldnames = header
+    errors: list[str] = []
+    households: list[Household] = []
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        code = (row.get(HOUSEHOLD_COLUMN) or "").strip()
+        if not code:
+            errors.append(_("Line %(line)s: the household code is empty.") % {"line": line})
+            continue
+        if code in seen:
+            errors.append(_("Line %(line)s: household %(code)s is already on line %(first)s.")
+                          % {"line": line, "code": code, "first": seen[code]})  # fmt: skip
+            continue
+        seen[code] = line
+        fails = {}
+        for name, _label in TPMAP_DIMENSIONS:
+            value = (row.get(name) or "").strip().lower()
+            if value in FAIL_WORDS or value in PASS_WORDS:
+                fails[f"fails_{name}"] = value in FAIL_WORDS
+            else:
+                errors.append(_("Line %(line)s, column %(column)s: write pass or fail, not “%(value)s”.")
+                              % {"line": line, "column": name, "value": value})  # fmt: skip
+        households.append(Household(tambon=tambon, code=code[:40], **fails))
+    if not households and not errors:
+        errors.append(_("The file has no households below its header."))
+    if errors:
+        extra = len(errors) - MAX_REPORTED_ERRORS
+        shown = errors[:MAX_REPORTED_ERRORS]
+        if extra > 0:
+            shown.append(_("… and %(n)s more problems.") % {"n": extra})
+        raise ValidationError(shown)
+    Household.objects.filter(tambon=tambon).delete()
+    Household.objects.bulk_create(households, batch_size=2000)
+    return HouseholdImport.objects.create(
+        tambon=tambon, filename=filename[:200], households=len(households), imported_by=user
+    )
+
+
+# --- activity assessment form -------------------------------------------------------------------------------
+
+
+@dataclass
+class ColumnInput:
+    kind: str  # ColumnKind
+    activity_name: str = ""  # an activity not recorded in reporting (free text)
+    activity_id: int | None = None  # reporting.Activity of the tambon
+    goal_marks: dict[int, str] = field(default_factory=dict)  # goal id → GoalMark value
+    indicator_notes: dict[int, str] = field(default_factory=dict)  # TSI indicator id → evidence
+
+
+@transaction.atomic
+def activity_assessment_save(
+    *, tambon: Tambon, stage: str, user: User, columns: list[ColumnInput]
+) -> list[ActivityAssessment]:
+    """Replace the tambon's activity assessment form at `stage` (start or end) with `columns`."""
+    from tambon import access
+
+    if not access.can_edit_tambon(user, tambon):
+        raise PermissionDenied(_("You may not fill this tambon's activity assessment."))
+    if stage not in ActivityStage.values:
+        raise ValidationError(_("Stage must be start or end."))
+    goal_ids = set(Goal.objects.filter(programme=tambon.programme).values_list("pk", flat=True))
+    indicator_ids = set(
+        Indicator.objects.filter(programme=tambon.programme, level=IndicatorLevel.TAMBON).values_list("pk", flat=True)
+    )
+    activity_ids = set(Activity.objects.filter(tambon=tambon).values_list("pk", flat=True))
+    errors, seen = [], set()
+    for number, column in enumerate(columns, start=1):
+        if column.kind != ColumnKind.ACTIVITY or column.activity_id:
+            column.activity_name = ""
+        column.activity_name = (column.activity_name or "").strip()
+        if column.kind not in ColumnKind.values:
+            errors.append(_("Column %(n)s: unknown column kind.") % {"n": number})
+        elif column.activity_id and (column.kind != ColumnKind.ACTIVITY or column.activity_id not in activity_ids):
+            errors.append(_("Column %(n)s: that activity is not one of this tambon's.") % {"n": number})
+        elif column.kind == ColumnKind.ACTIVITY and not (column.activity_name or column.activity_id):
+            errors.append(_("Column %(n)s: name the activity.") % {"n": number})
+        key = (column.kind, column.activity_id, column.activity_name)
+        if key in seen:
+            errors.append(
+                _("Column %(n)s: %(name)s appears twice.") % {"n": number, "name": column.activity_name or column.kind}
+            )
+        seen.add(key)
+        if set(column.goal_marks) - goal_ids or set(column.indicator_notes) - indicator_ids:
+            errors.append(_("Column %(n)s: unknown goal or indicator.") % {"n": number})
+        if bad := {m for m in column.goal_marks.values() if m not in GoalMark.values}:
+            errors.append(_("Column %(n)s: unknown mark %(marks)s.") % {"n": number, "marks": ", ".join(sorted(bad))})
+    if errors:
+        raise ValidationError(errors)
+    ActivityAssessment.objects.filter(tambon=tambon, stage=stage).delete()
+    saved = ActivityAssessment.objects.bulk_create(
+        ActivityAssessment(tambon=tambon, stage=stage, kind=c.kind, activity_id=c.activity_id,
+                           activity_name=c.activity_name, position=i, updated_by=user)
+        for i, c in enumerate(columns)
+    )  # fmt: skip
+    ActivityGoalMark.objects.bulk_create(
+        ActivityGoalMark(column=row, goal_id=goal_id, mark=mark)
+        for row, c in zip(saved, columns, strict=True) for goal_id, mark in c.goal_marks.items() if mark
+    )  # fmt: skip
+    ActivityIndicatorNote.objects.bulk_create(
+        ActivityIndicatorNote(column=row, indicator_id=ind_id, evidence=text.strip())
+        for row, c in zip(saved, columns, strict=True) for ind_id, text in c.indicator_notes.items() if text.strip()
+    )  # fmt: skip
+    return saved

@@ -1,0 +1,25 @@
+"""Thin tasks: ids in, a service call, safe to run twice (the classification is idempotent)."""
+
+from celery import shared_task
+
+from pbm.periods import Quarter
+from tambon.models import Programme
+
+from . import services
+
+
+@shared_task
+def classify_quarter(programme_id: int, quarter: str) -> dict[str, int]:
+    """Run after an assessment is accepted (or reopened): reclassify that quarter."""
+    programme = Programme.objects.get(pk=programme_id)
+    result = services.tambon_classify(programme=programme, quarter=Quarter.parse(quarter))
+    return result.distribution
+
+
+@shared_task
+def classify_all() -> int:
+    """Nightly: every quarter of the current programme; returns how many tambon-quarters are classified."""
+    programme = Programme.current()
+    if programme is None:
+        return 0
+    return sum(sum(r.distribution.values()) for r in services.tambon_classify_programme(programme=programme))

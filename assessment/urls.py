@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("classes/", views.class_overview, name="class_overview"),
+    path("tambons/<int:pk>/", views.tambon_profile, name="tambon_profile"),
+    path("tambons/<int:pk>/households/", views.households_import, name="households_import"),
+    path("tambons/<int:pk>/activities/<str:stage>/", views.activity_assessment, name="activity_assessment"),
+    path("tambons/<int:pk>/quarters/<str:quarter>/", views.tambon_assessment, name="tambon_assessment"),
+    path("universities/<int:pk>/quarters/<str:quarter>/", views.university_assessment, name="university_assessment"),
+    path("networks/<int:pk>/quarters/<str:quarter>/", views.network_assessment, name="network_assessment"),
+    path("<str:kind>/<int:pk>/review/", views.assessment_review, name="assessment_review"),
+]

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pbm import review
+from pbm.views import review_context, review_post
+from tambon import access
+from tambon.models import Programme
+from tambon.views import current_programme
+
+from . import selectors, services
+from .forms import AssessmentForm, HouseholdImportForm, parse_activity_grid
+from .models import ActivityStage, GoalMark, IndicatorLevel, NetworkAssessment, TambonAssessment, UniversityAssessment
+from .quarters import current_quarter, parse_quarter, programme_quarters
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What differs between the three quarterly assessments; the views are shared."""
+
+    model: type[models.Model]
+    unit_field: str
+    get_unit: Callable  # (user, pk) → unit, 404 outside scope
+    programme_of: Callable  # unit → programme
+    url_name: str
+
+
+KINDS = {
+    "tambon": Kind(TambonAssessment, "tambon", access.get_tambon_or_404, lambda t: t.programme, "tambon_assessment"),
+    "university": Kind(UniversityAssessment, "university", access.get_university_or_404,
+                       lambda u: current_programme(), "university_assessment"),
+    "network": Kind(NetworkAssessment, "network", access.get_network_or_404,
+                    lambda n: current_programme(), "network_assessment"),
+}  # fmt: skip
+
+
+def _quarter_or_404(programme: Programme, text: str):
+    try:
+        return parse_quarter(programme, text)
+    except ValidationError:
+        raise Http404("No such quarter") from None
+
+
+def _save(kind: str, unit, form: AssessmentForm, user, programme, quarter):
+    data = form.cleaned_data
+    common = {"quarter": quarter, "user": user, "indicators": form.indicator_inputs(), "notes": data["notes"],
+              "seen_version": data["version"]}  # fmt: skip
+    if kind == "tambon":
+        return services.tambon_assessment_save(tambon=unit, goals=form.goal_inputs(), **common)
+    if kind == "university":
+        return services.university_assessment_save(university=unit, programme=programme, **common)
+    return services.network_assessment_save(network=unit, programme=programme, **common)
+
+
+def _assessment_page(request: HttpRequest, kind_name: str, pk: int, quarter_text: str) -> HttpResponse:
+    kind = KINDS[kind_name]
+    unit = kind.get_unit(request.user, pk)
+    programme = kind.programme_of(unit)
+    quarter = _quarter_or_404(programme, quarter_text)
+    lookup = {kind.unit_field: unit, "programme": programme, "quarter": str(quarter)}
+    assessment = kind.model.objects.filter(**lookup).first() or kind.model(**lookup)
+    can_file = review.can_file(request.user, assessment) and assessment.is_open_for_editing
+    goal_rows, indicator_rows = selectors.assessment_rows(assessment, programme)
+    form = AssessmentForm(request.POST if request.method == "POST" else None, goal_rows=goal_rows,
+                          indicator_rows=indicator_rows,
+                          initial={"notes": assessment.notes, "version": assessment.version})  # fmt: skip
+    if request.method == "POST" and can_file and form.is_valid():
+        try:
+            saved = _save(kind_name, unit, form, request.user, programme, quarter)
+            if "submit" in request.POST:
+                services.assessment_submit(assessment=saved, user=request.user)
+                messages.success(request, _("Assessment submitted for review."))
+            else:
+                messages.success(request, _("Draft saved."))
+            return redirect(kind.url_name, pk=unit.pk, quarter=str(quarter))
+        except ValidationError as error:
+            form.add_error(None, error)
+    elif request.method == "POST" and not can_file:
+        raise PermissionDenied(_("This assessment is not open for you to change."))
+    return render(request, "assessment/assessment_form.html", {
+        "kind": kind_name, "unit": unit, "programme": programme, "quarter": quarter, "assessment": assessment,
+        "form": form, "can_file": can_file, "quarters": programme_quarters(programme),
+        **review_context(request.user, assessment),
+    })  # fmt: skip
+
+
+@login_required
+def tambon_assessment(request: HttpRequest, pk: int, quarter: str) -> HttpResponse:
+    return _assessment_page(request, "tambon", pk, quarter)
+
+
+@login_required
+def university_assessment(request: HttpRequest, pk: int, quarter: str) -> HttpResponse:
+    return _assessment_page(request, "university", pk, quarter)
+
+
+@login_required
+def network_assessment(request: HttpRequest, pk: int, quarter: str) -> HttpResponse:
+    return _assessment_page(request, "network", pk, quarter)
+
+
+@login_required
+@require_POST
+def assessment_review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Accept, return or reopen (NSI) a submitted assessment; the flow is pbm/review.py's."""
+    if kind not in KINDS:
+        raise Http404("No such assessment kind")
+    spec = KINDS[kind]
+    assessment = spec.model.objects.filter(pk=pk).first()
+    if assessment is None:
+        raise Http404("No such assessment")
+    unit = spec.get_unit(request.user, getattr(assessment, f"{spec.unit_field}_id"))  # 404 outside scope
+    review_post(
+        request, assessment,
+        accept=lambda a, user, _reason: services.assessment_accept(assessment=a, user=user),
+        return_=lambda a, user, reason: services.assessment_return(assessment=a, user=user, reason=reason),
+        reopen=lambda a, user, reason: services.assessment_reopen(assessment=a, user=user, reason=reason),
+    )  # fmt: skip
+    return redirect(spec.url_name, pk=unit.pk, quarter=assessment.quarter)
+
+
+@login_required
+def tambon_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    tambon = access.get_tambon_or_404(request.user, pk)
+    classifications = list(selectors.tambon_classifications(tambon))
+    return render(request, "assessment/tambon_profile.html", {
+        "tambon": tambon, "classifications": classifications,
+        "current": classifications[-1] if classifications else None,
+        "latest": selectors.latest_accepted_assessment(tambon),
+        "assessments": selectors.tambon_assessments_by_quarter(tambon),
+        "activities": selectors.activity_goal_targets(tambon),
+        "households": selectors.household_picture(tambon),
+        "quarter": current_quarter(tambon.programme),
+        "can_edit": access.can_edit_tambon(request.user, tambon), "import_form": HouseholdImportForm(),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def households_import(request: HttpRequest, pk: int) -> HttpResponse:
+    tambon = access.get_tambon_or_404(request.user, pk)
+    if not access.can_edit_tambon(request.user, tambon):
+        raise PermissionDenied(_("You may not import households for this tambon."))
+    form = HouseholdImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            done = services.households_import(tambon=tambon, user=request.user, content=upload.read(),
+                                              filename=upload.name)  # fmt: skip
+            messages.success(request, _("%(n)s households imported.") % {"n": done.households})
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, _("Choose a CSV file to import."))
+    return redirect(reverse("tambon_profile", args=[tambon.pk]) + "#households")
+
+
+@login_required
+def class_overview(request: HttpRequest) -> HttpResponse:
+    """Class distribution against the target shares and movement since last quarter, for the user's scope."""
+    if access.scope_of(request.user).is_empty:
+        raise Http404("No role in the programme")
+    programme = current_programme()
+    quarter = (_quarter_or_404(programme, request.GET["quarter"]) if request.GET.get("quarter")
+               else current_quarter(programme))  # fmt: skip
+    network = access.get_network_or_404(request.user, request.GET["network"]) if request.GET.get("network") else None
+    moved_up, moved_down = selectors.class_movements(user=request.user, programme=programme, quarter=quarter,
+                                                     network=network)  # fmt: skip
+    return render(request, "assessment/class_overview.html", {
+        "programme": programme, "quarter": quarter, "quarters": programme_quarters(programme), "network": network,
+        "networks": access.visible_networks(request.user),
+        "distribution": selectors.class_distribution(user=request.user, programme=programme, quarter=quarter,
+                                                     network=network),
+        "moved_up": moved_up, "moved_down": moved_down,
+        "queue": selectors.review_queue(user=request.user, programme=programme),
+    })  # fmt: skip
+
+
+@login_required
+def activity_assessment(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    """The activity assessment form (แบบการประเมินภาพรวมตำบล) at the start or the end of the activities."""
+    tambon = access.get_tambon_or_404(request.user, pk)
+    if stage not in ActivityStage.values:
+        raise Http404("No such stage")
+    can_edit = access.can_edit_tambon(request.user, tambon)
+    goals = list(selectors.goals(tambon.programme))
+    indicators = list(selectors.indicators(tambon.programme, IndicatorLevel.TAMBON))
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("You may not fill this tambon's activity assessment."))
+        columns = parse_activity_grid(request.POST, goal_ids=[g.pk for g in goals],
+                                      indicator_ids=[i.pk for i in indicators])  # fmt: skip
+        try:
+            services.activity_assessment_save(tambon=tambon, stage=stage, user=request.user, columns=columns)
+            messages.success(request, _("Activity assessment saved."))
+            return redirect("activity_assessment", pk=tambon.pk, stage=stage)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    return render(request, "assessment/activity_form.html", {
+        "tambon": tambon, "stage": stage, "stages": ActivityStage.choices, "can_edit": can_edit,
+        "columns": selectors.activity_grid(tambon, stage), "goals": goals, "indicators": indicators,
+        "marks": GoalMark.choices,
+    })  # fmt: skip

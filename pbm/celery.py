@@ -1,0 +1,34 @@
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pbm.settings")
+
+app = Celery("pbm")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def every(variable: str, default):
+    """A schedule from code; an environment variable of seconds replaces it (CI watches beat within a minute)."""
+    return float(os.environ[variable]) if os.environ.get(variable) else default
+
+
+# Periodic jobs live here, in code, so every deployment runs the same schedule (times are Asia/Bangkok).
+app.conf.beat_schedule = {
+    "health-heartbeat": {"task": "pbm.tasks.heartbeat", "schedule": every("PBM_HEARTBEAT_SECONDS", 300.0)},
+    # Reminders and escalations, every morning in Bangkok.
+    "send-reminders": {
+        "task": "reporting.tasks.send_reminders",
+        "schedule": every("PBM_REMINDER_SECONDS", crontab(hour=8, minute=0)),
+    },
+    # Same service as `manage.py classify_tambons`; acceptance also triggers it for one quarter.
+    # The dashboards' summary tables (same service as `manage.py refresh_dashboards`); writes also refresh their
+    # tambons right after they commit, so this only catches what those missed.
+    "dashboard-refresh": {
+        "task": "reporting.dashboard.tasks.dashboard_refresh_all",
+        "schedule": every("PBM_DASHBOARD_REFRESH_SECONDS", 600.0),
+    },
+    "assessment-classify-nightly": {"task": "assessment.tasks.classify_all", "schedule": crontab(hour=1, minute=30)},
+}

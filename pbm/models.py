@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from tambon.models import Network, Tambon, University, User
+
+
+class Heartbeat(models.Model):
+    """Last time a Celery worker ran the health task; /health/ reports its age."""
+
+    name = models.CharField(max_length=50, unique=True)
+    beat_at = models.DateTimeField()
+    worker = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", gettext_lazy("draft")
+    SUBMITTED = "submitted", gettext_lazy("submitted, awaiting review")
+    RETURNED = "returned", gettext_lazy("returned for correction")
+    ACCEPTED = "accepted", gettext_lazy("accepted")
+
+
+class Reviewable(models.Model):
+    """Abstract: the status, who/when of each step, and a version for optimistic locking."""
+
+    status = models.CharField(
+        gettext_lazy("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT, db_index=True
+    )
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(gettext_lazy("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(gettext_lazy("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    return_reason = models.TextField(gettext_lazy("reason for return"), blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="Bumped on every save; guards against lost updates.")
+
+    class Meta:
+        abstract = True
+
+    def review_scope(self) -> Tambon | University | Network:
+        raise NotImplementedError
+
+    @property
+    def is_open_for_editing(self) -> bool:
+        return self.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+
+
+class ReviewAction(models.TextChoices):
+    SUBMITTED = "submitted", gettext_lazy("submitted")
+    RETURNED = "returned", gettext_lazy("returned")
+    ACCEPTED = "accepted", gettext_lazy("accepted")
+    REOPENED = "reopened", gettext_lazy("reopened (lock exception)")
+    CHANGED = "changed", gettext_lazy("changed")
+
+
+class ReviewEvent(models.Model):
+    """History of a reviewable object: transitions, and field changes after its first submission."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    action = models.CharField(max_length=20, choices=ReviewAction.choices)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=list, blank=True, help_text='[{"field": …, "old": …, "new": …}]')
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user, linking to the thing it is about."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    subject = models.CharField(gettext_lazy("subject"), max_length=300)
+    body = models.TextField(gettext_lazy("message"), blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class SentMessage(models.Model):
+    """What was sent to whom: the key that makes every reminder exactly-once, whatever re-runs or crashes.
+
+    `key` names the message (e.g. "monthly-due:2021-01:before-3"); `on_date` is the Bangkok day it is for.
+    The unique constraint, not Python, is what stops a second send."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    on_date = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    notification = models.OneToOneField(Notification, on_delete=models.SET_NULL, null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key", "on_date"], name="sent_message_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.recipient} ({self.on_date})"

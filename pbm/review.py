@@ -1,0 +1,175 @@
+"""The one review flow every report uses: draft → submitted → returned → submitted → accepted.
+
+Monthly reports, 6/12-month reports and quarterly assessments are `Reviewable` models. Each says whose it is
+(`review_scope`): a tambon, a university or a network. That decides, through tambon/access.py, who may file it
+(the tambon's or university's staff; a network's RSI) and who reviews it (the RSI of the area, the NSI; the
+NSI for a network's own report). Every transition and every change after the first submission is written to
+`ReviewEvent`, so a report's page can show its history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pbm.models import Reviewable, ReviewAction, ReviewEvent, ReviewStatus
+from tambon import access
+from tambon.models import Tambon, University, User
+
+__all__ = [
+    "Reviewable", "ReviewAction", "ReviewEvent", "ReviewStatus", "Change", "can_file", "can_review",
+    "review_submit", "review_accept", "review_return", "review_reopen", "review_record_changes",
+    "review_history", "version_check", "save_versioned",
+]  # fmt: skip
+
+
+# --- who may do what ----------------------------------------------------------------------------------
+
+
+def can_file(user: User, obj: Reviewable) -> bool:
+    scope = obj.review_scope()
+    if isinstance(scope, Tambon):
+        return access.can_edit_tambon(user, scope)
+    if isinstance(scope, University):
+        s = access.scope_of(user)
+        return s.national_admin or scope.pk in s.university_ids
+    s = access.scope_of(user)
+    return s.national_admin or scope.pk in s.network_ids
+
+
+def can_review(user: User, obj: Reviewable) -> bool:
+    scope = obj.review_scope()
+    if isinstance(scope, Tambon):
+        return access.can_review_tambon(user, scope)
+    if isinstance(scope, University):
+        return access.scope_of(user).national or scope.network_id in access.scope_of(user).network_ids
+    return access.scope_of(user).national  # a network's own report is reviewed by the NSI
+
+
+# --- transitions ------------------------------------------------------------------------------------------
+
+
+def _event(obj: Reviewable, user: User, action: str, reason: str = "", changes: list | None = None) -> ReviewEvent:
+    return ReviewEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, action=action, actor=user,
+        reason=reason, changes=changes or [],
+    )  # fmt: skip
+
+
+def _save(obj: Reviewable, fields: list[str]) -> None:
+    """Save `fields` only if nobody saved the object since it was read; otherwise tell the user to reload."""
+    expected = obj.version
+    obj.version = expected + 1
+    updated = (
+        type(obj)
+        .objects.filter(pk=obj.pk, version=expected)
+        .update(**{f: getattr(obj, f) for f in fields}, version=obj.version)
+    )
+    if not updated:
+        obj.version = expected
+        raise ValidationError(
+            _("Someone else changed this report while you were working on it. Reload the page and try again.")
+        )
+
+
+def save_versioned(obj: Reviewable, fields: list[str]) -> None:
+    """Public form of the optimistic save, for apps that change a report's own fields (narrative, figures)."""
+    _save(obj, fields)
+
+
+def version_check(obj: Reviewable, seen_version: int | None) -> None:
+    """Refuse a save based on a stale page (the form carries the version it was rendered with)."""
+    if seen_version is not None and int(seen_version) != obj.version:
+        raise ValidationError(
+            _("Someone else changed this report while you were working on it. Reload the page and try again.")
+        )
+
+
+@transaction.atomic
+def review_submit(*, obj: Reviewable, user: User, at: dt.datetime | None = None) -> Reviewable:
+    if not can_file(user, obj):
+        raise PermissionDenied(_("You may not submit this report."))
+    if not obj.is_open_for_editing:
+        raise ValidationError(_("Only a draft or a returned report can be submitted; this one is %(status)s.")
+                              % {"status": obj.get_status_display()})  # fmt: skip
+    now = at or timezone.now()
+    obj.status, obj.submitted_at, obj.submitted_by = ReviewStatus.SUBMITTED, now, user
+    obj.first_submitted_at = obj.first_submitted_at or now
+    _save(obj, ["status", "submitted_at", "submitted_by", "first_submitted_at"])
+    _event(obj, user, ReviewAction.SUBMITTED)
+    return obj
+
+
+def _check_reviewer(obj: Reviewable, user: User) -> None:
+    if not can_review(user, obj):
+        raise PermissionDenied(_("You may not review this report."))
+    if obj.status != ReviewStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be reviewed; this one is %(status)s.")
+                              % {"status": obj.get_status_display()})  # fmt: skip
+    if obj.submitted_by_id == user.pk:
+        raise ValidationError(_("You submitted this report, so someone else must review it."))
+
+
+@transaction.atomic
+def review_accept(*, obj: Reviewable, user: User) -> Reviewable:
+    _check_reviewer(obj, user)
+    obj.status, obj.reviewed_at, obj.reviewed_by, obj.return_reason = ReviewStatus.ACCEPTED, timezone.now(), user, ""
+    _save(obj, ["status", "reviewed_at", "reviewed_by", "return_reason"])
+    _event(obj, user, ReviewAction.ACCEPTED)
+    return obj
+
+
+@transaction.atomic
+def review_return(*, obj: Reviewable, user: User, reason: str) -> Reviewable:
+    _check_reviewer(obj, user)
+    if not (reason or "").strip():
+        raise ValidationError(_("Say why the report is returned, so the reporter knows what to fix."))
+    obj.status, obj.reviewed_at, obj.reviewed_by = ReviewStatus.RETURNED, timezone.now(), user
+    obj.return_reason = reason.strip()
+    _save(obj, ["status", "reviewed_at", "reviewed_by", "return_reason"])
+    _event(obj, user, ReviewAction.RETURNED, reason=obj.return_reason)
+    return obj
+
+
+@transaction.atomic
+def review_reopen(*, obj: Reviewable, user: User, reason: str) -> Reviewable:
+    """The NSI's lock exception: an accepted report goes back to the reporter, with a written reason."""
+    if not access.is_national(user):
+        raise PermissionDenied(_("Only the NSI can reopen an accepted report."))
+    if obj.status != ReviewStatus.ACCEPTED:
+        raise ValidationError(_("Only an accepted report can be reopened."))
+    if not (reason or "").strip():
+        raise ValidationError(_("Write why the accepted report is reopened."))
+    obj.status, obj.return_reason = ReviewStatus.RETURNED, reason.strip()
+    _save(obj, ["status", "return_reason"])
+    _event(obj, user, ReviewAction.REOPENED, reason=obj.return_reason)
+    return obj
+
+
+@dataclass
+class Change:
+    field: str
+    old: Any
+    new: Any
+
+
+def review_record_changes(*, obj: Reviewable, user: User, changes: list[Change]) -> None:
+    """Keep field changes once a report has been submitted at least once (before that, drafts are free)."""
+    if obj.first_submitted_at and changes:
+        _event(
+            obj, user, ReviewAction.CHANGED,
+            changes=[{"field": c.field, "old": str(c.old), "new": str(c.new)} for c in changes],
+        )  # fmt: skip
+
+
+def review_history(obj: Reviewable) -> models.QuerySet[ReviewEvent]:
+    return ReviewEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).select_related("actor")

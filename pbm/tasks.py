@@ -1,0 +1,14 @@
+import socket
+
+from celery import shared_task
+from django.utils import timezone
+
+from .models import Heartbeat
+
+
+@shared_task
+def heartbeat() -> str:
+    """Proves a worker can reach the database; safe to run any number of times."""
+    now = timezone.now()
+    Heartbeat.objects.update_or_create(name="celery", defaults={"beat_at": now, "worker": socket.gethostname()})
+    return now.isoformat()

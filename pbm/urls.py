@@ -1,0 +1,56 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from assessment.api import views as assessment_api
+from reporting import api as reporting_api
+from tambon.api import views as tambon_api
+from tambon.roster.api import ContractViewSet
+
+from . import views
+
+router = DefaultRouter()
+router.register("tambons", tambon_api.TambonViewSet, basename="tambon")
+router.register("networks", tambon_api.NetworkViewSet, basename="network")
+router.register("universities", tambon_api.UniversityViewSet, basename="university")
+router.register("roster/contracts", ContractViewSet, basename="roster-contract")
+router.register("assessments/tambons", assessment_api.TambonAssessmentViewSet, basename="tambon-assessment")
+router.register(
+    "assessments/universities", assessment_api.UniversityAssessmentViewSet, basename="university-assessment"
+)
+router.register("assessments/networks", assessment_api.NetworkAssessmentViewSet, basename="network-assessment")
+router.register("classifications", assessment_api.ClassificationViewSet, basename="classification")
+
+api_urlpatterns = [
+    path("classifications/distribution/", assessment_api.class_distribution, name="class_distribution_api"),
+    path("", include(router.urls)),
+    path("auth/token/", obtain_auth_token, name="api_token"),
+    path("tambons/<int:tambon_id>/budget/", reporting_api.budget_table, name="api_budget_table"),
+    path(
+        "tambons/<int:tambon_id>/reports/<int:year>/<int:month>/",
+        reporting_api.monthly_report,
+        name="api_monthly_report",
+    ),
+]
+
+urlpatterns = [
+    path("", include("tambon.urls")),
+    path("", include("reporting.urls")),
+    path("", include("reporting.deadlines.urls")),
+    path("assessment/", include("assessment.urls")),
+    path("dashboard/", include("reporting.dashboard.urls")),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", views.health, name="health"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/read/", views.notification_read, name="notification_read_all"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_urlpatterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]

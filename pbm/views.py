@@ -1,0 +1,125 @@
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from tambon import access
+
+from . import review
+from .forms import ReviewForm
+from .models import Heartbeat, Notification, Reviewable
+from .notifications import notification_mark_read
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and compose health checks: database and cache reachable, last worker heartbeat."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        cache.set("health", "ok", 10)
+        checks["cache"] = "ok" if cache.get("health") == "ok" else "error"
+    except Exception as exc:  # noqa: BLE001
+        checks["cache"] = f"error: {exc.__class__.__name__}"
+    beat = Heartbeat.objects.filter(name="celery").first() if checks["database"] == "ok" else None
+    body = {
+        "status": "ok" if all(v == "ok" for v in checks.values()) else "error",
+        "checks": checks,
+        "celery_eager": settings.CELERY_TASK_ALWAYS_EAGER,
+        "last_worker_heartbeat": beat.beat_at.isoformat() if beat else None,
+        "time": timezone.now().isoformat(),
+    }
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = Notification.objects.filter(user=request.user)
+    return render(
+        request,
+        "pbm/notification_list.html",
+        {"page": Paginator(notifications, 50).get_page(request.GET.get("page"))},
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Mark one notification read and follow its link, or (no pk) mark all read."""
+    notification_mark_read(user=request.user, notification_id=pk)
+    if pk is not None:
+        notification = get_object_or_404(Notification, pk=pk, user=request.user)
+        if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+            return redirect(notification.url)
+    return redirect("notification_list")
+
+
+def unread_notifications(request: HttpRequest) -> dict:
+    """Context processor: the unread count shown in the header."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count()}
+
+
+def review_context(user, obj: Reviewable | None) -> dict:
+    """What the review snippets need for any report: may this user review or reopen it now, the form, history."""
+    saved = obj is not None and obj.pk is not None
+    return {
+        "can_review": saved and obj.status == review.ReviewStatus.SUBMITTED and review.can_review(user, obj),
+        "can_reopen": saved and obj.status == review.ReviewStatus.ACCEPTED and access.is_national(user),
+        "review_form": ReviewForm(initial={"version": obj.version if obj is not None else 0}),
+        "history": review.review_history(obj) if saved else [],
+    }
+
+
+ReviewStep = Callable[[Reviewable, object, str], object]  # (report, user, reason)
+
+
+def review_post(
+    request: HttpRequest,
+    obj: Reviewable,
+    *,
+    accept: ReviewStep | None = None,
+    return_: ReviewStep | None = None,
+    reopen: ReviewStep | None = None,
+) -> None:
+    """Accept, return or (NSI) reopen `obj` from a posted ReviewForm, for every kind of report.
+
+    Each step defaults to pbm/review.py's; an app passes its own service where it does more (the assessment's
+    accept queues the classification). A stale page is refused; what happened is said in a message."""
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accept, return or reopen."))
+        return
+    steps: dict[str, ReviewStep] = {
+        "accept": accept or (lambda o, user, _reason: review.review_accept(obj=o, user=user)),
+        "return": return_ or (lambda o, user, reason: review.review_return(obj=o, user=user, reason=reason)),
+        "reopen": reopen or (lambda o, user, reason: review.review_reopen(obj=o, user=user, reason=reason)),
+    }  # fmt: skip
+    try:
+        review.version_check(obj, form.cleaned_data["version"])
+        steps[form.cleaned_data["action"]](obj, request.user, form.cleaned_data["reason"])
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        obj.refresh_from_db(fields=["status"])
+        messages.success(request, _("The report is now: %(status)s.") % {"status": obj.get_status_display()})

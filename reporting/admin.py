@@ -1,0 +1,46 @@
+"""Admin for the programme's reporting settings and reference data; tambon rows are scoped like every page."""
+
+from django.contrib import admin
+
+from tambon.admin import ScopedAdminMixin
+
+from .models import Activity, BudgetCategory, ExpenseType, MonthlyReport, ProgrammeSettings
+
+
+@admin.register(ProgrammeSettings)
+class ProgrammeSettingsAdmin(admin.ModelAdmin):
+    list_display = ["programme", "due_day", "activity_budget", "management_budget", "evidence_max_mb"]
+
+
+@admin.register(BudgetCategory)
+class BudgetCategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "name_en", "kind", "letter", "hiring_type", "programme"]
+    list_filter = ["programme", "kind"]
+    ordering = ["programme", "position"]
+
+
+@admin.register(ExpenseType)
+class ExpenseTypeAdmin(admin.ModelAdmin):
+    list_display = ["name_th", "name_en", "funded", "position", "programme"]
+    list_filter = ["programme", "funded"]
+    list_editable = ["funded"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_path = "tambon"
+    list_display = ["name", "tambon", "category", "budget", "start_date", "end_date", "completed_on"]
+    list_filter = ["category"]
+    list_select_related = ["tambon__subdistrict__district__province", "category"]
+    raw_id_fields = ["tambon"]
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_path = "tambon"
+    list_display = ["tambon", "year", "month", "status", "is_late", "is_over_budget", "submitted_at"]
+    list_filter = ["status", "is_late", "is_over_budget", "year", "month"]
+    list_select_related = ["tambon__subdistrict__district__province"]
+    readonly_fields = ["status", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by", "first_submitted_at",
+                       "version", "is_late"]  # fmt: skip
+    raw_id_fields = ["tambon"]

@@ -1,0 +1,696 @@
+"""Figures of the reviewers' dashboards, one widget at a time, for any set of tambons grouped by child unit.
+
+Every widget is a fixed handful of aggregate queries `GROUP BY` the child unit (network, university or tambon):
+the query count does not grow with the number of tambons, people or months. The sums over the largest tables
+(monthly amounts, accepted work, contracts, certificate runs) are read from per-tambon summary tables that
+`services.dashboard_refresh` fills with the `live_*` functions below; the page says when they were refreshed. The definitions are those of the
+pages the figures link to, so the numbers agree:
+- completeness: `MonthlyReport` rows of active tambons; on time = submitted and not `is_late` (set at the first
+  submission against `MonthlyReport.deadline`, the end of the due day in Bangkok, as `tambons_late` counts);
+- spending: the PBM table's rows (`reporting.selectors.budget_tables`): plans from `MonthlyAmount`, actuals of
+  hiring lines from accepted work (`wages_due_by_month`), of the other lines from `MonthlyAmount.actual`;
+- instalment 2: eligible when the university's 6-month MOU report is accepted (`instalments_for`);
+- hiring: contract statuses and quotas (`team_fill`), certificate eligibility = a run of at least
+  `CERTIFICATE_MONTHS` consecutive passed months (`certificate_candidates`);
+- classification: `TambonClassification` rows (`class_distribution`, `class_movements`) and the goal results
+  of accepted assessments of the quarter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from assessment.models import ClassBand, Goal, GoalResult, TambonClassification
+from assessment.quarters import previous_quarter, programme_quarters
+from pbm.models import ReviewStatus
+from pbm.periods import Quarter, end_of_day, fiscal_quarter, month_due_date, programme_quarter, quarter_months
+from tambon.models import HiringType, Network, Programme, Tambon, University
+from tambon.roster.models import Contract, ContractStatus, WorkAcceptance
+from tambon.roster.selectors import CERTIFICATE_MONTHS
+
+from ..deadlines.models import CompletionReport, MouPeriod, MouReport
+from ..models import BudgetLine, CategoryKind, MonthlyAmount, MonthlyReport, ProgrammeSettings
+from .models import DisbursementTarget, TambonFigures, TambonHiringFigures, TambonMonthFigures
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+Month = tuple[int, int]
+
+
+# --- where and when ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Child:
+    """A row of a widget: one network, university or tambon one level below the page."""
+
+    pk: int
+    name: str
+    level: str  # "network" | "university" | "tambon"
+
+
+@dataclass
+class Level:
+    """A dashboard page: its tambons (already scoped by tambon/access.py) and how they group into children."""
+
+    kind: str  # "national" | "network" | "university" | "tambon"
+    programme: Programme
+    tambons: QuerySet[Tambon]  # active tambons of the programme in this page's scope
+    key: str  # the Tambon field the children group by: network_id, university_id or id
+    network: Network | None = None
+    university: University | None = None
+    tambon: Tambon | None = None
+
+    @property
+    def child_level(self) -> str:
+        return {"network_id": "network", "university_id": "university", "id": "tambon"}[self.key]
+
+    def path(self, prefix: str) -> str:
+        """The child key seen from a model that reaches the tambon through `prefix` (e.g. "tambon__")."""
+        return f"{prefix}{self.key}" if self.key != "id" else f"{prefix.rstrip('_').rstrip('_')}_id"
+
+
+def children(level: Level) -> list[Child]:
+    """The child units that have active tambons in the page's scope, in the hierarchy's order (one query)."""
+    ids = level.tambons.values(level.key)
+    if level.key == "network_id":
+        rows = Network.objects.filter(pk__in=ids).order_by("number")
+        return [Child(n.pk, str(n), "network") for n in rows]
+    if level.key == "university_id":
+        rows = University.objects.filter(pk__in=ids).order_by("code")
+        return [Child(u.pk, u.name, "university") for u in rows]
+    return [Child(t.pk, t.place, "tambon") for t in level.tambons.with_place().order_by("subdistrict_id")]
+
+
+@dataclass
+class Period:
+    """What the filters chose: a month, or a whole programme quarter (its three months)."""
+
+    programme: Programme
+    months: list[Month]  # the months the completeness and resignation figures count
+    quarter: Quarter  # the assessment quarter (classification)
+    kind: str  # "month" | "quarter"
+
+    @property
+    def through(self) -> Month:
+        """Spending is cumulative up to the end of this month."""
+        return self.months[-1]
+
+
+def default_month(programme: Programme, today: dt.date | None = None) -> Month:
+    """The latest programme month whose report is already due (else the first month)."""
+    today = today or timezone.localdate()
+    due_day = ProgrammeSettings.for_programme(programme).due_day
+    due = [m for m in programme.months() if month_due_date(*m, due_day) <= today]
+    return due[-1] if due else programme.months()[0]
+
+
+def period_for(programme: Programme, *, month: Month | None = None, quarter: Quarter | None = None) -> Period:
+    if quarter is not None:
+        return Period(programme, quarter_months(programme.start_date, quarter), quarter, "quarter")
+    month = month or default_month(programme)
+    return Period(programme, [month], programme_quarter(programme.start_date, dt.date(*month, 1)), "month")
+
+
+def _month_q(months: list[Month], prefix: str = "") -> Q:
+    q = Q(pk__in=[])
+    for year, month in months:
+        q |= Q(**{f"{prefix}year": year, f"{prefix}month": month})
+    return q
+
+
+# --- completeness and timeliness ------------------------------------------------------------------------------
+
+
+@dataclass
+class Completeness:
+    child: Child
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+    late: int = 0
+    awaiting_review: int = 0
+    returned: int = 0
+    accepted: int = 0
+
+    @property
+    def not_filed(self) -> int:
+        return self.expected - self.submitted
+
+    @property
+    def share_on_time(self) -> Decimal | None:
+        return (Decimal(self.on_time) * HUNDRED / self.expected).quantize(Decimal("0.1")) if self.expected else None
+
+
+def completeness(level: Level, period: Period, kids: list[Child]) -> tuple[list[Completeness], Completeness]:
+    """Per child: expected reports (active tambons × months) and how they stand. Two queries."""
+    rows = {c.pk: Completeness(c) for c in kids}
+    for key, n in level.tambons.values_list(level.key).annotate(n=Count("pk")).values_list(level.key, "n"):
+        if key in rows:
+            rows[key].expected = n * len(period.months)
+    group = level.path("tambon__")
+    counts = (
+        MonthlyReport.objects.filter(_month_q(period.months), tambon__in=level.tambons)
+        .values(group)
+        .annotate(
+            submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
+            on_time=Count("pk", filter=Q(first_submitted_at__isnull=False, is_late=False)),
+            awaiting_review=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED)),
+            returned=Count("pk", filter=Q(status=ReviewStatus.RETURNED)),
+            accepted=Count("pk", filter=Q(status=ReviewStatus.ACCEPTED)),
+        )
+    )
+    for row in counts:
+        item = rows.get(row[group])
+        if item is None:
+            continue
+        for name in ("submitted", "on_time", "awaiting_review", "returned", "accepted"):
+            setattr(item, name, row[name])
+        item.late = item.submitted - item.on_time
+    items = list(rows.values())
+    total = Completeness(Child(0, "", ""))
+    for name in ("expected", "submitted", "on_time", "late", "awaiting_review", "returned", "accepted"):
+        setattr(total, name, sum(getattr(i, name) for i in items))
+    return items, total
+
+
+@dataclass
+class ActionList:
+    """What needs action today in the page's scope."""
+
+    late_months: list[tuple[Month, int]]  # months past their deadline, and tambons that did not file on time
+    returned: int  # monthly reports returned and not yet re-submitted
+    completion_overdue: int  # 7-day completion reports not filed and past due
+    reports_to_review: int  # monthly reports submitted and waiting for a reviewer of this scope
+    completion_to_review: int
+
+
+def report_stats(level: Level) -> dict:
+    """Scope-wide figures of the monthly reports in one pass: returned, waiting for review, the latest month
+    reported (`key` = year × 100 + month) and the latest submission and review (how fresh the figures are)."""
+    return MonthlyReport.objects.filter(tambon__in=level.tambons).aggregate(
+        returned=Count("pk", filter=Q(status=ReviewStatus.RETURNED)),
+        waiting=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED)),
+        last_month=Max(F("year") * 100 + F("month")),
+        submitted_at=Max("submitted_at"),
+        reviewed_at=Max("reviewed_at"),
+    )
+
+
+def action_list(level: Level, today: dt.date, stats: dict) -> ActionList:
+    """Four queries, whatever the number of tambons and months."""
+    programme = level.programme
+    due_day = ProgrammeSettings.for_programme(programme).due_day
+    past = [m for m in programme.months() if end_of_day(month_due_date(*m, due_day)).date() < today]
+    on_time = dict(
+        MonthlyReport.objects.annotate(key=F("year") * 100 + F("month"))
+        .filter(
+            key__lte=past[-1][0] * 100 + past[-1][1] if past else 0,
+            tambon__in=level.tambons,
+            first_submitted_at__isnull=False,
+            is_late=False,
+        )
+        .values_list("key")
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
+    )
+    tambon_count = level.tambons.count()
+    late = [(m, tambon_count - on_time.get(m[0] * 100 + m[1], 0)) for m in past]
+    reports = stats
+    completion = CompletionReport.objects.filter(activity__tambon__in=level.tambons).aggregate(
+        overdue=Count("pk", filter=Q(first_submitted_at__isnull=True, due_on__lt=today)),
+        waiting=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED)),
+    )
+    return ActionList(
+        late_months=[(m, n) for m, n in late if n], returned=reports["returned"],
+        completion_overdue=completion["overdue"], reports_to_review=reports["waiting"],
+        completion_to_review=completion["waiting"],
+    )  # fmt: skip
+
+
+# --- spending -----------------------------------------------------------------------------------------------
+
+
+KINDS = [k for k, _label in CategoryKind.choices]
+
+
+@dataclass
+class KindFigures:
+    total: Decimal = ZERO  # the budget (category lines' totals, as the PBM table's group rows)
+    plan: Decimal = ZERO  # cumulative to the period's last month
+    actual: Decimal = ZERO
+
+    @property
+    def percent(self) -> Decimal | None:
+        return (self.actual * HUNDRED / self.plan).quantize(Decimal("0.1")) if self.plan else None
+
+
+@dataclass
+class Spending:
+    child: Child
+    kinds: dict[str, KindFigures] = field(default_factory=lambda: {k: KindFigures() for k in KINDS})
+    disbursed: Decimal | None = None  # % of the fiscal year's plan, through the period's fiscal quarter
+    instalment_eligible: int = 0
+    tambons: int = 0
+
+    @property
+    def plan(self) -> Decimal:
+        return sum((k.plan for k in self.kinds.values()), ZERO)
+
+    @property
+    def actual(self) -> Decimal:
+        return sum((k.actual for k in self.kinds.values()), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((k.total for k in self.kinds.values()), ZERO)
+
+    @property
+    def percent(self) -> Decimal | None:
+        return (self.actual * HUNDRED / self.plan).quantize(Decimal("0.1")) if self.plan else None
+
+
+@dataclass
+class MonthPoint:
+    month: Month
+    plan: dict[str, Decimal]  # cumulative, by kind
+    actual: dict[str, Decimal]
+
+
+@dataclass
+class QuarterPoint:
+    fiscal_year: int
+    quarter: int
+    target: Decimal
+    disbursed: Decimal | None  # % of the fiscal year's plan
+    reached: bool  # the programme has reported through this quarter's end
+
+    @property
+    def meets(self) -> bool:
+        return self.disbursed is not None and self.disbursed >= self.target
+
+
+@dataclass
+class SpendingWidget:
+    rows: list[Spending]
+    total: Spending
+    series: list[MonthPoint]  # the page's scope, every programme month
+    quarters: list[QuarterPoint]
+    fiscal: tuple[int, int]  # (fiscal year, quarter) of the period's last month
+
+
+def _path(key: str, prefix: str) -> str:
+    return f"{prefix}{key}" if key != "id" else f"{prefix.rstrip('_')}_id"
+
+
+def live_monthly_sums(tambons: QuerySet[Tambon], key: str) -> dict[tuple[int, int, int, str], tuple[Decimal, Decimal]]:
+    """{(child, year, month, kind): (plan, actual)} straight from the records: the PBM table's group rows summed
+    over the tambons of each child. Two queries; what `dashboard_refresh` stores per tambon."""
+    group = _path(key, "line__tambon__")
+    hiring_typed = Q(line__category__kind=CategoryKind.HIRING, line__category__hiring_type__isnull=False)
+    out: dict[tuple[int, int, int, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for child, year, month, kind, plan, actual in (
+        MonthlyAmount.objects.filter(line__tambon__in=tambons)
+        .values_list(group, "year", "month", "line__category__kind")
+        .annotate(plan=Sum("plan"), actual=Sum("actual", filter=~hiring_typed))
+    ):
+        out[(child, year, month, kind)][0] += plan or ZERO
+        out[(child, year, month, kind)][1] += actual or ZERO
+    # Hiring actuals are the wages due from accepted work, on the tambon's line of that hiring type.
+    has_line = BudgetLine.objects.filter(
+        tambon_id=OuterRef("contract__tambon_id"), activity__isnull=True,
+        category__hiring_type_id=OuterRef("contract__hiring_type_id"), category__kind=CategoryKind.HIRING,
+    )  # fmt: skip
+    for child, year, month, amount in (
+        WorkAcceptance.objects.filter(Exists(has_line), contract__tambon__in=tambons)
+        .values_list(_path(key, "contract__tambon__"), "year", "month")
+        .annotate(total=Sum("amount"))
+    ):
+        out[(child, year, month, CategoryKind.HIRING)][1] += amount or ZERO
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def live_totals(tambons: QuerySet[Tambon], key: str) -> dict[tuple[int, str], Decimal]:
+    """{(child, kind): budget}: the category lines' totals, as the PBM table's group rows."""
+    return {
+        (child, kind): total or ZERO
+        for child, kind, total in BudgetLine.objects.filter(tambon__in=tambons, activity__isnull=True)
+        .values_list(_path(key, "tambon__"), "category__kind")
+        .annotate(total=Sum("total"))
+    }
+
+
+def monthly_sums(level: Level) -> dict[tuple[int, int, int, str], tuple[Decimal, Decimal]]:
+    """The same as `live_monthly_sums`, from the summary table: one query over tambons × months."""
+    columns = {f"{w}_{k}": Sum(f"{w}_{k}") for k in KINDS for w in ("plan", "actual")}
+    months = set(level.programme.months())
+    out = {}
+    for row in (
+        TambonMonthFigures.objects.filter(tambon__in=level.tambons)
+        .values(level.path("tambon__"), "year", "month")
+        .annotate(**columns)
+    ):
+        if (row["year"], row["month"]) not in months:
+            continue
+        for kind in KINDS:
+            out[(row[level.path("tambon__")], row["year"], row["month"], kind)] = (
+                row[f"plan_{kind}"] or ZERO,
+                row[f"actual_{kind}"] or ZERO,
+            )
+    return out
+
+
+def spending(level: Level, period: Period, kids: list[Child], stats: dict | None = None) -> SpendingWidget:
+    """Plan against actual by kind, disbursement against the fiscal-quarter targets, instalment 2. Six queries."""
+    months = level.programme.months()
+    through = months.index(period.through)
+    sums = monthly_sums(level)
+    rows = {c.pk: Spending(c) for c in kids}
+    for row in (
+        TambonFigures.objects.filter(tambon__in=level.tambons)
+        .values(level.path("tambon__"))
+        .annotate(**{kind: Sum(f"total_{kind}") for kind in KINDS})
+    ):
+        item = rows.get(row[level.path("tambon__")])
+        for kind in KINDS if item is not None else ():
+            item.kinds[kind].total += row[kind] or ZERO
+    fiscal_of = {m: fiscal_quarter(dt.date(*m, 1)) for m in months}
+    fiscal = fiscal_of[period.through]
+    fy_plan: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    fy_actual: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for (key, year, month, kind), (plan, actual) in sums.items():
+        item = rows.get(key)
+        if item is None:
+            continue
+        if months.index((year, month)) <= through:
+            item.kinds[kind].plan += plan
+            item.kinds[kind].actual += actual
+        fy, q = fiscal_of[(year, month)]
+        if fy == fiscal[0]:
+            fy_plan[key] += plan
+            if q <= fiscal[1]:
+                fy_actual[key] += actual
+    for key, item in rows.items():
+        item.disbursed = _percent(fy_actual[key], fy_plan[key])
+    accepted_six_month = MouReport.objects.filter(
+        programme=level.programme, period=MouPeriod.SIX_MONTH, status=ReviewStatus.ACCEPTED, university__isnull=False
+    ).values("university_id")
+    for key, tambons, eligible in (
+        level.tambons.values_list(level.key)
+        .annotate(n=Count("pk"), eligible=Count("pk", filter=Q(university_id__in=accepted_six_month)))
+        .values_list(level.key, "n", "eligible")
+    ):
+        if key in rows:
+            rows[key].tambons, rows[key].instalment_eligible = tambons, eligible
+    items = list(rows.values())
+    total = Spending(Child(0, "", ""))
+    for item in items:
+        for kind in KINDS:
+            for name in ("total", "plan", "actual"):
+                setattr(total.kinds[kind], name, getattr(total.kinds[kind], name) + getattr(item.kinds[kind], name))
+        total.tambons += item.tambons
+        total.instalment_eligible += item.instalment_eligible
+    series, quarters = _scope_series(sums, months, fiscal_of, stats or report_stats(level))
+    total.disbursed = next((q.disbursed for q in quarters if (q.fiscal_year, q.quarter) == fiscal), None)
+    return SpendingWidget(items, total, series, quarters, fiscal)
+
+
+def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    return (part * HUNDRED / whole).quantize(Decimal("0.1")) if whole else None
+
+
+def _scope_series(sums, months, fiscal_of, stats: dict) -> tuple[list[MonthPoint], list[QuarterPoint]]:
+    by_month: dict[Month, dict[str, list[Decimal]]] = defaultdict(lambda: {k: [ZERO, ZERO] for k in KINDS})
+    for (_key, year, month, kind), (plan, actual) in sums.items():
+        by_month[(year, month)][kind][0] += plan
+        by_month[(year, month)][kind][1] += actual
+    series, plan, actual = [], dict.fromkeys(KINDS, ZERO), dict.fromkeys(KINDS, ZERO)
+    for m in months:
+        for kind in KINDS:
+            plan[kind] += by_month[m][kind][0]
+            actual[kind] += by_month[m][kind][1]
+        series.append(MonthPoint(m, dict(plan), dict(actual)))
+    targets = dict(DisbursementTarget.objects.values_list("quarter", "cumulative_share"))
+    reported = divmod(stats["last_month"], 100) if stats["last_month"] else None
+    quarters = []
+    for fy, q in dict.fromkeys(fiscal_of[m] for m in months):
+        year_months = [m for m in months if fiscal_of[m][0] == fy]
+        fy_plan = sum((sum(by_month[m][k][0] for k in KINDS) for m in year_months), ZERO)
+        done = [m for m in year_months if fiscal_of[m][1] <= q]
+        fy_actual = sum((sum(by_month[m][k][1] for k in KINDS) for m in done), ZERO)
+        quarters.append(QuarterPoint(fy, q, targets.get(q, ZERO), _percent(fy_actual, fy_plan),
+                                     reported is not None and done[-1] <= reported))  # fmt: skip
+    return series, quarters
+
+
+# --- hiring ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Hiring:
+    child: Child
+    hired: dict[int, int] = field(default_factory=dict)  # hiring type id → active contracts
+    quota: dict[int, int] = field(default_factory=dict)
+    reserve: int = 0
+    resigned: int = 0  # left in the period's months
+    certificates_eligible: int = 0
+
+    @property
+    def hired_total(self) -> int:
+        return sum(self.hired.values())
+
+    @property
+    def quota_total(self) -> int:
+        return sum(self.quota.values())
+
+    @property
+    def vacancies(self) -> int:
+        return sum(max(self.quota.get(t, 0) - self.hired.get(t, 0), 0) for t in self.quota)
+
+    @property
+    def fill_rate(self) -> Decimal | None:
+        return _percent(Decimal(self.hired_total), Decimal(self.quota_total))
+
+
+@dataclass
+class HiringWidget:
+    types: list[HiringType]
+    rows: list[Hiring]
+    total: Hiring
+
+
+def hiring(level: Level, period: Period, kids: list[Child]) -> HiringWidget:
+    """Filled against quota by type, vacancies, resignations in the period, certificates eligible. Five queries."""
+    types = list(HiringType.objects.filter(programme=level.programme).order_by("position"))
+    rows = {c.pk: Hiring(c) for c in kids}
+    for key, n in level.tambons.values_list(level.key).annotate(n=Count("pk")).values_list(level.key, "n"):
+        if key in rows:
+            rows[key].quota = {t.pk: t.quota_per_tambon * n for t in types}
+            rows[key].hired = dict.fromkeys(rows[key].quota, 0)
+    group = level.path("tambon__")
+    first, last = period.months[0], period.months[-1]
+    left_from, left_to = dt.date(*first, 1), dt.date(*(last[0] + last[1] // 12, last[1] % 12 + 1), 1)
+    for key, type_id, hired, reserve in (
+        TambonHiringFigures.objects.filter(tambon__in=level.tambons)
+        .values_list(group, "hiring_type_id")
+        .annotate(hired=Sum("hired"), reserve=Sum("reserve"))
+    ):
+        item = rows.get(key)
+        if item is not None:
+            item.hired[type_id] = item.hired.get(type_id, 0) + hired
+            item.reserve += reserve
+    for key, resigned in (
+        Contract.objects.filter(tambon__in=level.tambons, status=ContractStatus.RESIGNED, left_on__gte=left_from,
+                                left_on__lt=left_to)
+        .values_list(group)
+        .annotate(n=Count("pk"))
+    ):  # fmt: skip
+        if key in rows:
+            rows[key].resigned = resigned
+    for key, n in (
+        TambonFigures.objects.filter(tambon__in=level.tambons)
+        .values_list(group)
+        .annotate(n=Sum("certificates_eligible"))
+    ):
+        if key in rows:
+            rows[key].certificates_eligible = n
+    items = list(rows.values())
+    total = Hiring(Child(0, "", ""))
+    for t in types:
+        total.quota[t.pk] = sum(i.quota.get(t.pk, 0) for i in items)
+        total.hired[t.pk] = sum(i.hired.get(t.pk, 0) for i in items)
+    for name in ("reserve", "resigned", "certificates_eligible"):
+        setattr(total, name, sum(getattr(i, name) for i in items))
+    return HiringWidget(types, items, total)
+
+
+def live_hiring(tambons: QuerySet[Tambon]) -> dict[tuple[int, int], tuple[int, int]]:
+    """{(tambon, hiring type): (hired, reserve)} straight from the contracts (`team_fill`'s counts)."""
+    return {
+        (tambon_id, type_id): (hired, reserve)
+        for tambon_id, type_id, hired, reserve in Contract.objects.filter(tambon__in=tambons)
+        .values_list("tambon_id", "hiring_type_id")
+        .annotate(hired=Count("pk", filter=Q(status=ContractStatus.ACTIVE)),
+                  reserve=Count("pk", filter=Q(status=ContractStatus.RESERVE)))
+    }  # fmt: skip
+
+
+def live_certificates_eligible(tambons: QuerySet[Tambon], key: str = "id") -> dict[int, int]:
+    """{child: people with ≥ CERTIFICATE_MONTHS consecutive passed months} — `longest_passed_run` as SQL: within
+    a contract's passed months, consecutive months share (month index − row number) ("gaps and islands")."""
+    tambon_sql, params = tambons.values("pk").query.sql_with_params()
+    child = {"network_id": "t.network_id", "university_id": "t.university_id", "id": "t.id"}[key]
+    contract, acceptance, tambon = Contract._meta.db_table, WorkAcceptance._meta.db_table, Tambon._meta.db_table
+    sql = f"""
+        WITH passed AS (
+            SELECT c.id AS contract_id, c.tambon_id,
+                   wa.year * 12 + wa.month - ROW_NUMBER() OVER (PARTITION BY wa.contract_id
+                                                               ORDER BY wa.year, wa.month) AS island
+            FROM {acceptance} wa JOIN {contract} c ON c.id = wa.contract_id
+            WHERE wa.evaluation_passed AND c.status <> %s AND c.tambon_id IN ({tambon_sql})
+        ), eligible AS (
+            SELECT DISTINCT contract_id, tambon_id FROM passed GROUP BY contract_id, tambon_id, island
+            HAVING COUNT(*) >= %s
+        )
+        SELECT {child}, COUNT(*) FROM eligible e JOIN {tambon} t ON t.id = e.tambon_id GROUP BY {child}
+    """  # noqa: S608 - table names come from the models, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ContractStatus.RESERVE, *params, CERTIFICATE_MONTHS])
+        return dict(cursor.fetchall())
+
+
+# --- classification -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Classification:
+    child: Child
+    bands: dict[int | None, int] = field(default_factory=dict)  # band id (None: not yet classified) → tambons
+    tambons: int = 0
+    up: int = 0
+    down: int = 0
+    goals: dict[int, int] = field(default_factory=dict)  # goal id → tambons meeting it (accepted assessments)
+    assessed: int = 0  # tambons with an accepted assessment this quarter
+
+    @property
+    def classified(self) -> int:
+        return sum(self.bands.values())
+
+    def share(self, band_id: int | None) -> Decimal | None:
+        return _percent(Decimal(self.bands.get(band_id, 0)), Decimal(self.classified))
+
+
+@dataclass
+class ClassificationWidget:
+    quarter: Quarter
+    previous: Quarter | None
+    bands: list[ClassBand]
+    goals: list[Goal]
+    rows: list[Classification]
+    total: Classification
+
+
+def classification(level: Level, period: Period, kids: list[Child]) -> ClassificationWidget:
+    """Class distribution against the target shares, movement since last quarter, the goal × child heatmap.
+    Five queries."""
+    programme, quarter = level.programme, period.quarter
+    bands = list(ClassBand.objects.filter(programme=programme).order_by("-rank"))
+    goals = list(Goal.objects.filter(programme=programme).order_by("number"))
+    rows = {c.pk: Classification(c) for c in kids}
+    for key, n in level.tambons.values_list(level.key).annotate(n=Count("pk")).values_list(level.key, "n"):
+        if key in rows:
+            rows[key].tambons = n
+    previous = previous_quarter(programme, quarter) if quarter in programme_quarters(programme) else None
+    before = TambonClassification.objects.filter(tambon=OuterRef("tambon"), quarter=str(previous))
+    classified = TambonClassification.objects.filter(
+        programme=programme, quarter=str(quarter), tambon__in=level.tambons
+    ).annotate(
+        rank=Coalesce("band__rank", 0),
+        previous_rank=Subquery(
+            before.annotate(r=Coalesce("band__rank", 0)).values("r")[:1], output_field=IntegerField()
+        ),
+    )
+    group = level.path("tambon__")
+    for key, band_id, n, up, down in classified.values_list(group, "band_id").annotate(
+        n=Count("pk"),
+        up=Count("pk", filter=Q(previous_rank__isnull=False, rank__gt=F("previous_rank"))),
+        down=Count("pk", filter=Q(previous_rank__isnull=False, rank__lt=F("previous_rank"))),
+    ):
+        item = rows.get(key)
+        if item is not None:
+            item.bands[band_id] = n
+            item.up += up
+            item.down += down
+    results = GoalResult.objects.filter(
+        assessment__programme=programme, assessment__quarter=str(quarter),
+        assessment__status=ReviewStatus.ACCEPTED, assessment__tambon__in=level.tambons,
+    )  # fmt: skip
+    for key, goal_id, n in (
+        results.filter(met=True).values_list(level.path("assessment__tambon__"), "goal_id").annotate(n=Count("pk"))
+    ):
+        if key in rows:
+            rows[key].goals[goal_id] = n
+    for key, n in (
+        results.values_list(level.path("assessment__tambon__"))
+        .annotate(n=Count("assessment_id", distinct=True))
+        .values_list(level.path("assessment__tambon__"), "n")
+    ):
+        if key in rows:
+            rows[key].assessed = n
+    items = list(rows.values())
+    total = Classification(Child(0, "", ""))
+    for item in items:
+        total.tambons += item.tambons
+        total.up += item.up
+        total.down += item.down
+        total.assessed += item.assessed
+        for band_id, n in item.bands.items():
+            total.bands[band_id] = total.bands.get(band_id, 0) + n
+        for goal_id, n in item.goals.items():
+            total.goals[goal_id] = total.goals.get(goal_id, 0) + n
+    return ClassificationWidget(quarter, previous, bands, goals, items, total)
+
+
+# --- the whole page -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    level: Level
+    period: Period
+    children: list[Child]
+    completeness: tuple[list[Completeness], Completeness]
+    actions: ActionList
+    spending: SpendingWidget
+    hiring: HiringWidget
+    classification: ClassificationWidget
+    computed_at: dt.datetime
+    latest_change: dt.datetime | None
+    refreshed_at: dt.datetime | None  # oldest refresh of the summary rows in scope
+
+
+def dashboard(level: Level, period: Period, today: dt.date | None = None) -> Dashboard:
+    today = today or timezone.localdate()
+    kids = children(level)
+    stats = report_stats(level)
+    return Dashboard(
+        level=level, period=period, children=kids,
+        completeness=completeness(level, period, kids), actions=action_list(level, today, stats),
+        spending=spending(level, period, kids, stats), hiring=hiring(level, period, kids),
+        classification=classification(level, period, kids),
+        computed_at=timezone.now(), latest_change=_latest(stats),
+        refreshed_at=TambonFigures.objects.filter(tambon__in=level.tambons).aggregate(at=Min("refreshed_at"))["at"],
+    )  # fmt: skip
+
+
+def _latest(stats: dict) -> dt.datetime | None:
+    moments = [m for m in (stats["submitted_at"], stats["reviewed_at"]) if m is not None]
+    return max(moments) if moments else None

@@ -1,0 +1,71 @@
+"""Refresh of the dashboards' summary tables from the records (set-based: a fixed number of queries per call)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from tambon.models import Programme, Tambon
+
+from . import selectors
+from .models import TambonFigures, TambonHiringFigures, TambonMonthFigures
+
+ZERO = Decimal(0)
+
+
+@transaction.atomic
+def dashboard_refresh(*, tambon_ids: list[int] | None = None) -> int:
+    """Recompute the summary rows of these tambons (all tambons of every programme when None); returns how many
+    tambons were refreshed. Safe to run twice: rows are replaced, never added to."""
+    tambons = Tambon.objects.all() if tambon_ids is None else Tambon.objects.filter(pk__in=list(tambon_ids))
+    ids = list(tambons.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    tambons = Tambon.objects.filter(pk__in=ids)
+    now = timezone.now()
+    months: dict[tuple[int, int, int], dict[str, Decimal]] = defaultdict(dict)
+    for (tambon_id, year, month, kind), (plan, actual) in selectors.live_monthly_sums(tambons, "id").items():
+        months[(tambon_id, year, month)][f"plan_{kind}"] = plan
+        months[(tambon_id, year, month)][f"actual_{kind}"] = actual
+    totals = selectors.live_totals(tambons, "id")
+    certificates = selectors.live_certificates_eligible(tambons, "id")
+    hiring = selectors.live_hiring(tambons)
+    TambonMonthFigures.objects.filter(tambon_id__in=ids).delete()
+    TambonHiringFigures.objects.filter(tambon_id__in=ids).delete()
+    TambonFigures.objects.filter(tambon_id__in=ids).delete()
+    TambonMonthFigures.objects.bulk_create(
+        [TambonMonthFigures(tambon_id=t, year=y, month=m, **values) for (t, y, m), values in months.items()],
+        batch_size=5000,
+    )
+    TambonHiringFigures.objects.bulk_create(
+        [TambonHiringFigures(tambon_id=t, hiring_type_id=h, hired=n, reserve=r) for (t, h), (n, r) in hiring.items()],
+        batch_size=5000,
+    )
+    TambonFigures.objects.bulk_create(
+        [
+            TambonFigures(
+                tambon_id=t,
+                refreshed_at=now,
+                certificates_eligible=certificates.get(t, 0),
+                **{f"total_{kind}": totals.get((t, kind), ZERO) for kind in selectors.KINDS},
+            )  # fmt: skip
+            for t in ids
+        ],
+        batch_size=5000,
+    )
+    return len(ids)
+
+
+def dashboard_refresh_on_commit(*, tambon_ids: list[int]) -> None:
+    """After a write that changes a tambon's plan, actuals or team: refresh its figures once the write commits."""
+    from .tasks import dashboard_refresh_tambons
+
+    ids = sorted(set(tambon_ids))
+    transaction.on_commit(lambda: dashboard_refresh_tambons.delay(ids))
+
+
+def programme_tambon_ids(programme: Programme) -> list[int]:
+    return list(Tambon.objects.filter(programme=programme).values_list("pk", flat=True))

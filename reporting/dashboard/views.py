@@ -1,0 +1,170 @@
+"""The reviewers' dashboards: national (NSI) → network (RSI) → university → tambon, scoped by tambon/access.py.
+
+Each level is one page with the same widgets and a .xlsx export of each widget; a unit outside the user's scope
+is 404 for the page and its exports alike."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment.quarters import parse_quarter, programme_quarters
+from pbm.formats import date_be
+from reporting.exports import xlsx_response
+from tambon import access
+from tambon.models import Programme, Tambon
+
+from . import charts, exports, selectors
+from .selectors import Child, Level
+
+DEFAULT_WIDGET_PAGES = {"completeness": "tambon_detail", "spending": "budget_table", "hiring": "roster_team",
+                        "classification": "tambon_profile"}  # fmt: skip
+
+
+def _programme(request: HttpRequest) -> Programme:
+    code = request.GET.get("programme", "")
+    programme = Programme.objects.filter(code=code).first() if code else Programme.current()
+    if programme is None:
+        raise Http404("No programme")
+    return programme
+
+
+def _period(request: HttpRequest, programme: Programme) -> tuple[selectors.Period, list[str]]:
+    """The month or quarter chosen in the filters; a malformed value falls back to the default with a message."""
+    errors = []
+    if request.GET.get("quarter"):
+        try:
+            return selectors.period_for(programme, quarter=parse_quarter(programme, request.GET["quarter"])), errors
+        except ValidationError as error:
+            errors += error.messages
+    text = request.GET.get("month", "")
+    if text:
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            year = year - 543 if year > 2400 else year
+            if (year, month) in programme.months():
+                return selectors.period_for(programme, month=(year, month)), errors
+        except ValueError:
+            pass
+        errors.append(_("Write the month as YYYY-MM within the programme, for example 2021-03."))
+    return selectors.period_for(programme), errors
+
+
+def _tambons(request: HttpRequest, programme: Programme, **filters):
+    return access.visible_tambons(request.user, Tambon.objects.filter(programme=programme, is_active=True, **filters))
+
+
+def _level(request: HttpRequest, programme: Programme, network_id=None, university_id=None, tambon_id=None) -> Level:
+    """The page's level from the URL, each unit looked up through tambon/access.py (404 when out of scope)."""
+    if network_id is None:
+        if not access.is_national(request.user):
+            raise Http404("Not a national reviewer")
+        return Level("national", programme, _tambons(request, programme), "network_id")
+    network = access.get_network_or_404(request.user, network_id)
+    if tambon_id is not None:
+        tambon = access.get_tambon_or_404(request.user, tambon_id)
+        if tambon.network_id != network.pk or tambon.programme_id != programme.pk:
+            raise Http404("Tambon not in this network")
+        return Level("tambon", programme, _tambons(request, programme, pk=tambon.pk), "id", network=network,
+                     university=tambon.university, tambon=tambon)  # fmt: skip
+    if university_id is not None:
+        university = access.get_university_or_404(request.user, university_id)
+        tambons = _tambons(request, programme, network=network, university=university)
+        if not tambons.exists():
+            raise Http404("University works no tambon in this network")
+        return Level("university", programme, tambons, "id", network=network, university=university)
+    return Level("network", programme, _tambons(request, programme, network=network), "university_id", network=network)
+
+
+def _linker(level: Level, query: str):
+    """Where a child's numbers lead: one level down, or at the tambon level, to the tambon's own pages."""
+
+    def link(child: Child, widget: str) -> str:
+        if level.kind == "national":
+            url = reverse("dashboard_network", args=[child.pk])
+        elif level.kind == "network":
+            url = reverse("dashboard_university", args=[level.network.pk, child.pk])
+        elif level.kind == "university":
+            url = reverse("dashboard_tambon", args=[level.network.pk, child.pk])
+        else:
+            return reverse(DEFAULT_WIDGET_PAGES[widget], args=[child.pk])
+        return f"{url}?{query}" if query else url
+
+    return link
+
+
+def _scope_label(level: Level) -> str:
+    if level.kind == "national":
+        return _("All networks")
+    parts = [str(level.network)]
+    if level.university:
+        parts.append(level.university.name)
+    if level.tambon:
+        parts.append(level.tambon.place)
+    return " › ".join(parts)
+
+
+def _board(request: HttpRequest, **ids):
+    programme = _programme(request)
+    period, errors = _period(request, programme)
+    level = _level(request, programme, **ids)
+    board = selectors.dashboard(level, period)
+    query = request.GET.urlencode()
+    return board, exports.widget_tables(board, _linker(level, query)), errors, query
+
+
+def _charts(board) -> dict:
+    return {"completeness": charts.completeness_bars(board), "spending": charts.spending_series(board),
+            "disbursement": charts.disbursement_bars(board), "hiring": charts.hiring_bars(board),
+            "classes": charts.class_bars(board)}  # fmt: skip
+
+
+def _export_base(level: Level) -> str:
+    """The URL of the level's exports, up to the widget name."""
+    if level.kind == "national":
+        url = reverse("dashboard_export", args=["w"])
+    elif level.kind == "network":
+        url = reverse("dashboard_network_export", args=[level.network.pk, "w"])
+    elif level.kind == "university":
+        url = reverse("dashboard_university_export", args=[level.network.pk, level.university.pk, "w"])
+    else:
+        url = reverse("dashboard_tambon_export", args=[level.network.pk, level.tambon.pk, "w"])
+    return url.removesuffix("w.xlsx")
+
+
+@login_required
+def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_id=None) -> HttpResponse:
+    scope = access.scope_of(request.user)
+    if network_id is None and not scope.national and scope.network_ids:  # an RSI starts at its network
+        return redirect("dashboard_network", network_id=min(scope.network_ids))
+    board, tables, errors, query = _board(request, network_id=network_id, university_id=university_id,
+                                          tambon_id=tambon_id)  # fmt: skip
+    programme = board.level.programme
+    return render(request, "reporting/dashboard/dashboard.html", {
+        "board": board, "tables": tables, "errors": errors, "query": query, "scope_label": _scope_label(board.level),
+        "period_text": exports.period_text(board), "programmes": Programme.objects.all(), "programme": programme,
+        "months": programme.months(), "quarters": programme_quarters(programme),
+        "chosen_month": request.GET.get("month", ""), "charts": _charts(board),
+        "export_base": _export_base(board.level),
+    })  # fmt: skip
+
+
+@login_required
+def dashboard_export(request: HttpRequest, widget: str, network_id=None, university_id=None, tambon_id=None):
+    if widget not in exports.WIDGETS:
+        raise Http404("No such widget")
+    board, tables, _errors, _query = _board(request, network_id=network_id, university_id=university_id,
+                                            tambon_id=tambon_id)  # fmt: skip
+    workbook = exports.widget_workbook(
+        tables[widget], scope=_scope_label(board.level), period=exports.period_text(board),
+        computed=date_be(timezone.localtime(board.computed_at), with_time=True),
+    )  # fmt: skip
+    level = board.level
+    unit = {"national": "national", "network": f"network-{network_id}", "university": f"university-{university_id}",
+            "tambon": f"tambon-{tambon_id}"}[level.kind]  # fmt: skip
+    return xlsx_response(workbook, f"dashboard-{unit}-{widget}.xlsx")

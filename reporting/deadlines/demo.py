@@ -1,0 +1,90 @@
+"""Demo deadlines: completion reports for the activities the reporting demo completed (some overdue), and the
+6-month reports: usi1's university accepted (its tambons' 2nd instalment is eligible), a few others under way."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from pbm import review
+from pbm.models import ReviewStatus
+from pbm.periods import BANGKOK, end_of_day
+from reporting.models import Activity
+from tambon.models import Membership, Role, University
+
+from . import services
+from .models import CompletionReport, DeadlineSettings, MouPeriod, MouReport
+
+# share of completed activities in each state, in this order
+STATES = [(ReviewStatus.ACCEPTED, 50), ("late", 15), (ReviewStatus.SUBMITTED, 10), ("overdue", 25)]
+
+
+@transaction.atomic
+def seed(*, context, stdout=None) -> None:
+    programme, rng = context.programme, context.rng
+    settings = DeadlineSettings.for_programme(programme)
+    activities = list(
+        Activity.objects.filter(tambon__programme=programme, completed_on__isnull=False, completion_report__isnull=True)
+        .select_related("tambon")
+        .order_by("id")
+    )
+    reports = []
+    for activity in activities:
+        due = activity.completed_on + dt.timedelta(days=settings.completion_report_days)
+        state = rng.choices([s for s, _w in STATES], weights=[w for _s, w in STATES])[0]
+        report = CompletionReport(
+            activity=activity, due_on=due, results="ดำเนินกิจกรรมครบตามแผน ผู้เข้าร่วมพึงพอใจ",
+            participants={"persons": rng.randint(20, 80), "households": rng.randint(10, 40)},
+        )  # fmt: skip
+        if state != "overdue":
+            at = (
+                end_of_day(due) - dt.timedelta(days=rng.randint(1, 5))
+                if state != "late"
+                else end_of_day(due) + dt.timedelta(days=3)
+            )
+            report.status = ReviewStatus.ACCEPTED if state == ReviewStatus.ACCEPTED else ReviewStatus.SUBMITTED
+            report.first_submitted_at = report.submitted_at = at.astimezone(BANGKOK)
+            report.is_late = state == "late"
+        reports.append(report)
+    CompletionReport.objects.bulk_create(reports, batch_size=5000)
+
+    _six_month_reports(programme)
+    if stdout:
+        overdue = sum(1 for r in reports if r.first_submitted_at is None)
+        stdout.write(f"deadlines: {len(reports)} completion reports ({overdue} overdue), 6-month reports under way")
+
+
+def _staff(university: University, role: str):
+    membership = Membership.objects.filter(university=university, role=role).select_related("user").first()
+    return membership.user if membership else None
+
+
+def _six_month_reports(programme) -> None:
+    """usi1's university: accepted. The next three: submitted, returned, draft. Through the services."""
+    universities = list(
+        University.objects.filter(tambons__programme=programme).distinct().order_by("network__number", "code")[:4]
+    )
+    if not universities or MouReport.objects.filter(programme=programme).exists():
+        return
+    steps = ["accepted", "submitted", "returned", "draft"]
+    for university, step in zip(universities, steps, strict=False):
+        reporter = _staff(university, Role.UNIVERSITY_REPORTER)
+        reviewer = (
+            Membership.objects.filter(network=university.network, role=Role.RSI_REVIEWER).select_related("user").first()
+        )
+        if reporter is None or reviewer is None:
+            continue
+        report = services.mou_report_for(programme=programme, period=MouPeriod.SIX_MONTH, university=university)
+        services.mou_report_save(report=report, user=reporter, sections={
+            "summary": "ดำเนินงานครบทุกตำบลตามแผน จ้างงานครบตามกรอบ", "results": "ตำบลมีข้อมูลชุมชนและแผนพัฒนาอาชีพ",
+            "problems": "สถานการณ์โควิด-19 ทำให้ต้องปรับกิจกรรมเป็นออนไลน์บางส่วน", "lessons": "การทำงานร่วมกับผู้นำชุมชนตั้งแต่ต้น",
+            "next_steps": "ขยายผลผลิตภัณฑ์ชุมชนสู่ตลาดออนไลน์",
+        })  # fmt: skip
+        if step == "draft":
+            continue
+        services.mou_report_submit(report=report, user=reporter, at=dt.datetime(2021, 7, 12, 10, tzinfo=BANGKOK))
+        if step == "accepted":
+            review.review_accept(obj=report, user=reviewer.user)
+        elif step == "returned":
+            review.review_return(obj=report, user=reviewer.user, reason="กรุณาเพิ่มตัวเลขการเบิกจ่ายรายตำบล")

@@ -1,0 +1,38 @@
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..forms import MultipleFileField, MultipleFileInput
+from .models import PARTICIPANT_UNITS, MouReport
+
+
+class ActivityCompleteForm(forms.Form):
+    completed_on = forms.DateField(label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"}),
+                                   initial=dt.date.today)  # fmt: skip
+
+
+class CompletionReportForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    results = forms.CharField(label=_("Results"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    files = MultipleFileField(label=_("Photos and files"), required=False, widget=MultipleFileInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for unit, label in PARTICIPANT_UNITS:
+            self.fields[f"participants_{unit}"] = forms.IntegerField(label=label, min_value=0, required=False)
+
+    def participants(self) -> dict[str, int | None]:
+        return {unit: self.cleaned_data.get(f"participants_{unit}") for unit, _label in PARTICIPANT_UNITS}
+
+    def participant_fields(self):
+        return [self[f"participants_{unit}"] for unit, _label in PARTICIPANT_UNITS]
+
+
+class MouReportForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = MouReport
+        fields = list(MouReport.SECTIONS)
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in MouReport.SECTIONS}

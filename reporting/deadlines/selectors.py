@@ -1,0 +1,291 @@
+"""Reads for deadlines: who still has to file what, what is late or overdue, instalments, MOU figures.
+
+Each function is a handful of set-based queries whatever the number of tambons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from pbm.formats import date_be, month_label
+from pbm.models import ReviewStatus
+from pbm.periods import add_months, end_of_day, month_due_date
+from tambon import access
+from tambon.models import HiringType, Network, Programme, Tambon, University, User
+from tambon.roster.models import Contract, ContractStatus
+
+from ..models import Activity, CategoryKind, MonthlyAmount, MonthlyReport, ProgrammeSettings
+from ..selectors import hiring_actuals
+from .models import CompletionReport, DeadlineSettings, MouPeriod, MouReport
+
+ZERO = Decimal(0)
+DONE = (ReviewStatus.SUBMITTED, ReviewStatus.ACCEPTED)
+
+
+# --- monthly reports -----------------------------------------------------------------------------------
+
+
+def months_due_on(*, programme: Programme, on_date: dt.date, days_before: list[int]) -> list[tuple[int, int, int]]:
+    """(year, month, days before due) for each programme month whose reminder day is `on_date`."""
+    due_day = ProgrammeSettings.for_programme(programme).due_day
+    out = []
+    for year, month in programme.months():
+        due = month_due_date(year, month, due_day)
+        for days in days_before:
+            if due - dt.timedelta(days=days) == on_date:
+                out.append((year, month, days))
+    return out
+
+
+def month_escalated_on(*, programme: Programme, on_date: dt.date, days_after: int) -> list[tuple[int, int]]:
+    due_day = ProgrammeSettings.for_programme(programme).due_day
+    return [
+        (year, month)
+        for year, month in programme.months()
+        if month_due_date(year, month, due_day) + dt.timedelta(days=days_after) == on_date
+    ]
+
+
+def tambons_still_to_file(*, programme: Programme, year: int, month: int) -> QuerySet[Tambon]:
+    """Active tambons whose report for the month is not submitted or accepted (none, draft or returned)."""
+    done = MonthlyReport.objects.filter(year=year, month=month, status__in=DONE).values("tambon_id")
+    return Tambon.objects.with_place().filter(programme=programme, is_active=True).exclude(pk__in=done)
+
+
+def tambons_late(*, programme: Programme, year: int, month: int) -> QuerySet[Tambon]:
+    """Active tambons that did not submit the month by its deadline (not yet, or only after it)."""
+    deadline = end_of_day(month_due_date(year, month, ProgrammeSettings.for_programme(programme).due_day))
+    on_time = MonthlyReport.objects.filter(year=year, month=month, first_submitted_at__lte=deadline).values("tambon_id")
+    return Tambon.objects.with_place().filter(programme=programme, is_active=True).exclude(pk__in=on_time)
+
+
+# --- completion reports --------------------------------------------------------------------------------
+
+
+def completion_reports(*, user: User) -> QuerySet[CompletionReport]:
+    return access.filter_by_tambon(
+        user,
+        CompletionReport.objects.select_related(
+            "activity__tambon__subdistrict__district__province", "activity__tambon__university", "activity__category"
+        ),
+        "activity__tambon",
+    )
+
+
+def completion_reports_overdue(*, today: dt.date, user: User | None = None) -> QuerySet[CompletionReport]:
+    """Not yet submitted, and past the due day: overdue from D+8 of an activity completed on day D."""
+    qs = completion_reports(user=user) if user is not None else CompletionReport.objects.all()
+    return qs.filter(first_submitted_at__isnull=True, due_on__lt=today, activity__tambon__is_active=True)
+
+
+def completion_reports_to_review(*, user: User) -> QuerySet[CompletionReport]:
+    scope = access.scope_of(user)
+    qs = completion_reports(user=user).filter(status=ReviewStatus.SUBMITTED)
+    return qs if scope.national else qs.filter(activity__tambon__network_id__in=scope.network_ids)
+
+
+def completion_reminders_due(*, on_date: dt.date, settings: DeadlineSettings) -> QuerySet[CompletionReport]:
+    completed_on = on_date - dt.timedelta(days=settings.completion_reminder_days)
+    return CompletionReport.objects.select_related("activity__tambon__subdistrict__district__province").filter(
+        activity__completed_on=completed_on,
+        first_submitted_at__isnull=True,
+        activity__tambon__is_active=True,
+        activity__tambon__programme=settings.programme,
+    )
+
+
+# --- MOU reports and instalments -----------------------------------------------------------------------
+
+
+def mou_reports(*, user: User, programme: Programme) -> QuerySet[MouReport]:
+    scope = access.scope_of(user)
+    qs = MouReport.objects.filter(programme=programme).select_related("university__network", "network")
+    if scope.national:
+        return qs
+    return qs.filter(
+        Q(university_id__in=scope.university_ids)
+        | Q(university__network_id__in=scope.network_ids)
+        | Q(network_id__in=scope.network_ids)
+    )
+
+
+@dataclass
+class MouFigures:
+    """Figures of a 6/12-month report, computed from the monthly data of its tambons."""
+
+    months: list[str]
+    tambons: int
+    plan: dict[str, Decimal] = field(default_factory=dict)  # by category kind
+    actual: dict[str, Decimal] = field(default_factory=dict)
+    activities: int = 0
+    activities_completed: int = 0
+    reports_accepted: int = 0
+    reports_expected: int = 0
+    hired: int = 0  # people under contract now (the roster)
+    hiring_quota: int = 0
+
+    def as_json(self) -> dict:
+        return {
+            "months": self.months, "tambons": self.tambons,
+            "plan": {k: str(v) for k, v in self.plan.items()}, "actual": {k: str(v) for k, v in self.actual.items()},
+            "activities": self.activities, "activities_completed": self.activities_completed,
+            "reports_accepted": self.reports_accepted, "reports_expected": self.reports_expected,
+            "hired": self.hired, "hiring_quota": self.hiring_quota,
+        }  # fmt: skip
+
+
+def mou_figures(*, report: MouReport) -> MouFigures:
+    months = report.period_months()
+    tambons = Tambon.objects.filter(programme=report.programme, is_active=True)
+    tambons = (
+        tambons.filter(university=report.university) if report.university_id else tambons.filter(network=report.network)
+    )
+    tambon_ids = list(tambons.values_list("pk", flat=True))
+    month_q = Q()
+    for year, month in months:
+        month_q |= Q(year=year, month=month)
+    sums = (
+        MonthlyAmount.objects.filter(month_q, line__tambon_id__in=tambon_ids)
+        .values("line__category__kind")
+        .annotate(plan=Sum("plan"), actual=Sum("actual"))
+    )
+    figures = MouFigures(months=[month_label(*months[0]), month_label(*months[-1])], tambons=len(tambon_ids))
+    for kind, _label in CategoryKind.choices:
+        figures.plan[kind] = figures.actual[kind] = ZERO
+    for row in sums:
+        figures.plan[row["line__category__kind"]] = row["plan"] or ZERO
+        figures.actual[row["line__category__kind"]] = row["actual"] or ZERO
+    # Hiring actuals are the roster's wages due (never typed), as in the budget table.
+    figures.actual[CategoryKind.HIRING] = sum(hiring_actuals(tambon_ids=tambon_ids, months=months).values(), ZERO)
+    activity = Activity.objects.filter(tambon_id__in=tambon_ids).aggregate(
+        n=Count("id"), done=Count("id", filter=Q(completed_on__isnull=False))
+    )
+    figures.activities, figures.activities_completed = activity["n"], activity["done"]
+    figures.reports_accepted = MonthlyReport.objects.filter(
+        month_q, tambon_id__in=tambon_ids, status=ReviewStatus.ACCEPTED
+    ).count()
+    figures.reports_expected = len(tambon_ids) * len(months)
+    figures.hired = Contract.objects.filter(tambon_id__in=tambon_ids, status=ContractStatus.ACTIVE).count()
+    quota = HiringType.objects.filter(programme=report.programme).aggregate(n=Sum("quota_per_tambon"))["n"] or 0
+    figures.hiring_quota = quota * len(tambon_ids)
+    return figures
+
+
+@dataclass
+class Instalment:
+    number: int
+    month: str
+    amount: Decimal
+    eligible: bool
+    reason: str
+
+
+def instalments_for(*, tambons: list[Tambon], programme: Programme) -> dict[int, list[Instalment]]:
+    """Both instalments of each tambon's activity budget: the 1st in month 1, the 2nd once the university's
+    6-month report is accepted. Two queries whatever the number of tambons."""
+    settings = DeadlineSettings.for_programme(programme)
+    budget = ProgrammeSettings.for_programme(programme).activity_budget
+    amount = (budget * settings.instalment_share / 100).quantize(Decimal("0.01"))
+    first = month_label(*programme.months()[0])
+    second = month_label(*add_months(programme.start_date.year, programme.start_date.month,
+                                     settings.instalment_2_month - 1))  # fmt: skip
+    six_month = {
+        r.university_id: r
+        for r in MouReport.objects.filter(
+            programme=programme, period=MouPeriod.SIX_MONTH, university_id__in={t.university_id for t in tambons}
+        )
+    }
+    out = {}
+    for tambon in tambons:
+        report = six_month.get(tambon.university_id)
+        eligible, reason = _second_instalment(report)
+        out[tambon.pk] = [
+            Instalment(1, first, amount, True, _("released with the start of the programme")),
+            Instalment(2, second, amount, eligible, reason),
+        ]
+    return out
+
+
+def _second_instalment(report: MouReport | None) -> tuple[bool, str]:
+    if report is None:
+        return False, _("blocked: the university has not started its 6-month report")
+    if report.status == ReviewStatus.ACCEPTED:
+        return True, _("eligible: the 6-month report was accepted on %(date)s") % {"date": date_be(report.reviewed_at)}
+    if report.status == ReviewStatus.SUBMITTED:
+        return False, _("blocked: the 6-month report is awaiting review")
+    if report.status == ReviewStatus.RETURNED:
+        return False, _("blocked: the 6-month report was returned for correction")
+    return False, _("blocked: the 6-month report is still a draft")
+
+
+@dataclass
+class InstalmentSummary:
+    eligible: int
+    blocked: int
+    rows: list[tuple[Tambon, Instalment]]
+
+
+def instalment_list(*, user: User, programme: Programme, only: str = "") -> InstalmentSummary:
+    tambons = list(
+        access.visible_tambons(user, Tambon.objects.with_place().filter(programme=programme, is_active=True))
+    )
+    second = {pk: rows[1] for pk, rows in instalments_for(tambons=tambons, programme=programme).items()}
+    rows = [(t, second[t.pk]) for t in tambons]
+    eligible = sum(1 for _t, i in rows if i.eligible)
+    if only == "eligible":
+        rows = [r for r in rows if r[1].eligible]
+    elif only == "blocked":
+        rows = [r for r in rows if not r[1].eligible]
+    return InstalmentSummary(eligible=eligible, blocked=len(tambons) - eligible, rows=rows)
+
+
+# --- the operator's view -------------------------------------------------------------------------------
+
+
+@dataclass
+class DeadlineCheck:
+    on_date: dt.date
+    reminders: list[tuple[str, int]] = field(default_factory=list)  # (what, tambons still to file)
+    late: list[tuple[str, int]] = field(default_factory=list)
+    completion_due: int = 0
+    completion_overdue: int = 0
+    mou_due: list[tuple[str, str, int]] = field(default_factory=list)  # (report, due date, not yet submitted)
+    mou_overdue: list[tuple[str, int]] = field(default_factory=list)
+
+
+def deadlines_check(*, programme: Programme, on_date: dt.date) -> DeadlineCheck:
+    """What is due, late or overdue on `on_date`, without sending anything."""
+    settings = DeadlineSettings.for_programme(programme)
+    check = DeadlineCheck(on_date=on_date)
+    for year, month, days in months_due_on(programme=programme, on_date=on_date, days_before=settings.days_before):
+        still = tambons_still_to_file(programme=programme, year=year, month=month).count()
+        check.reminders.append((f"{month_label(year, month)} (-{days})", still))
+    due_day = ProgrammeSettings.for_programme(programme).due_day
+    for year, month in programme.months():
+        if end_of_day(month_due_date(year, month, due_day)).date() < on_date:
+            late = tambons_late(programme=programme, year=year, month=month).count()
+            if late:
+                check.late.append((month_label(year, month), late))
+    check.completion_due = CompletionReport.objects.filter(
+        first_submitted_at__isnull=True, due_on__gte=on_date, activity__tambon__programme=programme
+    ).count()
+    check.completion_overdue = (
+        completion_reports_overdue(today=on_date).filter(activity__tambon__programme=programme).count()
+    )
+    for period, due in (
+        (MouPeriod.SIX_MONTH, settings.mou_6_month_due),
+        (MouPeriod.TWELVE_MONTH, settings.mou_12_month_due),
+    ):
+        filed = MouReport.objects.filter(programme=programme, period=period, first_submitted_at__isnull=False)
+        missing = (University.objects.filter(tambons__programme=programme).distinct().count()
+                   + Network.objects.count() - filed.count())  # fmt: skip
+        label = str(MouPeriod(period).label)
+        if on_date > due:
+            check.mou_overdue.append((label, missing))
+        else:
+            check.mou_due.append((label, date_be(due), missing))
+    return check

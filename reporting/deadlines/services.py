@@ -1,0 +1,294 @@
+"""Writes for deadlines: completing activities and their 7-day reports, MOU reports, and the reminder job."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from pbm import review
+from pbm.formats import date_be, month_label
+from pbm.notifications import Message, notify
+from pbm.periods import end_of_day
+from tambon import access
+from tambon.models import Network, Programme, Tambon, University, User
+
+from ..evidence import evidence_check
+from ..models import Activity, ProgrammeSettings
+from . import selectors
+from .models import PARTICIPANT_UNITS, CompletionFile, CompletionReport, DeadlineSettings, MouReport
+
+log = logging.getLogger(__name__)
+
+
+# --- the 7-day completion report -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_complete(
+    *, activity: Activity, user: User, completed_on: dt.date, today: dt.date | None = None
+) -> CompletionReport:
+    """Mark an activity completed on `completed_on`; its completion report is then due N days later (BPM: 7)."""
+    if not access.can_edit_tambon(user, activity.tambon):
+        raise PermissionDenied(_("Only the tambon's university staff can mark its activities complete."))
+    today = today or timezone.localdate()
+    if completed_on > today:
+        raise ValidationError(_("The completion date %(date)s is in the future; enter the day the activity ended.")
+                              % {"date": date_be(completed_on)})  # fmt: skip
+    if completed_on < activity.start_date:
+        raise ValidationError(_("The completion date %(date)s is before the activity started (%(start)s).")
+                              % {"date": date_be(completed_on), "start": date_be(activity.start_date)})  # fmt: skip
+    report = CompletionReport.objects.filter(activity=activity).first()
+    if report is not None and report.first_submitted_at is not None:
+        raise ValidationError(
+            _("The completion report was already submitted; the completion date can no longer change.")
+        )
+    settings = DeadlineSettings.for_programme(activity.tambon.programme)
+    activity.completed_on = completed_on
+    activity.save(update_fields=["completed_on"])
+    due_on = completed_on + dt.timedelta(days=settings.completion_report_days)
+    if report is None:
+        return CompletionReport.objects.create(activity=activity, due_on=due_on)
+    report.due_on = due_on
+    report.save(update_fields=["due_on"])
+    return report
+
+
+def _clean_participants(raw: dict[str, object]) -> dict[str, int]:
+    units = dict(PARTICIPANT_UNITS)
+    cleaned = {}
+    for unit, value in raw.items():
+        if unit not in units or value in (None, ""):
+            continue
+        try:
+            count = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(_("Participants (%(unit)s): write a whole number.") % {"unit": units[unit]}) from None
+        if count < 0:
+            raise ValidationError(_("Participants (%(unit)s) cannot be negative.") % {"unit": units[unit]})
+        if count:
+            cleaned[unit] = count
+    return cleaned
+
+
+@transaction.atomic
+def completion_report_save(
+    *, report: CompletionReport, user: User, results: str, participants: dict[str, object],
+    files: list[UploadedFile] = (), seen_version: int | None = None,
+) -> CompletionReport:  # fmt: skip
+    if not review.can_file(user, report):
+        raise PermissionDenied(_("Only the tambon's university staff can write its completion reports."))
+    if not report.is_open_for_editing:
+        raise ValidationError(_("This completion report is %(status)s and can no longer be changed.")
+                              % {"status": report.get_status_display()})  # fmt: skip
+    review.version_check(report, seen_version)
+    cleaned = _clean_participants(participants)
+    max_mb = ProgrammeSettings.for_programme(report.activity.tambon.programme_id).evidence_max_mb
+    checked = [(upload, evidence_check(upload, max_mb=max_mb)) for upload in files]  # all checked before any is kept
+    changes = [
+        review.Change(field, old, new)
+        for field, old, new in (
+            ("results", report.results, results.strip()),
+            ("participants", report.participants, cleaned),
+        )
+        if old != new
+    ]
+    report.results, report.participants = results.strip(), cleaned
+    review.save_versioned(report, ["results", "participants"])
+    review.review_record_changes(obj=report, user=user, changes=changes)
+    for upload, content_type in checked:
+        CompletionFile.objects.create(
+            report=report, file=upload, name=upload.name[:200], content_type=content_type, size=upload.size,
+            uploaded_by=user,
+        )  # fmt: skip
+    return report
+
+
+@transaction.atomic
+def completion_report_submit(
+    *, report: CompletionReport, user: User, at: dt.datetime | None = None
+) -> CompletionReport:
+    if review.can_file(user, report) and report.is_open_for_editing:
+        errors = []
+        if not report.results.strip():
+            errors.append(_("Write the activity's results before submitting."))
+        if not report.participants:
+            errors.append(_("Enter the number of participants in at least one unit (persons, households …)."))
+        if not report.files.exists():
+            errors.append(_("Attach at least one photo or data file of the activity."))
+        if errors:
+            raise ValidationError(errors)
+    review.review_submit(obj=report, user=user, at=at)
+    report.is_late = report.first_submitted_at > end_of_day(report.due_on)
+    CompletionReport.objects.filter(pk=report.pk).update(is_late=report.is_late)
+    return report
+
+
+# --- 6- and 12-month MOU reports -----------------------------------------------------------------------
+
+
+def mou_report_for(
+    *, programme: Programme, period: str, university: University | None = None, network: Network | None = None
+) -> MouReport:
+    report, _created = MouReport.objects.get_or_create(
+        programme=programme, period=period, university=university, network=network
+    )
+    return report
+
+
+@transaction.atomic
+def mou_report_save(
+    *, report: MouReport, user: User, sections: dict[str, str], seen_version: int | None = None
+) -> MouReport:
+    if not review.can_file(user, report):
+        raise PermissionDenied(_("You may not write this report."))
+    if not report.is_open_for_editing:
+        raise ValidationError(_("This report is %(status)s and can no longer be changed.")
+                              % {"status": report.get_status_display()})  # fmt: skip
+    review.version_check(report, seen_version)
+    changes = []
+    for name in MouReport.SECTIONS:
+        new = (sections.get(name) or "").strip()
+        if getattr(report, name) != new:
+            changes.append(review.Change(name, getattr(report, name), new))
+            setattr(report, name, new)
+    review.save_versioned(report, list(MouReport.SECTIONS))
+    review.review_record_changes(obj=report, user=user, changes=changes)
+    return report
+
+
+@transaction.atomic
+def mou_report_submit(*, report: MouReport, user: User, at: dt.datetime | None = None) -> MouReport:
+    """Submit; the figures are computed from the monthly data now and frozen with the report."""
+    if review.can_file(user, report) and report.is_open_for_editing:
+        missing = [
+            str(MouReport._meta.get_field(n).verbose_name) for n in ("summary", "results") if not getattr(report, n)
+        ]
+        if missing:
+            raise ValidationError(
+                _("Write these sections before submitting: %(sections)s.") % {"sections": ", ".join(missing)}
+            )
+    report.figures = selectors.mou_figures(report=report).as_json()
+    review.review_submit(obj=report, user=user, at=at)
+    MouReport.objects.filter(pk=report.pk).update(figures=report.figures)
+    return report
+
+
+# --- reminders -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderCounts:
+    reminders: int = 0
+    escalations: int = 0
+    completion_reminders: int = 0
+
+    def __str__(self) -> str:
+        return (f"{self.reminders} reminders, {self.escalations} escalations, "
+                f"{self.completion_reminders} completion-report reminders")  # fmt: skip
+
+
+def _tambon_lines(tambons: list[Tambon]) -> str:
+    return "\n".join(f"- {t.place} ({t.university.short_name or t.university.code}) {_link(t)}" for t in tambons)
+
+
+def _link(tambon: Tambon) -> str:
+    from django.conf import settings
+
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('tambon_detail', args=[tambon.pk])}"
+
+
+def _bilingual(build) -> tuple[str, str, str, str]:
+    """Render a message in Thai and in English with the same builder: (subject_th, body_th, subject_en, body_en)."""
+    with translation.override("th"):
+        subject_th, body_th = build()
+    with translation.override("en"):
+        subject_en, body_en = build()
+    return subject_th, body_th, subject_en, body_en
+
+
+def reminders_send(*, on_date: dt.date, programme: Programme | None = None) -> ReminderCounts:
+    """Send the day's reminders and escalations. Safe to run any number of times for the same day."""
+    programme = programme or Programme.current()
+    settings = DeadlineSettings.for_programme(programme)
+    counts = ReminderCounts()
+
+    # Before and on the monthly due day: university staff, for the tambons they have not filed.
+    for year, month, days in selectors.months_due_on(
+        programme=programme, on_date=on_date, days_before=settings.days_before
+    ):
+        pending: dict[int, list[Tambon]] = defaultdict(list)
+        for tambon in selectors.tambons_still_to_file(programme=programme, year=year, month=month):
+            pending[tambon.university_id].append(tambon)
+        due = on_date + dt.timedelta(days=days)
+        staff = access.university_staff(pending)
+        for university_id, tambons in pending.items():
+
+            def build(tambons=tambons, due=due, year=year, month=month):
+                return (
+                    _("PBM: monthly report for %(month)s due %(due)s") % {"month": month_label(year, month), "due": date_be(due)},
+                    _("These tambons have not yet submitted their monthly report for %(month)s, due %(due)s:")
+                    % {"month": month_label(year, month), "due": date_be(due)} + "\n" + _tambon_lines(tambons),
+                )  # fmt: skip
+
+            subject_th, body_th, subject_en, body_en = _bilingual(build)
+            url = reverse("report_detail", args=[tambons[0].pk, year, month]) if len(tambons) == 1 else reverse(
+                "university_detail", args=[university_id])  # fmt: skip
+            message = Message(f"monthly-due:{year}-{month:02d}:d-{days}", subject_th, subject_en, body_th, body_en, url)
+            for user in staff.get(university_id, []):
+                counts.reminders += notify(user=user, message=message, on_date=on_date)
+
+    # The day after the deadline: one digest per RSI reviewer of the late universities and tambons in its area.
+    for year, month in selectors.month_escalated_on(
+        programme=programme, on_date=on_date, days_after=settings.escalation_days_after
+    ):
+        late: dict[int, list[Tambon]] = defaultdict(list)
+        for tambon in selectors.tambons_late(programme=programme, year=year, month=month):
+            late[tambon.network_id].append(tambon)
+        reviewers = access.network_reviewers(late)
+        for network_id, tambons in late.items():
+            universities = sorted({t.university.name_th for t in tambons})
+
+            def build(tambons=tambons, year=year, month=month, universities=universities):
+                return (
+                    _("PBM: %(count)d tambons late with %(month)s") % {"count": len(tambons), "month": month_label(year, month)},
+                    _("The deadline for %(month)s has passed. Late: %(u)d universities, %(t)d tambons.")
+                    % {"month": month_label(year, month), "u": len(universities), "t": len(tambons)}
+                    + "\n" + _tambon_lines(tambons),
+                )  # fmt: skip
+
+            subject_th, body_th, subject_en, body_en = _bilingual(build)
+            message = Message(f"monthly-late:{year}-{month:02d}", subject_th, subject_en, body_th, body_en,
+                              reverse("network_detail", args=[network_id]))  # fmt: skip
+            for user in reviewers.get(network_id, []):
+                counts.escalations += notify(user=user, message=message, on_date=on_date)
+
+    # Completion reports: remind on D+5 of an activity completed on D.
+    due_reports = list(selectors.completion_reminders_due(on_date=on_date, settings=settings))
+    staff = access.university_staff({r.activity.tambon.university_id for r in due_reports})
+    for report in due_reports:
+        activity = report.activity
+
+        def build(activity=activity, report=report):
+            return (
+                _("PBM: completion report for “%(activity)s” due %(due)s") % {"activity": activity.name, "due": date_be(report.due_on)},
+                _("The activity “%(activity)s” of %(tambon)s was completed on %(done)s. File its completion report "
+                  "(results, participants, photos) by %(due)s.")
+                % {"activity": activity.name, "tambon": activity.tambon.place, "done": date_be(activity.completed_on),
+                   "due": date_be(report.due_on)},
+            )  # fmt: skip
+
+        subject_th, body_th, subject_en, body_en = _bilingual(build)
+        message = Message(f"completion-due:{activity.pk}", subject_th, subject_en, body_th, body_en,
+                          reverse("completion_report", args=[activity.pk]))  # fmt: skip
+        for user in staff.get(activity.tambon.university_id, []):
+            counts.completion_reminders += notify(user=user, message=message, on_date=on_date)
+    return counts

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pbm import review
+from pbm.views import review_context, review_post
+from tambon import access
+from tambon.views import current_programme
+
+from ..models import Activity
+from . import selectors, services
+from .forms import ActivityCompleteForm, CompletionReportForm, MouReportForm
+from .models import CompletionFile, CompletionReport, MouPeriod, MouReport
+
+
+def _today():
+    return timezone.localdate()  # TIME_ZONE is Asia/Bangkok
+
+
+# --- activity completion reports -----------------------------------------------------------------------
+
+
+@login_required
+def completion_report(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = get_object_or_404(
+        access.filter_by_tambon(request.user, Activity.objects.with_category()), pk=activity_id
+    )
+    tambon = access.get_tambon_or_404(request.user, activity.tambon_id)
+    report = CompletionReport.objects.filter(activity=activity).first()
+    can_edit = access.can_edit_tambon(request.user, tambon) and (report is None or report.is_open_for_editing)
+    initial = {"version": report.version if report else 0, "results": report.results if report else ""}
+    initial |= {f"participants_{u}": c for u, c in (report.participants if report else {}).items()}
+    form = CompletionReportForm(request.POST or None, request.FILES or None, initial=initial)
+    complete_form = ActivityCompleteForm(request.POST if "complete" in request.POST else None)
+    if request.method == "POST" and not access.can_edit_tambon(request.user, tambon):
+        raise PermissionDenied(_("Only the tambon's university staff can file its completion reports."))
+    if request.method == "POST" and "complete" in request.POST:
+        if complete_form.is_valid():
+            try:
+                services.activity_complete(activity=activity, user=request.user,
+                                           completed_on=complete_form.cleaned_data["completed_on"])  # fmt: skip
+            except ValidationError as error:
+                complete_form.add_error(None, error)
+            else:
+                messages.success(request, _("Marked complete. The completion report is due in 7 days."))
+                return redirect("completion_report", activity_id=activity.pk)
+    elif request.method == "POST" and report is not None and form.is_valid():
+        try:
+            services.completion_report_save(
+                report=report, user=request.user, results=form.cleaned_data["results"],
+                participants=form.participants(), files=form.cleaned_data["files"] or [],
+                seen_version=form.cleaned_data["version"],
+            )  # fmt: skip
+            if "submit" in request.POST:
+                services.completion_report_submit(report=report, user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Submitted for review.") if "submit" in request.POST else _("Saved."))
+            return redirect("completion_report", activity_id=activity.pk)
+    return render(request, "reporting/deadlines/completion_report.html", {
+        "tambon": tambon, "activity": activity, "report": report, "form": form, "complete_form": complete_form,
+        "can_edit": can_edit, "today": _today(),
+        "overdue": report is not None and report.is_overdue(_today()),
+        **review_context(request.user, report),
+        "files": list(report.files.all()) if report else [],
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def completion_review(request: HttpRequest, activity_id: int) -> HttpResponse:
+    report = get_object_or_404(selectors.completion_reports(user=request.user), activity_id=activity_id)
+    review_post(request, report)
+    return redirect("completion_report", activity_id=activity_id)
+
+
+@login_required
+def completion_file(request: HttpRequest, file_id: int) -> FileResponse:
+    scoped = access.filter_by_tambon(request.user, CompletionFile.objects.all(), "report__activity__tambon")
+    return get_object_or_404(scoped, pk=file_id).response(inline_images=True)
+
+
+COMPLETION_LISTS = ("to_review", "overdue", "due")
+
+
+@login_required
+def completion_list(request: HttpRequest) -> HttpResponse:
+    """Completion reports in scope, by list: awaiting review (reviewers), overdue, and due soon; paginated."""
+    today = _today()
+    lists = {
+        "to_review": selectors.completion_reports_to_review(user=request.user).order_by("submitted_at", "id"),
+        "overdue": selectors.completion_reports_overdue(today=today, user=request.user).order_by("due_on", "id"),
+        "due": selectors.completion_reports(user=request.user)
+        .filter(first_submitted_at__isnull=True, due_on__gte=today)
+        .order_by("due_on", "id"),
+    }
+    counts = {name: qs.count() for name, qs in lists.items()}
+    show = request.GET.get("show")
+    if show not in COMPLETION_LISTS:
+        show = next((name for name in COMPLETION_LISTS if counts[name]), "overdue")
+    page = Paginator(lists[show], 100).get_page(request.GET.get("page"))
+    return render(request, "reporting/deadlines/completion_list.html",
+                  {"today": today, "counts": counts, "show": show, "page": page})  # fmt: skip
+
+
+# --- MOU reports -----------------------------------------------------------------------------------------
+
+
+def _mou_owner(request: HttpRequest, owner: str, owner_id: int):
+    if owner == "university":
+        return {"university": access.get_university_or_404(request.user, owner_id)}
+    if owner == "network":
+        return {"network": access.get_network_or_404(request.user, owner_id)}
+    raise Http404("Unknown report owner")
+
+
+@login_required
+def mou_report(request: HttpRequest, period: str, owner: str, owner_id: int) -> HttpResponse:
+    if period not in MouPeriod.values:
+        raise Http404("Unknown report period")
+    programme = current_programme()
+    report = services.mou_report_for(programme=programme, period=period, **_mou_owner(request, owner, owner_id))
+    can_edit = review.can_file(request.user, report) and report.is_open_for_editing
+    form = MouReportForm(request.POST or None, instance=report, initial={"version": report.version})
+    if request.method == "POST":
+        if not review.can_file(request.user, report):
+            raise PermissionDenied(_("You may not write this report."))
+        if form.is_valid():
+            try:
+                services.mou_report_save(report=report, user=request.user, seen_version=form.cleaned_data["version"],
+                                         sections={n: form.cleaned_data[n] for n in MouReport.SECTIONS})  # fmt: skip
+                if "submit" in request.POST:
+                    services.mou_report_submit(report=report, user=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Submitted for review.") if "submit" in request.POST else _("Saved."))
+                return redirect(request.path)
+    settings = services.DeadlineSettings.for_programme(programme)
+    figures = report.figures if report.first_submitted_at else selectors.mou_figures(report=report).as_json()
+    return render(request, "reporting/deadlines/mou_report.html", {
+        "report": report, "form": form, "can_edit": can_edit, "figures": figures, "due": report.due_date(settings),
+        **review_context(request.user, report),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def mou_review(request: HttpRequest, period: str, owner: str, owner_id: int) -> HttpResponse:
+    programme = current_programme()
+    owner_kwargs = _mou_owner(request, owner, owner_id)
+    report = get_object_or_404(MouReport, programme=programme, period=period, **owner_kwargs)
+    review_post(request, report)
+    return redirect("mou_report", period=period, owner=owner, owner_id=owner_id)
+
+
+@login_required
+def mou_list(request: HttpRequest) -> HttpResponse:
+    programme = current_programme()
+    settings = services.DeadlineSettings.for_programme(programme)
+    universities = access.visible_universities(request.user).filter(tambons__programme=programme).distinct()
+    networks = access.visible_networks(request.user)
+    reports = {
+        (r.period, r.university_id, r.network_id): r
+        for r in selectors.mou_reports(user=request.user, programme=programme)
+    }
+    periods = [(p, label, settings.mou_6_month_due if p == MouPeriod.SIX_MONTH else settings.mou_12_month_due)
+               for p, label in MouPeriod.choices]  # fmt: skip
+    rows = [("university", u, [(p, reports.get((p, u.pk, None))) for p, _l, _d in periods]) for u in universities]
+    rows += [("network", n, [(p, reports.get((p, None, n.pk))) for p, _l, _d in periods]) for n in networks]
+    return render(request, "reporting/deadlines/mou_list.html", {"rows": rows, "periods": periods})
+
+
+# --- instalments -----------------------------------------------------------------------------------------
+
+
+@login_required
+def instalment_list(request: HttpRequest) -> HttpResponse:
+    scope = access.scope_of(request.user)
+    if not (scope.national or scope.network_ids):
+        raise Http404("Instalments are for RSI and NSI reviewers")
+    only = request.GET.get("only", "")
+    summary = selectors.instalment_list(user=request.user, programme=current_programme(), only=only)
+    page = Paginator(summary.rows, 200).get_page(request.GET.get("page"))
+    return render(request, "reporting/deadlines/instalment_list.html", {"summary": summary, "only": only, "page": page})

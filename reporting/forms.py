@@ -1,0 +1,83 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pbm.formats import month_label
+
+from .models import Activity, BudgetCategory, ExpenseType
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "required": False}
+
+
+class LinePlanForm(forms.Form):
+    """A line's monthly plan, one field per programme month (the PBM "🔍" dialog), plus total and explanation."""
+
+    total = forms.DecimalField(label=_("Total budget"), min_value=Decimal(0), **MONEY)
+    explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, months, with_total: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_total:
+            del self.fields["total"]
+        self.months = months
+        for year, month in months:
+            self.fields[f"plan_{year}_{month}"] = forms.DecimalField(label=month_label(year, month), **MONEY)
+
+    def plans(self) -> dict[tuple[int, int], Decimal | None]:
+        return {(y, m): self.cleaned_data.get(f"plan_{y}_{m}") for y, m in self.months}
+
+    def month_fields(self):
+        return [self[f"plan_{y}_{m}"] for y, m in self.months]
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["category", "name", "expense_type", "budget", "start_date", "end_date", "target_group",
+                  "target_quantity", "target_unit"]  # fmt: skip
+        widgets = {f: forms.DateInput(attrs={"type": "date"}) for f in ("start_date", "end_date")}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = BudgetCategory.objects.filter(
+            programme=programme, kind="activity", parent__isnull=False
+        )
+        # Not-funded types stay in the list so that choosing one is refused with the rule quoted.
+        self.fields["expense_type"].queryset = ExpenseType.objects.filter(programme=programme)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several evidence files at once; each is checked by the service (type by content, size)."""
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+
+
+class MonthlyReportForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    narrative = forms.CharField(
+        label=_("Progress this month"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    over_budget_explanation = forms.CharField(
+        label=_("Over-budget explanation"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        help_text=_("Needed only when a line's cumulative actual goes above its total; reviewers see it flagged."),
+    )  # fmt: skip
+    evidence = MultipleFileField(label=_("Evidence files"), required=False, widget=MultipleFileInput())
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line_ids = []
+        for line, _amount in lines:
+            if line.category.hiring_type_id:
+                continue  # hiring actuals come from the roster's accepted work
+            self.fields[f"actual_{line.pk}"] = forms.DecimalField(label=line.label, **MONEY)
+            self.line_ids.append(line.pk)
+
+    def actuals(self) -> dict[int, Decimal | None]:
+        return {pk: self.cleaned_data.get(f"actual_{pk}") for pk in self.line_ids}

@@ -1,0 +1,271 @@
+"""Reads of budget plans and monthly reports: the PBM table (DOMAIN.md §4), computed in a fixed number of queries.
+
+Figures follow the sample sheet: remaining = total − cumulative actual; % = cumulative actual ÷ cumulative plan
+of the months reported (the months up to the latest month that has a report). Group rows and the tambon total
+are sums of the lines under them, never typed in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from pbm.models import ReviewStatus
+from tambon import access
+from tambon.models import Programme, Tambon, User
+from tambon.roster.selectors import wages_due_by_month
+
+from .models import Activity, BudgetCategory, BudgetLine, CategoryKind, MonthlyAmount, MonthlyReport
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+Month = tuple[int, int]
+
+
+def hiring_actuals(*, tambon_ids: list[int], months: list[Month]) -> dict[tuple[int, int, int, int], Decimal]:
+    """Actuals of the hiring lines 1.1–1.3: {(tambon_id, hiring_type_id, year, month): baht}.
+
+    They are the wages due from the roster's accepted work (ตรวจรับงาน), never typed in, so the monthly report
+    and the roster always agree. One query whatever the number of tambons and months."""
+    return wages_due_by_month(tambon_ids=tambon_ids, months=months)
+
+
+def _sum(values: list[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, ZERO) if present else None
+
+
+@dataclass
+class Row:
+    """One row of the PBM table: its plan (แผน) and actual (ผล) lines, and the computed columns."""
+
+    code: str
+    name: str
+    level: int  # 0 tambon total, 1 group (1, 2, 3), 2 category line, 3 activity
+    total: Decimal
+    plans: list[Decimal | None]
+    actuals: list[Decimal | None]
+    reported: int  # how many of the months are reported (a prefix of the programme's months)
+    explanation: str = ""
+    line: BudgetLine | None = None
+    activity: Activity | None = None
+    category: BudgetCategory | None = None
+
+    @property
+    def cumulative_plan(self) -> Decimal:
+        return sum((p or ZERO for p in self.plans[: self.reported]), ZERO)
+
+    @property
+    def cumulative_actual(self) -> Decimal:
+        return sum((a or ZERO for a in self.actuals[: self.reported]), ZERO)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.total - self.cumulative_actual
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.cumulative_plan:
+            return None
+        return (self.cumulative_actual * HUNDRED / self.cumulative_plan).quantize(CENT)
+
+    @property
+    def has_cumulative(self) -> bool:
+        return bool(self.cumulative_plan or self.cumulative_actual)
+
+    @property
+    def planned_total(self) -> Decimal:
+        return sum((p or ZERO for p in self.plans), ZERO)
+
+    @property
+    def plan_gap(self) -> Decimal:
+        """How far the planned months fall short of the total (negative: planned beyond it)."""
+        return self.total - self.planned_total
+
+    @property
+    def plan_gap_abs(self) -> Decimal:
+        return abs(self.plan_gap)
+
+    @property
+    def is_over_budget(self) -> bool:
+        return self.cumulative_actual > self.total
+
+    @property
+    def cells(self) -> list[tuple[Decimal | None, Decimal | None]]:
+        return list(zip(self.plans, self.actuals, strict=True))
+
+
+@dataclass
+class MonthState:
+    year: int
+    month: int
+    report_id: int | None = None
+    status: str = ""
+    is_late: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return ReviewStatus(self.status).label if self.status else ""
+
+
+@dataclass
+class BudgetTable:
+    tambon: Tambon
+    months: list[Month]
+    rows: list[Row]
+    month_states: list[MonthState]
+    reported: int
+    has_lines: bool
+    plan_gaps: list[Row] = field(default_factory=list)
+
+    @property
+    def reported_through(self) -> Month | None:
+        return self.months[self.reported - 1] if self.reported else None
+
+
+def budget_tables(*, tambons: list[Tambon], programme: Programme) -> dict[int, BudgetTable]:
+    """The PBM table of each tambon, in 5 queries whatever the number of tambons, lines and activities."""
+    months = programme.months()
+    index = {m: i for i, m in enumerate(months)}
+    ids = [t.pk for t in tambons]
+    categories = list(BudgetCategory.objects.filter(programme=programme).order_by("position"))
+    lines = list(
+        BudgetLine.objects.filter(tambon_id__in=ids)
+        .select_related("activity__expense_type")
+        .order_by("activity__start_date", "activity_id")
+    )
+    plans: dict[int, list[Decimal | None]] = defaultdict(lambda: [None] * len(months))
+    actuals: dict[int, list[Decimal | None]] = defaultdict(lambda: [None] * len(months))
+    for line_id, year, month, plan, actual in MonthlyAmount.objects.filter(line__tambon_id__in=ids).values_list(
+        "line_id", "year", "month", "plan", "actual"
+    ):
+        if (year, month) in index:
+            plans[line_id][index[(year, month)]] = plan or None
+            actuals[line_id][index[(year, month)]] = actual
+    hiring = hiring_actuals(tambon_ids=ids, months=months)
+    states: dict[int, list[MonthState]] = {t: [MonthState(y, m) for y, m in months] for t in ids}
+    for report_id, tambon_id, year, month, status, is_late in MonthlyReport.objects.filter(
+        tambon_id__in=ids
+    ).values_list("id", "tambon_id", "year", "month", "status", "is_late"):
+        if (year, month) in index:
+            states[tambon_id][index[(year, month)]] = MonthState(year, month, report_id, status, is_late)
+
+    by_tambon: dict[int, list[BudgetLine]] = defaultdict(list)
+    for line in lines:
+        by_tambon[line.tambon_id].append(line)
+    category_by_id = {c.pk: c for c in categories}
+    return {
+        tambon.pk: _table(tambon, months, categories, category_by_id, by_tambon[tambon.pk], plans, actuals,
+                          hiring, states[tambon.pk])
+        for tambon in tambons
+    }  # fmt: skip
+
+
+def _table(tambon, months, categories, category_by_id, lines, plans, actuals, hiring, states) -> BudgetTable:
+    reported = max((i + 1 for i, s in enumerate(states) if s.report_id), default=0)
+    size = len(months)
+
+    def line_row(line: BudgetLine, level: int) -> Row:
+        category = category_by_id[line.category_id]
+        line_actuals = actuals[line.pk]
+        if category.kind == CategoryKind.HIRING and category.hiring_type_id:
+            line_actuals = [hiring.get((tambon.pk, category.hiring_type_id, y, m)) for y, m in months]
+        return Row(
+            code="" if line.activity_id else category.code,
+            name=line.activity.name if line.activity_id else category.name,
+            level=level, total=line.total, plans=plans[line.pk], actuals=line_actuals, reported=reported,
+            explanation=line.explanation, line=line, activity=line.activity, category=category,
+        )  # fmt: skip
+
+    def sum_row(code, name, level, children: list[Row], total: Decimal, **extra) -> Row:
+        return Row(
+            code=code, name=name, level=level, total=total, reported=reported,
+            plans=[_sum([c.plans[i] for c in children]) for i in range(size)],
+            actuals=[_sum([c.actuals[i] for c in children]) for i in range(size)],
+            **extra,
+        )  # fmt: skip
+
+    own = {line.category_id: line for line in lines if not line.activity_id}
+    activities = defaultdict(list)
+    for line in lines:
+        if line.activity_id:
+            activities[line.category_id].append(line)
+
+    rows: list[Row] = []
+    groups: list[Row] = []
+    for group in (c for c in categories if c.parent_id is None):
+        leaves: list[Row] = []
+        block: list[Row] = []
+        for category in (c for c in categories if c.parent_id == group.pk):
+            line = own.get(category.pk)
+            base = line_row(line, 2) if line else Row(category.code, category.name, 2, ZERO, [None] * size,
+                                                      [None] * size, reported, category=category)  # fmt: skip
+            children = [line_row(a, 3) for a in activities[category.pk]]
+            if children:  # the category row adds its activities to what is planned on the category itself
+                leaf = sum_row(category.code, category.name, 2, [base, *children], base.total,
+                               explanation=base.explanation, line=base.line, category=category)  # fmt: skip
+            else:
+                leaf = base
+            leaves.append(leaf)
+            block += [leaf, *children]
+        group_row = sum_row(group.code, group.name, 1, leaves, sum((r.total for r in leaves), ZERO), category=group)
+        groups.append(group_row)
+        rows += [group_row, *block]
+    total_row = sum_row("", "", 0, groups, sum((g.total for g in groups), ZERO))
+    rows.insert(0, total_row)
+    gaps = [r for r in rows if r.level >= 2 and r.plan_gap]
+    return BudgetTable(tambon, months, rows, states, reported, bool(lines), gaps)
+
+
+def budget_table(*, tambon: Tambon) -> BudgetTable:
+    return budget_tables(tambons=[tambon], programme=tambon.programme)[tambon.pk]
+
+
+# --- activities, lines, reports -------------------------------------------------------------------------
+
+
+def activity_list(*, user: User, tambon: Tambon | None = None) -> QuerySet[Activity]:
+    """Activities the user may see (scoped by tambon/access.py), with their category and expense type."""
+    qs = access.filter_by_tambon(user, Activity.objects.with_category())
+    return qs.filter(tambon=tambon) if tambon is not None else qs
+
+
+def line_amounts(*, line: BudgetLine) -> dict[Month, MonthlyAmount]:
+    return {(a.year, a.month): a for a in line.amounts.all()}
+
+
+def monthly_report_find(*, tambon: Tambon, year: int, month: int) -> MonthlyReport | None:
+    return (
+        MonthlyReport.objects.filter(tambon=tambon, year=year, month=month)
+        .select_related("submitted_by", "reviewed_by")
+        .first()
+    )
+
+
+def month_lines(*, tambon: Tambon, year: int, month: int) -> list[tuple[BudgetLine, MonthlyAmount | None]]:
+    """The tambon's lines in table order, each with its amount for the month (None if nothing is stored)."""
+    lines = list(
+        BudgetLine.objects.filter(tambon=tambon)
+        .select_related("category", "activity")
+        .order_by("category__position", "activity__start_date", "activity_id")
+    )
+    amounts = {a.line_id: a for a in MonthlyAmount.objects.filter(line__tambon=tambon, year=year, month=month)}
+    return [(line, amounts.get(line.pk)) for line in lines]
+
+
+def reports_to_review(*, user: User, status: str = ReviewStatus.SUBMITTED) -> QuerySet[MonthlyReport]:
+    """Monthly reports in the user's review scope: the RSI's network area, or everything for the NSI."""
+    scope = access.scope_of(user)
+    qs = MonthlyReport.objects.select_related(
+        "tambon__subdistrict__district__province", "tambon__university", "tambon__network", "submitted_by"
+    )
+    if not scope.national:
+        qs = qs.filter(Q(tambon__network_id__in=scope.network_ids)) if scope.network_ids else qs.none()
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("year", "month", "submitted_at", "id")

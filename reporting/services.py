@@ -1,0 +1,470 @@
+"""Writes of budget plans and monthly reports. Views, API, admin and demo data all come through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pbm import review
+from pbm.formats import date_be, month_label
+from pbm.models import ReviewStatus
+from pbm.periods import end_of_day, month_due_date
+from tambon import access
+from tambon.models import Tambon, User
+
+from .dashboard.services import dashboard_refresh_on_commit
+from .evidence import evidence_check
+from .models import (
+    Activity,
+    BudgetCategory,
+    BudgetLine,
+    CategoryKind,
+    Evidence,
+    ExpenseType,
+    MonthlyAmount,
+    MonthlyReport,
+    ProgrammeSettings,
+)
+from .selectors import ZERO, Month, budget_table, hiring_actuals
+
+Money = Decimal
+
+
+def _baht(value: Decimal) -> str:
+    return f"{value:,.2f}".removesuffix(".00")
+
+
+def _check_edit(user: User, tambon: Tambon) -> None:
+    if not access.can_edit_tambon(user, tambon):
+        raise PermissionDenied(_("Only the tambon's university staff can change its budget and reports."))
+
+
+def _check_month(tambon: Tambon, year: int, month: int) -> None:
+    months = tambon.programme.months()
+    if (year, month) not in months:
+        raise ValidationError(
+            _("%(month)s is outside the project year (%(first)s – %(last)s).")
+            % {"month": _month_text(year, month), "first": month_label(*months[0]), "last": month_label(*months[-1])}
+        )
+
+
+def _month_text(year: int, month: int) -> str:
+    return month_label(year, month) if 1 <= month <= 12 else f"{year}-{month}"
+
+
+def locked_reason(report: MonthlyReport | None) -> str:
+    """Why a month cannot be edited by its reporter, in words the page shows; empty if it can."""
+    if report is None or report.is_open_for_editing:
+        return ""
+    if report.status == ReviewStatus.ACCEPTED:
+        return _("Accepted on %(date)s; the month is locked.") % {"date": date_be(report.reviewed_at)}
+    return _("Submitted, awaiting review.")
+
+
+# --- the plan ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def budget_plan_init(*, tambon: Tambon, user: User | None = None) -> list[BudgetLine]:
+    """Create the tambon's category lines with the programme's defaults (hiring: rate × quota every month;
+    management: its budget in the last month; activity categories: 0, for the university to split)."""
+    if user is not None:
+        _check_edit(user, tambon)
+    return budget_plan_init_many(tambons=[tambon])
+
+
+def budget_plan_init_many(*, tambons: list[Tambon]) -> list[BudgetLine]:
+    """Bulk form of budget_plan_init for many tambons of one programme (demo data, imports)."""
+    if not tambons:
+        return []
+    programme = tambons[0].programme
+    months = programme.months()
+    settings = ProgrammeSettings.for_programme(programme)
+    leaves = list(
+        BudgetCategory.objects.filter(programme=programme, parent__isnull=False).select_related("hiring_type")
+    )
+    have = set(
+        BudgetLine.objects.filter(tambon__in=tambons, activity__isnull=True).values_list("tambon_id", "category_id")
+    )
+    new_lines, plans = [], []
+    for tambon in tambons:
+        for category in leaves:
+            if (tambon.pk, category.pk) in have:
+                continue
+            monthly: dict[Month, Decimal] = {}
+            if category.kind == CategoryKind.HIRING and category.hiring_type:
+                monthly = {m: category.hiring_type.monthly_budget for m in months}
+            elif category.kind == CategoryKind.MANAGEMENT:
+                monthly = {months[-1]: settings.management_budget}
+            line = BudgetLine(tambon=tambon, category=category, total=sum(monthly.values(), ZERO))
+            new_lines.append(line)
+            plans.append((line, monthly))
+    BudgetLine.objects.bulk_create(new_lines, batch_size=2000)
+    MonthlyAmount.objects.bulk_create(
+        [MonthlyAmount(line=line, year=y, month=m, plan=amount) for line, monthly in plans for (y, m), amount in monthly.items()],
+        batch_size=5000,
+    )  # fmt: skip
+    return new_lines
+
+
+def _locked_months(tambon: Tambon) -> dict[Month, MonthlyReport]:
+    return {
+        (r.year, r.month): r
+        for r in MonthlyReport.objects.filter(tambon=tambon).exclude(
+            status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED]
+        )
+    }
+
+
+@transaction.atomic
+def line_plan_save(
+    *,
+    line: BudgetLine,
+    user: User,
+    plans: dict[Month, Decimal | None],
+    total: Decimal | None = None,
+    explanation: str | None = None,
+) -> BudgetLine:
+    """Save a line's monthly plan (and, for a category line, its total and explanation).
+
+    Months whose report is submitted or accepted keep their plan: the reviewer saw those figures."""
+    tambon = line.tambon
+    _check_edit(user, tambon)
+    label = line.label
+    errors = []
+    for (year, month), amount in plans.items():
+        if (year, month) not in tambon.programme.months():
+            errors.append(_("%(line)s: %(month)s is outside the project year.")
+                          % {"line": label, "month": _month_text(year, month)})  # fmt: skip
+        elif amount is not None and amount < 0:
+            errors.append(_("%(line)s, %(month)s: a plan cannot be negative.")
+                          % {"line": label, "month": month_label(year, month)})  # fmt: skip
+    if total is not None and line.activity_id:
+        total = None  # an activity's total is its budget, edited on the activity
+    if total is not None and total < 0:
+        errors.append(_("%(line)s: the total cannot be negative.") % {"line": label})
+    if errors:
+        raise ValidationError(errors)
+
+    existing = {(a.year, a.month): a for a in line.amounts.all()}
+    locked = _locked_months(tambon)
+    first_submitted = {
+        (r.year, r.month): r for r in MonthlyReport.objects.filter(tambon=tambon, first_submitted_at__isnull=False)
+    }
+    for (year, month), amount in sorted(plans.items()):
+        amount = amount or ZERO
+        current = existing.get((year, month))
+        old = current.plan if current else ZERO
+        if old == amount:
+            continue
+        if (year, month) in locked:
+            raise ValidationError(
+                _("%(line)s, %(month)s: the plan cannot change because the month is %(status)s.")
+                % {"line": label, "month": month_label(year, month), "status": locked[(year, month)].get_status_display()}
+            )  # fmt: skip
+        if current:
+            current.plan = amount
+            current.save(update_fields=["plan"])
+        else:
+            MonthlyAmount.objects.create(line=line, year=year, month=month, plan=amount)
+        if report := first_submitted.get((year, month)):
+            review.review_record_changes(
+                obj=report, user=user, changes=[review.Change(f"{label} · plan", _baht(old), _baht(amount))]
+            )
+
+    if total is not None and total != line.total:
+        _check_category_total(line, total)
+        line.total = total
+    if explanation is not None:
+        line.explanation = explanation.strip()
+    line.save(update_fields=["total", "explanation"])
+    dashboard_refresh_on_commit(tambon_ids=[tambon.pk])
+    return line
+
+
+def _check_category_total(line: BudgetLine, total: Decimal) -> None:
+    category = line.category
+    if category.kind != CategoryKind.ACTIVITY:
+        return
+    activities = sum(
+        Activity.objects.filter(tambon=line.tambon, category=category).values_list("budget", flat=True), ZERO
+    )
+    if total < activities:
+        raise ValidationError(
+            _("%(line)s: its activities already hold %(activities)s; the total cannot be less (short by %(gap)s).")
+            % {"line": line.label, "activities": _baht(activities), "gap": _baht(activities - total)}
+        )
+    others = sum(
+        BudgetLine.objects.filter(tambon=line.tambon, category__kind=CategoryKind.ACTIVITY, activity__isnull=True)
+        .exclude(pk=line.pk)
+        .values_list("total", flat=True),
+        ZERO,
+    )
+    budget = ProgrammeSettings.for_programme(line.tambon.programme_id).activity_budget
+    if others + total > budget:
+        raise ValidationError(
+            _("%(line)s: categories 2.1–2.5 would total %(sum)s, above the activity budget of %(budget)s by %(over)s.")
+            % {"line": line.label, "sum": _baht(others + total), "budget": _baht(budget),
+               "over": _baht(others + total - budget)}
+        )  # fmt: skip
+
+
+# --- activities ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_save(
+    *,
+    tambon: Tambon,
+    user: User,
+    category: BudgetCategory,
+    name: str,
+    budget: Decimal,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    expense_type: ExpenseType | None = None,
+    target_group: str = "",
+    target_quantity: int | None = None,
+    target_unit: str = "",
+    activity: Activity | None = None,
+) -> Activity:
+    """Create or update an activity under an activity category 2.1–2.5, and its budget line.
+
+    Completion is not set here: `reporting.deadlines.services.activity_complete` marks it and opens the 7-day
+    completion report."""
+    _check_edit(user, tambon)
+    programme = tambon.programme
+    errors = []
+    if category.programme_id != programme.pk or category.kind != CategoryKind.ACTIVITY or category.is_group:
+        errors.append(_("Choose one of the activity categories 2.1–2.5."))
+    if expense_type is not None and not expense_type.funded:
+        rule = ProgrammeSettings.for_programme(programme).not_funded_rule
+        errors.append(_("“%(expense)s” is not funded by the activity budget. The programme's rule: %(rule)s")
+                      % {"expense": expense_type.name, "rule": rule})  # fmt: skip
+    if not (name or "").strip():
+        errors.append(_("Give the activity a name."))
+    if budget is None or budget < 0:
+        errors.append(_("The activity budget cannot be negative."))
+    for label, day in ((_("start date"), start_date), (_("end date"), end_date)):
+        if day and not (programme.start_date <= day <= programme.end_date):
+            errors.append(
+                _("The %(field)s %(date)s is outside the project year.") % {"field": label, "date": date_be(day)}
+            )
+    if end_date and start_date and end_date < start_date:
+        errors.append(_("The end date is before the start date."))
+    if errors:
+        raise ValidationError(errors)
+
+    category_line = BudgetLine.objects.filter(tambon=tambon, category=category, activity__isnull=True).first()
+    others = Activity.objects.filter(tambon=tambon, category=category)
+    if activity is not None:
+        others = others.exclude(pk=activity.pk)
+    held = sum(others.values_list("budget", flat=True), ZERO) + budget
+    allocated = category_line.total if category_line else ZERO
+    if held > allocated:
+        raise ValidationError(
+            _("Activities under %(code)s would total %(held)s, above the category's budget of %(allocated)s by "
+              "%(over)s. Raise the category's total first.")
+            % {"code": category.code, "held": _baht(held), "allocated": _baht(allocated), "over": _baht(held - allocated)}
+        )  # fmt: skip
+
+    activity = activity or Activity(tambon=tambon)
+    for attr, value in {
+        "category": category, "name": name.strip(), "budget": budget, "start_date": start_date, "end_date": end_date,
+        "expense_type": expense_type, "target_group": target_group.strip(), "target_quantity": target_quantity,
+        "target_unit": target_unit.strip(),
+    }.items():  # fmt: skip
+        setattr(activity, attr, value)
+    activity.save()
+    BudgetLine.objects.update_or_create(
+        activity=activity, defaults={"tambon": tambon, "category": category, "total": budget}
+    )
+    dashboard_refresh_on_commit(tambon_ids=[activity.tambon_id])
+    return activity
+
+
+# --- monthly reports -----------------------------------------------------------------------------------
+
+
+def _report_for_update(tambon: Tambon, year: int, month: int) -> MonthlyReport:
+    report, _created = MonthlyReport.objects.get_or_create(tambon=tambon, year=year, month=month)
+    return report
+
+
+@transaction.atomic
+def monthly_report_save(
+    *,
+    tambon: Tambon,
+    year: int,
+    month: int,
+    user: User,
+    seen_version: int | None,
+    actuals: dict[int, Decimal | None],
+    narrative: str = "",
+    over_budget_explanation: str = "",
+    files: list[UploadedFile] | tuple = (),
+) -> MonthlyReport:
+    """Save a month's actuals (by line id), narrative, over-budget explanation and new evidence files.
+
+    Refuses, naming the line: negative actuals, lines of another tambon, a cumulative actual above a line's total
+    without an over-budget explanation. A stale page (seen_version) or a concurrent save is told to reload."""
+    _check_edit(user, tambon)
+    _check_month(tambon, year, month)
+    report = _report_for_update(tambon, year, month)
+    if reason := locked_reason(report):
+        raise ValidationError(reason)
+    review.version_check(report, seen_version)
+
+    lines = {line.pk: line for line in BudgetLine.objects.filter(tambon=tambon).select_related("category", "activity")}
+    errors = []
+    for line_id, amount in actuals.items():
+        line = lines.get(line_id)
+        if line is None:
+            errors.append(_("Line %(id)s is not one of this tambon's budget lines.") % {"id": line_id})
+        elif line.category.kind == CategoryKind.HIRING and amount is not None:
+            errors.append(_("%(line)s: hiring actuals are the wages of the work accepted on the tambon's team page; "
+                            "they cannot be typed in.") % {"line": line.label})  # fmt: skip
+        elif amount is not None and amount < 0:
+            errors.append(_("%(line)s: the actual cannot be negative (%(amount)s).")
+                          % {"line": line.label, "amount": _baht(amount)})  # fmt: skip
+    settings = ProgrammeSettings.for_programme(tambon.programme_id)
+    contents = []
+    for upload in files:
+        try:
+            contents.append((upload, evidence_check(upload, max_mb=settings.evidence_max_mb)))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+    amounts = {(a.line_id): a for a in MonthlyAmount.objects.filter(line__tambon=tambon, year=year, month=month)}
+    over = _over_budget(tambon, year, month, lines, actuals)
+    explanation = (over_budget_explanation or "").strip()
+    if over and not explanation:
+        raise ValidationError(
+            [_("%(line)s: the cumulative actual %(actual)s is above the line's total %(total)s by %(over)s. Correct it, "
+               "or write an over-budget explanation for the reviewer.")
+             % {"line": label, "actual": _baht(cum), "total": _baht(total), "over": _baht(cum - total)}
+             for label, cum, total in over]
+        )  # fmt: skip
+
+    changes = []
+    for field, new in (("narrative", (narrative or "").strip()), ("over_budget_explanation", explanation)):
+        if getattr(report, field) != new:
+            changes.append(review.Change(field, getattr(report, field), new))
+            setattr(report, field, new)
+    report.is_over_budget = bool(over)
+    review.save_versioned(report, ["narrative", "over_budget_explanation", "is_over_budget"])
+
+    for line_id, amount in actuals.items():
+        current = amounts.get(line_id)
+        old = current.actual if current else None
+        if old == amount:
+            continue
+        if current:
+            current.actual = amount
+            current.save(update_fields=["actual"])
+        else:
+            MonthlyAmount.objects.create(line_id=line_id, year=year, month=month, actual=amount)
+        changes.append(review.Change(f"{lines[line_id].label} · actual", "" if old is None else _baht(old),
+                                     "" if amount is None else _baht(amount)))  # fmt: skip
+    for upload, content_type in contents:
+        Evidence.objects.create(report=report, file=upload, name=upload.name[:200], content_type=content_type,
+                                size=upload.size, uploaded_by=user)  # fmt: skip
+        changes.append(review.Change("evidence", "", upload.name))
+    review.review_record_changes(obj=report, user=user, changes=changes)
+    dashboard_refresh_on_commit(tambon_ids=[tambon.pk])
+    return report
+
+
+def _over_budget(tambon, year, month, lines, actuals) -> list[tuple[str, Decimal, Decimal]]:
+    """Lines (and activity categories) whose actuals up to this month, with the new ones, exceed their total."""
+    cumulative: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for line_id, y, m, actual in MonthlyAmount.objects.filter(line__tambon=tambon, actual__isnull=False).values_list(
+        "line_id", "year", "month", "actual"
+    ):
+        if (y, m) < (year, month) or ((y, m) == (year, month) and line_id not in actuals):
+            cumulative[line_id] += actual
+    for line_id, amount in actuals.items():
+        cumulative[line_id] += amount or ZERO
+    # Hiring lines: the roster's wages due, up to this month.
+    hiring_lines = {line.category.hiring_type_id: line.pk for line in lines.values() if line.category.hiring_type_id}
+    months = [ym for ym in tambon.programme.months() if ym <= (year, month)]
+    for (_t, hiring_type_id, _y, _m), amount in hiring_actuals(tambon_ids=[tambon.pk], months=months).items():
+        if hiring_type_id in hiring_lines:
+            cumulative[hiring_lines[hiring_type_id]] += amount
+    over = []
+    by_category: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    category_lines = {}
+    for line in lines.values():
+        by_category[line.category_id] += cumulative[line.pk]
+        if line.activity_id and cumulative[line.pk] > line.total:
+            over.append((line.label, cumulative[line.pk], line.total))
+        if not line.activity_id:
+            category_lines[line.category_id] = line
+    for category_id, line in category_lines.items():
+        if by_category[category_id] > line.total:
+            over.append((line.label, by_category[category_id], line.total))
+    return over
+
+
+def _plan_gaps_message(tambon: Tambon) -> list[str]:
+    table = budget_table(tambon=tambon)
+    return [
+        _("%(line)s: the planned months add up to %(planned)s, %(gap)s %(direction)s its total %(total)s.")
+        % {"line": f"{row.code} {row.name}".strip(), "planned": _baht(row.planned_total), "gap": _baht(abs(row.plan_gap)),
+           "direction": _("short of") if row.plan_gap > 0 else _("beyond"), "total": _baht(row.total)}
+        for row in table.plan_gaps
+    ]  # fmt: skip
+
+
+@transaction.atomic
+def monthly_report_submit(
+    *, report: MonthlyReport, user: User, seen_version: int | None = None, at: dt.datetime | None = None
+) -> MonthlyReport:
+    """Submit the month for review. Late if first submitted after the end (Bangkok) of the programme's due day."""
+    review.version_check(report, seen_version)
+    if review.can_file(user, report) and report.is_open_for_editing:
+        errors = []
+        if not report.narrative.strip():
+            errors.append(_("Write this month's progress before submitting."))
+        errors += _plan_gaps_message(report.tambon)
+        if errors:
+            raise ValidationError(errors)
+    review.review_submit(obj=report, user=user, at=at)
+    due_day = ProgrammeSettings.for_programme(report.tambon.programme_id).due_day
+    report.is_late = report.first_submitted_at > report.deadline(due_day)
+    MonthlyReport.objects.filter(pk=report.pk).update(is_late=report.is_late)
+    return report
+
+
+@transaction.atomic
+def monthly_report_accept(*, report: MonthlyReport, user: User, seen_version: int | None = None) -> MonthlyReport:
+    review.version_check(report, seen_version)
+    return review.review_accept(obj=report, user=user)
+
+
+@transaction.atomic
+def monthly_report_return(
+    *, report: MonthlyReport, user: User, reason: str, seen_version: int | None = None
+) -> MonthlyReport:
+    review.version_check(report, seen_version)
+    return review.review_return(obj=report, user=user, reason=reason)
+
+
+@transaction.atomic
+def monthly_report_reopen(*, report: MonthlyReport, user: User, reason: str) -> MonthlyReport:
+    """The NSI's lock exception for one tambon's accepted month."""
+    return review.review_reopen(obj=report, user=user, reason=reason)
+
+
+def month_deadline(tambon: Tambon, year: int, month: int) -> dt.datetime:
+    """The end (Bangkok) of the due day of the month's report, from the programme's settings."""
+    due_day = ProgrammeSettings.for_programme(tambon.programme_id).due_day
+    return end_of_day(month_due_date(year, month, due_day))

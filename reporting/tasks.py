@@ -1,0 +1,16 @@
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+
+@shared_task(acks_late=True)
+def send_reminders(on_date: str | None = None) -> str:
+    """The daily reminder job; exactly-once per recipient and day, so a re-delivered task sends nothing new."""
+    from reporting.deadlines.services import reminders_send
+
+    day = dt.date.fromisoformat(on_date) if on_date else timezone.localdate()
+    return str(reminders_send(on_date=day))
+
+
+from .dashboard.tasks import dashboard_refresh_all, dashboard_refresh_tambons  # noqa: E402, F401 - found by Celery

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pbm.models import ReviewStatus
+from pbm.views import review_context, review_post
+from tambon import access
+
+from . import exports, selectors, services
+from .forms import ActivityForm, LinePlanForm, MonthlyReportForm
+from .models import Activity, BudgetLine, Evidence
+
+
+def _editable_tambon(request: HttpRequest, tambon_id: int):
+    tambon = access.get_tambon_or_404(request.user, tambon_id)
+    if not access.can_edit_tambon(request.user, tambon):
+        raise PermissionDenied(_("Only the tambon's university staff can change its budget."))
+    return tambon
+
+
+def _month_or_404(tambon, year: int, month: int) -> None:
+    if (year, month) not in tambon.programme.months():
+        raise Http404("Month outside the project year")
+
+
+@login_required
+def budget_table(request: HttpRequest, tambon_id: int) -> HttpResponse:
+    tambon = access.get_tambon_or_404(request.user, tambon_id)
+    table = selectors.budget_table(tambon=tambon)
+    return render(
+        request,
+        "reporting/budget_table.html",
+        {"tambon": tambon, "table": table, "can_edit": access.can_edit_tambon(request.user, tambon)},
+    )
+
+
+@login_required
+@require_POST
+def budget_init(request: HttpRequest, tambon_id: int) -> HttpResponse:
+    tambon = _editable_tambon(request, tambon_id)
+    services.budget_plan_init(tambon=tambon, user=request.user)
+    messages.success(request, _("The budget plan is set up with the programme's defaults."))
+    return redirect("budget_table", tambon_id=tambon.pk)
+
+
+@login_required
+def line_edit(request: HttpRequest, tambon_id: int, line_id: int) -> HttpResponse:
+    tambon = _editable_tambon(request, tambon_id)
+    line = get_object_or_404(BudgetLine.objects.select_related("category", "activity"), pk=line_id, tambon=tambon)
+    months = tambon.programme.months()
+    amounts = selectors.line_amounts(line=line)
+    initial = {"total": line.total, "explanation": line.explanation}
+    initial |= {f"plan_{y}_{m}": a.plan for (y, m), a in amounts.items()}
+    form = LinePlanForm(request.POST or None, initial=initial, months=months, with_total=not line.activity_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.line_plan_save(line=line, user=request.user, plans=form.plans(),
+                                    total=form.cleaned_data.get("total"), explanation=form.cleaned_data["explanation"])  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved the plan of %(line)s.") % {"line": line.label})
+            return redirect("budget_table", tambon_id=tambon.pk)
+    rows = [(field, amounts.get(m)) for field, m in zip(form.month_fields(), months, strict=True)]
+    return render(request, "reporting/line_edit.html", {"tambon": tambon, "line": line, "form": form, "rows": rows})
+
+
+@login_required
+def activity_edit(request: HttpRequest, tambon_id: int, activity_id: int | None = None) -> HttpResponse:
+    tambon = _editable_tambon(request, tambon_id)
+    activity = get_object_or_404(Activity, pk=activity_id, tambon=tambon) if activity_id else None
+    form = ActivityForm(request.POST or None, instance=activity, programme=tambon.programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.activity_save(tambon=tambon, user=request.user, activity=activity, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved the activity %(name)s; now plan its months.") % {"name": saved.name})
+            return redirect("line_edit", tambon_id=tambon.pk, line_id=saved.line.pk)
+    return render(request, "reporting/activity_edit.html", {"tambon": tambon, "activity": activity, "form": form})
+
+
+@login_required
+def report_detail(request: HttpRequest, tambon_id: int, year: int, month: int) -> HttpResponse:
+    tambon = access.get_tambon_or_404(request.user, tambon_id)
+    _month_or_404(tambon, year, month)
+    report = selectors.monthly_report_find(tambon=tambon, year=year, month=month)
+    can_edit = access.can_edit_tambon(request.user, tambon) and not services.locked_reason(report)
+    lines = selectors.month_lines(tambon=tambon, year=year, month=month)
+    initial = {"version": report.version if report else 0, "narrative": report.narrative if report else "",
+               "over_budget_explanation": report.over_budget_explanation if report else ""}  # fmt: skip
+    initial |= {f"actual_{line.pk}": amount.actual for line, amount in lines if amount}
+    form = MonthlyReportForm(request.POST or None, request.FILES or None, initial=initial, lines=lines)
+    if request.method == "POST" and not can_edit:
+        if not access.can_edit_tambon(request.user, tambon):
+            raise PermissionDenied(_("Only the tambon's university staff can file its reports."))
+        form.add_error(None, services.locked_reason(report))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            report = services.monthly_report_save(
+                tambon=tambon, year=year, month=month, user=request.user, seen_version=form.cleaned_data["version"],
+                actuals=form.actuals(), narrative=form.cleaned_data["narrative"],
+                over_budget_explanation=form.cleaned_data["over_budget_explanation"],
+                files=form.cleaned_data["evidence"] or [],
+            )  # fmt: skip
+            if "submit" in request.POST:
+                services.monthly_report_submit(report=report, user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Submitted for review.") if "submit" in request.POST else _("Saved."))
+            return redirect("report_detail", tambon_id=tambon.pk, year=year, month=month)
+    return render(
+        request,
+        "reporting/report_detail.html",
+        _report_context(request, tambon, report, form, lines, year, month, can_edit),
+    )
+
+
+def _report_context(request, tambon, report, form, lines, year, month, can_edit) -> dict:
+    deadline = services.month_deadline(tambon, year, month)
+    wages = selectors.hiring_actuals(tambon_ids=[tambon.pk], months=[(year, month)])
+    return {
+        "tambon": tambon, "report": report, "form": form, "year": year, "month": month, "can_edit": can_edit,
+        "rows": [
+            (line, amount, form[f"actual_{line.pk}"] if f"actual_{line.pk}" in form.fields else None,
+             wages.get((tambon.pk, line.category.hiring_type_id, year, month)))
+            for line, amount in lines
+        ],
+        "locked_reason": services.locked_reason(report),
+        "deadline": deadline,
+        "deadline_passed": (report is None or report.submitted_at is None) and timezone.now() > deadline,
+        **review_context(request.user, report),
+        "evidence": list(report.evidence.all()) if report and report.pk else [],
+    }  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_review(request: HttpRequest, tambon_id: int, year: int, month: int) -> HttpResponse:
+    tambon = access.get_tambon_or_404(request.user, tambon_id)
+    report = selectors.monthly_report_find(tambon=tambon, year=year, month=month)
+    if report is None:
+        raise Http404("No report for this month")
+    review_post(
+        request, report,
+        accept=lambda r, user, _reason: services.monthly_report_accept(report=r, user=user),
+        return_=lambda r, user, reason: services.monthly_report_return(report=r, user=user, reason=reason),
+        reopen=lambda r, user, reason: services.monthly_report_reopen(report=r, user=user, reason=reason),
+    )  # fmt: skip
+    return redirect("report_detail", tambon_id=tambon.pk, year=year, month=month)
+
+
+@login_required
+def evidence_download(request: HttpRequest, tambon_id: int, evidence_id: int) -> FileResponse:
+    tambon = access.get_tambon_or_404(request.user, tambon_id)
+    return get_object_or_404(Evidence, pk=evidence_id, report__tambon=tambon).response()
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    scope = access.scope_of(request.user)
+    if not (scope.national or scope.network_ids):
+        raise Http404("Reviews are for RSI and NSI reviewers")
+    status = request.GET.get("status") or ReviewStatus.SUBMITTED
+    if status not in ReviewStatus.values:
+        status = ReviewStatus.SUBMITTED
+    reports = selectors.reports_to_review(user=request.user, status=status)
+    page = Paginator(reports, 100).get_page(request.GET.get("page"))
+    return render(
+        request, "reporting/review_list.html", {"page": page, "status": status, "statuses": ReviewStatus.choices}
+    )
+
+
+@login_required
+def budget_export_tambon(request: HttpRequest, tambon_id: int) -> HttpResponse:
+    tambon = access.get_tambon_or_404(request.user, tambon_id)
+    return exports.xlsx_response(exports.budget_workbook([tambon]), f"budget-{tambon.subdistrict_id}.xlsx")
+
+
+@login_required
+def budget_export_university(request: HttpRequest, university_id: int) -> HttpResponse:
+    university = access.get_university_or_404(request.user, university_id)
+    tambons = list(
+        access.visible_tambons(request.user, university.tambons.with_place().filter(is_active=True)).order_by(
+            "subdistrict_id"
+        )
+    )
+    if not tambons:
+        raise Http404("No tambons of this university in your scope")
+    return exports.xlsx_response(exports.budget_workbook(tambons), f"budget-{university.code}.xlsx")

@@ -1,0 +1,192 @@
+"""Who may see and edit what. Every page, API view, export and admin list asks here.
+
+Scopes (DOMAIN.md §2):
+- NSI admin and NSI reviewer: the whole country.
+- RSI reviewer: the tambons in its network's area (whichever university works them), the universities
+  that work there or belong to the network, and the network itself.
+- University manager and reporter: their university and the tambons it works.
+
+Editing tambon data belongs to the working university's staff (and the NSI admin); reviewing belongs to
+the RSI of the tambon's area and the NSI. Out of scope is 404, exactly like a missing object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import NATIONAL_ROLES, UNIVERSITY_ROLES, Membership, Network, Role, Tambon, University, User
+
+
+@dataclass(frozen=True)
+class Scope:
+    national: bool = False
+    national_admin: bool = False
+    network_ids: frozenset[int] = field(default_factory=frozenset)
+    university_ids: frozenset[int] = field(default_factory=frozenset)
+    manager_university_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.national or self.network_ids or self.university_ids)
+
+
+def scope_of(user: User | None) -> Scope:
+    """The user's memberships, read once per request (cached on the user object)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_pbm_scope", None)
+    if cached is not None:
+        return cached
+    rows = list(user.memberships.values_list("role", "network_id", "university_id"))
+    roles = {role for role, _, _ in rows}
+    scope = Scope(
+        national=bool(roles & set(NATIONAL_ROLES)) or user.is_superuser,
+        national_admin=Role.NSI_ADMIN in roles or user.is_superuser,
+        network_ids=frozenset(n for role, n, _ in rows if role == Role.RSI_REVIEWER),
+        university_ids=frozenset(u for role, _, u in rows if role in UNIVERSITY_ROLES),
+        manager_university_ids=frozenset(u for role, _, u in rows if role == Role.UNIVERSITY_MANAGER),
+    )
+    user._pbm_scope = scope
+    return scope
+
+
+# --- what a user may see -------------------------------------------------------------------------------
+
+
+def _tambon_filter(scope: Scope, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}network_id__in": scope.network_ids}) | Q(
+        **{f"{prefix}university_id__in": scope.university_ids}
+    )
+
+
+def visible_tambons(user: User | None, queryset: QuerySet[Tambon] | None = None) -> QuerySet[Tambon]:
+    qs = Tambon.objects.all() if queryset is None else queryset
+    scope = scope_of(user)
+    if scope.national:
+        return qs
+    if scope.is_empty:
+        return qs.none()
+    return qs.filter(_tambon_filter(scope))
+
+
+def filter_by_tambon(user: User | None, queryset: QuerySet, path: str = "tambon") -> QuerySet:
+    """Scope any queryset of rows that belong to a tambon (reports, people, assessments) by `path`."""
+    scope = scope_of(user)
+    if scope.national:
+        return queryset
+    if scope.is_empty:
+        return queryset.none()
+    return queryset.filter(_tambon_filter(scope, prefix=f"{path}__"))
+
+
+def visible_universities(user: User | None) -> QuerySet[University]:
+    qs = University.objects.all()
+    scope = scope_of(user)
+    if scope.national:
+        return qs
+    if scope.is_empty:
+        return qs.none()
+    return qs.filter(
+        Q(id__in=scope.university_ids)
+        | Q(network_id__in=scope.network_ids)
+        | Q(tambons__network_id__in=scope.network_ids)
+    ).distinct()
+
+
+def visible_networks(user: User | None) -> QuerySet[Network]:
+    """Networks whose pages the user may open: their own (RSI), all (NSI). University staff see none."""
+    qs = Network.objects.all()
+    scope = scope_of(user)
+    if scope.national:
+        return qs
+    return qs.filter(id__in=scope.network_ids)
+
+
+def _get_or_404(queryset: QuerySet, pk: int, what: str):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404(f"No such {what}") from None
+
+
+def get_tambon_or_404(user: User | None, pk: int) -> Tambon:
+    return _get_or_404(visible_tambons(user, Tambon.objects.with_place()), pk, "tambon")
+
+
+def get_university_or_404(user: User | None, pk: int) -> University:
+    return _get_or_404(visible_universities(user).select_related("network"), pk, "university")
+
+
+def get_network_or_404(user: User | None, pk: int) -> Network:
+    return _get_or_404(visible_networks(user), pk, "network")
+
+
+# --- what a user may do --------------------------------------------------------------------------------
+
+
+def can_edit_tambon(user: User | None, tambon: Tambon) -> bool:
+    """File plans, reports, rosters and assessments for the tambon: its university's staff, or NSI admin."""
+    scope = scope_of(user)
+    return scope.national_admin or tambon.university_id in scope.university_ids
+
+
+def can_manage_university(user: User | None, university: University) -> bool:
+    """Import rosters and sign for the university: its managers, or NSI admin."""
+    scope = scope_of(user)
+    return scope.national_admin or university.pk in scope.manager_university_ids
+
+
+def can_review_tambon(user: User | None, tambon: Tambon) -> bool:
+    """Accept or return the tambon's reports: the RSI of its area, or the NSI."""
+    scope = scope_of(user)
+    return scope.national or tambon.network_id in scope.network_ids
+
+
+def can_review_network(user: User | None, network: Network) -> bool:
+    scope = scope_of(user)
+    return scope.national or network.pk in scope.network_ids
+
+
+def is_national(user: User | None) -> bool:
+    return scope_of(user).national
+
+
+def is_national_admin(user: User | None) -> bool:
+    return scope_of(user).national_admin
+
+
+# --- who is responsible: recipients of reminders come from the same memberships --------------------------
+
+
+def _members_by_scope(scope_field: str, scope_ids, roles) -> dict[int, list[User]]:
+    by_scope: dict[int, list[User]] = {}
+    memberships = (
+        Membership.objects.filter(**{f"{scope_field}_id__in": list(scope_ids)}, role__in=roles, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    for membership in memberships:
+        users = by_scope.setdefault(getattr(membership, f"{scope_field}_id"), [])
+        if membership.user not in users:
+            users.append(membership.user)
+    return by_scope
+
+
+def university_staff(university_ids) -> dict[int, list[User]]:
+    """Active users holding a university role (reporter or manager), by university: one query for all."""
+    return _members_by_scope("university", university_ids, UNIVERSITY_ROLES)
+
+
+def network_reviewers(network_ids) -> dict[int, list[User]]:
+    """Active RSI reviewers, by network: one query for all."""
+    return _members_by_scope("network", network_ids, [Role.RSI_REVIEWER])
+
+
+def handles_payments(user: User | None, university_id: int | None) -> bool:
+    """Sees full national IDs (wages are paid by ID): the NSI admin and the university's managers.
+    Everyone else (reporters, RSI and NSI reviewers) sees only the last 4 digits."""
+    scope = scope_of(user)
+    return scope.national_admin or (university_id is not None and university_id in scope.manager_university_ids)

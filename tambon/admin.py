@@ -1,0 +1,138 @@
+"""Admin for the hierarchy, with import/export. Lists are scoped through tambon/access.py like every page."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from import_export import fields, resources
+from import_export.admin import ImportExportModelAdmin
+from import_export.widgets import ForeignKeyWidget
+
+from . import access
+from .models import (
+    District,
+    HiringType,
+    Membership,
+    Network,
+    Programme,
+    Province,
+    SubDistrict,
+    Tambon,
+    University,
+    User,
+)  # fmt: skip
+
+
+class ScopedAdminMixin:
+    """Staff who are not NSI see only rows of their scope; `scope_path` leads from the row to its tambon."""
+
+    scope_path: str | None = None
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if self.scope_path is None:
+            return qs
+        if self.scope_path == "":
+            return access.visible_tambons(request.user, qs)
+        return access.filter_by_tambon(request.user, qs, self.scope_path)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["network", "university"]
+
+
+@admin.register(User)
+class PbmUserAdmin(UserAdmin):
+    inlines = [MembershipInline]
+
+
+@admin.register(Province)
+class ProvinceAdmin(ImportExportModelAdmin):
+    list_display = ["code", "name_th", "name_en"]
+    search_fields = ["code", "name_th", "name_en"]
+
+
+@admin.register(District)
+class DistrictAdmin(ImportExportModelAdmin):
+    list_display = ["code", "name_th", "name_en", "province"]
+    list_filter = ["province"]
+    search_fields = ["code", "name_th", "name_en"]
+
+
+@admin.register(SubDistrict)
+class SubDistrictAdmin(ImportExportModelAdmin):
+    list_display = ["code", "name_th", "name_en", "district", "postcode"]
+    search_fields = ["code", "name_th", "name_en"]
+    list_select_related = ["district"]
+
+
+class HiringTypeInline(admin.TabularInline):
+    model = HiringType
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "start_date", "end_date", "is_current"]
+    inlines = [HiringTypeInline]
+
+
+@admin.register(Network)
+class NetworkAdmin(ImportExportModelAdmin):
+    list_display = ["number", "name_th", "name_en", "host_university"]
+    search_fields = ["name_th", "name_en"]
+    filter_horizontal = ["provinces"]
+
+
+class UniversityResource(resources.ModelResource):
+    network = fields.Field(attribute="network", column_name="network", widget=ForeignKeyWidget(Network, "number"))
+
+    class Meta:
+        model = University
+        import_id_fields = ["code"]
+        fields = ["code", "name_th", "name_en", "short_name", "network", "province"]
+
+
+@admin.register(University)
+class UniversityAdmin(ImportExportModelAdmin):
+    resource_classes = [UniversityResource]
+    list_display = ["code", "short_name", "name_th", "network"]
+    list_filter = ["network"]
+    search_fields = ["code", "short_name", "name_th", "name_en"]
+
+
+class TambonResource(resources.ModelResource):
+    programme = fields.Field(attribute="programme", column_name="programme", widget=ForeignKeyWidget(Programme, "code"))
+    university = fields.Field(
+        attribute="university", column_name="university", widget=ForeignKeyWidget(University, "code")
+    )
+    network = fields.Field(attribute="network", column_name="network", widget=ForeignKeyWidget(Network, "number"))
+    subdistrict = fields.Field(attribute="subdistrict_id", column_name="subdistrict")
+
+    class Meta:
+        model = Tambon
+        import_id_fields = ["programme", "subdistrict"]
+        fields = ["programme", "subdistrict", "university", "network", "is_active"]
+
+
+@admin.register(Tambon)
+class TambonAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+    scope_path = ""
+    resource_classes = [TambonResource]
+    list_display = ["__str__", "university", "network", "programme", "is_active"]
+    list_filter = ["programme", "network", "is_active"]
+    search_fields = ["subdistrict__name_th", "subdistrict__code", "university__code"]
+    list_select_related = ["subdistrict__district__province", "university", "network", "programme"]
+    raw_id_fields = ["subdistrict"]
+    autocomplete_fields = ["university"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "network", "university"]
+    list_filter = ["role", "network"]
+    search_fields = ["user__username", "university__code"]
+    autocomplete_fields = ["user", "network", "university"]
+
+
+from .roster import admin as roster_admin  # noqa: E402, F401 - registers the roster models

@@ -1,0 +1,22 @@
+"""Admin for rosters: skill areas (reference data) and contracts, scoped like every page."""
+
+from django.contrib import admin
+
+from tambon.admin import ScopedAdminMixin
+
+from .models import Contract, SkillArea
+
+
+@admin.register(SkillArea)
+class SkillAreaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "name_en", "position"]
+
+
+@admin.register(Contract)
+class ContractAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_path = "tambon"
+    list_display = ["person", "tambon", "hiring_type", "status", "start_date", "end_date", "track"]
+    list_filter = ["status", "hiring_type__code", "track"]
+    list_select_related = ["person", "tambon__subdistrict__district__province", "hiring_type"]
+    search_fields = ["person__last_name", "person__first_name"]
+    raw_id_fields = ["person", "tambon", "replaces"]

@@ -1,0 +1,65 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pbm.formats import month_label
+
+from .models import Contract, SkillArea
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("Hiring sheet (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+class ResignForm(forms.Form):
+    notice_date = forms.DateField(label=_("Notice given on"), widget=DATE)
+    last_day = forms.DateField(label=_("Last working day"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TerminateForm(forms.Form):
+    last_day = forms.DateField(label=_("Last working day"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReplaceForm(forms.Form):
+    reserve = forms.ModelChoiceField(label=_("Reserve"), queryset=Contract.objects.none())
+    start_date = forms.DateField(label=_("Starts on"), widget=DATE)
+
+    def __init__(self, *args, reserves=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reserve"].queryset = reserves
+        self.fields["reserve"].label_from_instance = lambda c: f"{c.reserve_rank or '–'}. {c.person.full_name}"
+        if reserves is not None and reserves.exists():
+            self.fields["reserve"].initial = reserves.first().pk  # the next in order
+
+
+class DigitizeForm(forms.Form):
+    user_agency = forms.CharField(label=_("User agency"), max_length=200)
+    nda_required = forms.BooleanField(label=_("NDA required"), required=False)
+
+
+class TrainingForm(forms.Form):
+    skill_area = forms.ModelChoiceField(label=_("Skill area"), queryset=SkillArea.objects.all())
+    completed_on = forms.DateField(label=_("Completed on"), widget=DATE)
+    passed = forms.BooleanField(label=_("Passed"), required=False, initial=True)
+    hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=1000, initial=0)
+
+
+class AcceptForm(forms.Form):
+    month = forms.ChoiceField(label=_("Month"))
+    contracts = forms.ModelMultipleChoiceField(
+        label=_("People"), queryset=Contract.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    evaluation_passed = forms.BooleanField(label=_("Evaluation passed"), required=False, initial=True)
+
+    def __init__(self, *args, programme=None, hired=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [(f"{y}-{m}", month_label(y, m)) for y, m in programme.months()]
+        self.fields["contracts"].queryset = hired
+        self.fields["contracts"].label_from_instance = lambda c: f"{c.person.full_name} · {c.hiring_type.name}"
+
+    def year_month(self) -> tuple[int, int]:
+        year, month = self.cleaned_data["month"].split("-")
+        return int(year), int(month)

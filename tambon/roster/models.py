@@ -1,0 +1,205 @@
+"""The tambon's hired team (DOMAIN.md §5): people, their contracts, monthly work acceptance, training,
+certificates, and the bulk imports that load them.
+
+A person is keyed by national ID nationwide; a contract places them in one tambon with one hiring type. The
+database keeps one active contract per person (partial unique index), so two imports racing each other cannot
+both hire the same person.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tambon.models import BilingualName, HiringType, Tambon, University
+
+
+class Person(models.Model):
+    national_id = models.CharField(_("national ID"), max_length=13, unique=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    graduated_on = models.DateField(_("graduation date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hired person")
+        verbose_name_plural = _("hired people")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class ContractStatus(models.TextChoices):
+    RESERVE = "reserve", _("Reserve")
+    ACTIVE = "active", _("Hired")
+    RESIGNED = "resigned", _("Resigned")
+    TERMINATED = "terminated", _("Terminated")
+
+
+OPEN_STATUSES = (ContractStatus.RESERVE, ContractStatus.ACTIVE)
+
+
+class Track(models.TextChoices):
+    TAMBON = "tambon", _("Tambon team")
+    DIGITIZING = "digitizing", _("Digitizing Government Data")
+
+
+class Contract(models.Model):
+    """A person's place in a tambon's team: hired (active), on the reserve list, or ended."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contracts")
+    tambon = models.ForeignKey(Tambon, on_delete=models.PROTECT, related_name="contracts")
+    hiring_type = models.ForeignKey(HiringType, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=12, choices=ContractStatus.choices, default="active")
+    reserve_rank = models.PositiveIntegerField(_("reserve rank"), null=True, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    track = models.CharField(_("track"), max_length=12, choices=Track.choices, default=Track.TAMBON)
+    user_agency = models.CharField(_("user agency"), max_length=200, blank=True)
+    nda_required = models.BooleanField(_("NDA required"), default=False)
+    replaces = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by",
+        verbose_name=_("replaces"),
+    )  # fmt: skip
+    notice_date = models.DateField(_("notice given on"), null=True, blank=True)
+    left_on = models.DateField(_("last working day"), null=True, blank=True)
+    leave_reason = models.TextField(_("reason"), blank=True)
+    short_notice = models.BooleanField(_("less than 1 month's notice"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(status="active"), name="roster_one_active_contract_per_person"
+            ),
+        ]
+        indexes = [models.Index(fields=["tambon", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.tambon_id} · {self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class WorkAcceptance(models.Model):
+    """ตรวจรับงาน: the university accepted a person's work for one month; the wage due is fixed here."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="acceptances")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    days_worked = models.PositiveSmallIntegerField(_("days under contract"))
+    days_in_month = models.PositiveSmallIntegerField(_("days in month"))
+    amount = models.DecimalField(_("wage due (baht)"), max_digits=10, decimal_places=2)
+    evaluation_passed = models.BooleanField(_("evaluation passed"), default=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("work acceptance")
+        verbose_name_plural = _("work acceptances")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "year", "month"], name="roster_accept_once_per_month"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="roster_accept_month_valid"),
+        ]
+        indexes = [models.Index(fields=["year", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} · {self.year}-{self.month:02d}"
+
+
+class SkillArea(BilingualName):
+    """The 4 training areas (DOMAIN.md §5), loaded by migration."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("skill area")
+        verbose_name_plural = _("skill areas")
+
+
+class Training(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="trainings")
+    skill_area = models.ForeignKey(SkillArea, on_delete=models.PROTECT, related_name="+")
+    completed_on = models.DateField(_("completed on"))
+    passed = models.BooleanField(_("passed"), default=True)
+    hours = models.PositiveSmallIntegerField(_("hours"), default=0)
+
+    class Meta:
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        constraints = [models.UniqueConstraint(fields=["contract", "skill_area"], name="roster_training_once")]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} · {self.skill_area_id}"
+
+
+class Certificate(models.Model):
+    """หนังสือรับรองการปฏิบัติงาน, issued once per contract."""
+
+    contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="certificate")
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    months = models.PositiveSmallIntegerField(_("continuous accepted months"))
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    CHECKING = "checking", _("Checking")
+    PREVIEW = "preview", _("Ready to confirm")
+    FAILED = "failed", _("Has errors")
+    WRITING = "writing", _("Writing")
+    DONE = "done", _("Imported")
+
+
+class RosterImport(models.Model):
+    """One uploaded sheet: its preview, then (after confirmation) its import. Progress is polled from here."""
+
+    university = models.ForeignKey(University, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    file = models.FileField(upload_to="roster-imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    new_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    unknown_columns = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING)

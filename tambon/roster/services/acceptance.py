@@ -1,0 +1,80 @@
+"""ตรวจรับงาน: accepting a month's work fixes the wage due: rate × the share of the month under contract."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pbm.formats import month_label
+from tambon.models import User
+
+from ..models import Contract, ContractStatus, WorkAcceptance
+
+
+def figures_changed(tambon_ids: list[int]) -> None:
+    """The dashboards' summary of these tambons is refreshed after the write commits."""
+    from reporting.dashboard.services import dashboard_refresh_on_commit  # reporting depends on the roster
+
+    dashboard_refresh_on_commit(tambon_ids=tambon_ids)
+
+
+CENT = Decimal("0.01")
+
+
+def days_under_contract(contract: Contract, year: int, month: int) -> tuple[int, int]:
+    """(days of the month the contract covers, days in the month)."""
+    days_in_month = calendar.monthrange(year, month)[1]
+    first, last = dt.date(year, month, 1), dt.date(year, month, days_in_month)
+    ends = [d for d in (contract.end_date, contract.left_on) if d]
+    start, end = max(first, contract.start_date), min([last, *ends])
+    return max((end - start).days + 1, 0), days_in_month
+
+
+def wage_for(contract: Contract, year: int, month: int) -> tuple[int, int, Decimal]:
+    days, days_in_month = days_under_contract(contract, year, month)
+    rate = contract.hiring_type.monthly_rate
+    amount = rate if days == days_in_month else (rate * days / days_in_month).quantize(CENT, ROUND_HALF_UP)
+    return days, days_in_month, amount
+
+
+@transaction.atomic
+def work_accept(
+    *, contracts: list[Contract], year: int, month: int, user: User | None, evaluation_passed: bool = True
+) -> list[WorkAcceptance]:
+    """Accept the month's work of these people; already accepted months are left as they are."""
+    programme = contracts[0].tambon.programme if contracts else None
+    if programme and not programme.contains_month(year, month):
+        raise ValidationError(_("%(month)s is outside the programme.") % {"month": month_label(year, month)})
+    done = set(
+        WorkAcceptance.objects.filter(contract__in=contracts, year=year, month=month).values_list(
+            "contract_id", flat=True
+        )
+    )
+    rows = []
+    for contract in contracts:
+        if contract.pk in done:
+            continue
+        if contract.status == ContractStatus.RESERVE:
+            raise ValidationError(_("%(name)s is on the reserve list, not hired.") % {"name": contract.person})
+        days, days_in_month, amount = wage_for(contract, year, month)
+        if days == 0:
+            raise ValidationError(_("%(name)s was not under contract in %(month)s.")
+                                  % {"name": contract.person, "month": month_label(year, month)})  # fmt: skip
+        rows.append(WorkAcceptance(
+            contract=contract, year=year, month=month, days_worked=days, days_in_month=days_in_month,
+            amount=amount, evaluation_passed=evaluation_passed, accepted_by=user,
+        ))  # fmt: skip
+    figures_changed([c.tambon_id for c in contracts])
+    return WorkAcceptance.objects.bulk_create(rows, batch_size=2000)
+
+
+@transaction.atomic
+def work_unaccept(*, contract: Contract, year: int, month: int) -> None:
+    """Withdraw an acceptance made by mistake (before wages are paid)."""
+    WorkAcceptance.objects.filter(contract=contract, year=year, month=month).delete()
+    figures_changed([contract.tambon_id])

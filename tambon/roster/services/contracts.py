@@ -1,0 +1,114 @@
+"""What happens to hired people: resignation, termination, replacement from the reserve list, the
+Digitizing Government Data track, and training."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from pbm.periods import add_months
+
+from ..models import Contract, ContractStatus, SkillArea, Track, Training
+from .acceptance import figures_changed
+
+
+def _one_month_after(day: dt.date) -> dt.date:
+    year, month = add_months(day.year, day.month, 1)
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _require_active(contract: Contract) -> None:
+    if contract.status != ContractStatus.ACTIVE:
+        raise ValidationError(_("Only a hired person's contract can end; this one is “%(status)s”.")
+                              % {"status": contract.get_status_display()})  # fmt: skip
+
+
+@transaction.atomic
+def contract_resign(*, contract: Contract, notice_date: dt.date, last_day: dt.date, reason: str = "") -> Contract:
+    """Resignation; notice of less than 1 month (DOMAIN.md §5) is recorded and flagged, not refused."""
+    _require_active(contract)
+    if last_day < contract.start_date:
+        raise ValidationError({"last_day": _("The last working day is before the contract started.")})
+    if last_day < notice_date:
+        raise ValidationError({"last_day": _("The last working day is before the notice was given.")})
+    contract.status = ContractStatus.RESIGNED
+    contract.notice_date, contract.left_on, contract.leave_reason = notice_date, last_day, reason
+    contract.short_notice = last_day < _one_month_after(notice_date)
+    contract.save(update_fields=["status", "notice_date", "left_on", "leave_reason", "short_notice", "updated_at"])
+    figures_changed([contract.tambon_id])
+    return contract
+
+
+@transaction.atomic
+def contract_terminate(*, contract: Contract, last_day: dt.date, reason: str) -> Contract:
+    _require_active(contract)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the termination.")})
+    if last_day < contract.start_date:
+        raise ValidationError({"last_day": _("The last working day is before the contract started.")})
+    contract.status, contract.left_on, contract.leave_reason = ContractStatus.TERMINATED, last_day, reason
+    contract.save(update_fields=["status", "left_on", "leave_reason", "updated_at"])
+    figures_changed([contract.tambon_id])
+    return contract
+
+
+@transaction.atomic
+def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date) -> Contract:
+    """Hire `reserve` (from the tambon's reserve list) in the place of `ended`, keeping the link."""
+    if ended.status not in (ContractStatus.RESIGNED, ContractStatus.TERMINATED):
+        raise ValidationError(_("Only a person who resigned or was terminated can be replaced."))
+    if Contract.objects.filter(replaces=ended).exists():
+        raise ValidationError(_("This person has already been replaced."))
+    if reserve.status != ContractStatus.RESERVE or reserve.tambon_id != ended.tambon_id:
+        raise ValidationError({"reserve": _("Choose a person from this tambon's reserve list.")})
+    if reserve.hiring_type_id != ended.hiring_type_id:
+        raise ValidationError({"reserve": _("The place is for a %(need)s; this reserve is a %(has)s.")
+                               % {"need": ended.hiring_type.name, "has": reserve.hiring_type.name}})  # fmt: skip
+    if ended.left_on and start_date <= ended.left_on:
+        raise ValidationError(
+            {"start_date": _("The replacement must start after the last working day of the person replaced.")}
+        )
+    reserve.status, reserve.replaces, reserve.start_date, reserve.reserve_rank = (
+        ContractStatus.ACTIVE,
+        ended,
+        start_date,
+        None,
+    )
+    try:
+        with transaction.atomic():
+            reserve.save(update_fields=["status", "replaces", "start_date", "reserve_rank", "updated_at"])
+    except IntegrityError:
+        raise ValidationError(
+            {"reserve": _("This reserve is already hired in another tambon; choose the next one.")}
+        ) from None
+    figures_changed([reserve.tambon_id])
+    return reserve
+
+
+@transaction.atomic
+def contract_move_to_digitizing(*, contract: Contract, user_agency: str, nda_required: bool = False) -> Contract:
+    """Place a hired person in the Digitizing Government Data track with the agency that sets their job."""
+    _require_active(contract)
+    if not user_agency.strip():
+        raise ValidationError({"user_agency": _("Name the user agency (หน่วยงานผู้ใช้) the person is placed with.")})
+    contract.track, contract.user_agency, contract.nda_required = Track.DIGITIZING, user_agency.strip(), nda_required
+    contract.save(update_fields=["track", "user_agency", "nda_required", "updated_at"])
+    return contract
+
+
+@transaction.atomic
+def training_record(
+    *, contract: Contract, skill_area: SkillArea, completed_on: dt.date, passed: bool, hours: int = 0
+) -> Training:
+    if completed_on < contract.start_date:
+        raise ValidationError({"completed_on": _("The training was completed before the contract started.")})
+    training, _created = Training.objects.update_or_create(
+        contract=contract,
+        skill_area=skill_area,
+        defaults={"completed_on": completed_on, "passed": passed, "hours": hours},
+    )
+    return training

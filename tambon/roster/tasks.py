@@ -1,0 +1,17 @@
+from celery import shared_task
+from django.utils import translation
+
+from .models import RosterImport
+from .services.jobs import roster_import_run
+
+
+@shared_task
+def roster_import_check_task(import_id: int, language: str = "th") -> None:
+    with translation.override(language):  # messages in the uploader's language
+        roster_import_run(roster_import=RosterImport.objects.get(pk=import_id), confirm=False)
+
+
+@shared_task
+def roster_import_apply_task(import_id: int, language: str = "th") -> None:
+    with translation.override(language):
+        roster_import_run(roster_import=RosterImport.objects.get(pk=import_id), confirm=True)

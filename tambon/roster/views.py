@@ -1,0 +1,255 @@
+"""Roster pages: a tambon's team and what happens to its people, a university's import, exports, certificates.
+
+Access: seeing a team follows the tambon (tambon/access.py); recording events needs can_edit_tambon; importing,
+exporting a university and printing certificates need can_manage_university. Full national IDs only for
+those who handle payments (access.handles_payments); IDs never appear in URLs.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tambon import access
+from tambon.models import Programme, Tambon
+
+from . import selectors, services
+from .forms import AcceptForm, DigitizeForm, ImportUploadForm, ReplaceForm, ResignForm, TerminateForm, TrainingForm
+from .models import Contract, ContractStatus, ImportStatus, RosterImport
+from .services.jobs import roster_error_rows_xlsx
+from .sheet import write_workbook
+from .tasks import roster_import_apply_task, roster_import_check_task
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _programme() -> Programme:
+    programme = Programme.current()
+    if programme is None:
+        raise Http404("No programme")
+    return programme
+
+
+# --- a tambon's team -----------------------------------------------------------------------------------
+
+
+@login_required
+def team(request: HttpRequest, pk: int) -> HttpResponse:
+    tambon = access.get_tambon_or_404(request.user, pk)
+    can_edit = access.can_edit_tambon(request.user, tambon)
+    members = list(selectors.team_members(tambon=tambon))
+    hired = Contract.objects.filter(tambon=tambon, status=ContractStatus.ACTIVE).select_related("person", "hiring_type")
+    lines, total = selectors.team_fill(tambon=tambon)
+    return render(request, "roster/team.html", {
+        "tambon": tambon, "can_edit": can_edit, "lines": lines, "total": total, "members": members,
+        "reserves": selectors.reserve_list(tambon=tambon), "show_ids": access.handles_payments(request.user, tambon.university_id),
+        "accept_form": AcceptForm(programme=tambon.programme, hired=hired) if can_edit else None,
+        "can_export": access.can_manage_university(request.user, tambon.university) or access.is_national(request.user),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def team_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    tambon = access.get_tambon_or_404(request.user, pk)
+    if not access.can_edit_tambon(request.user, tambon):
+        raise PermissionDenied
+    hired = Contract.objects.filter(tambon=tambon, status__in=["active", "resigned", "terminated"])
+    form = AcceptForm(request.POST, programme=tambon.programme, hired=hired.select_related("hiring_type", "person"))
+    if form.is_valid():
+        year, month = form.year_month()
+        try:
+            done = services.work_accept(contracts=list(form.cleaned_data["contracts"].select_related("tambon__programme")),
+                                        year=year, month=month, user=request.user,
+                                        evaluation_passed=form.cleaned_data["evaluation_passed"])  # fmt: skip
+            messages.success(request, _("Work accepted for %(n)s people.") % {"n": len(done)})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Choose a month and at least one person."))
+    return redirect("roster_team", pk=tambon.pk)
+
+
+@login_required
+def team_export(request: HttpRequest, pk: int) -> HttpResponse:
+    tambon = access.get_tambon_or_404(request.user, pk)
+    rows = selectors.export_rows(tambons=Tambon.objects.filter(pk=tambon.pk),
+                                 mask=not access.handles_payments(request.user, tambon.university_id))  # fmt: skip
+    data = write_workbook(rows, type_names=selectors.hiring_type_names(tambon.programme))
+    return _xlsx(data, f"roster-{tambon.subdistrict_id}.xlsx")
+
+
+# --- what happens to a person --------------------------------------------------------------------------
+
+ACTIONS = {
+    "resign": (ResignForm, _("Resignation"), lambda c, d: services.contract_resign(contract=c, **d)),
+    "terminate": (TerminateForm, _("Termination"), lambda c, d: services.contract_terminate(contract=c, **d)),
+    "replace": (ReplaceForm, _("Replacement from the reserve list"),
+                lambda c, d: services.contract_replace(ended=c, reserve=d["reserve"], start_date=d["start_date"])),
+    "digitize": (DigitizeForm, _("Move to the Digitizing Government Data track"),
+                 lambda c, d: services.contract_move_to_digitizing(contract=c, **d)),
+    "training": (TrainingForm, _("Training"), lambda c, d: services.training_record(contract=c, **d)),
+}  # fmt: skip
+
+
+@login_required
+def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404("No such action")
+    qs = access.filter_by_tambon(request.user, Contract.objects.select_related("person", "hiring_type", "tambon"))
+    contract = get_object_or_404(qs, pk=pk)
+    if not access.can_edit_tambon(request.user, contract.tambon):
+        raise PermissionDenied
+    form_class, title, perform = ACTIONS[action]
+    extra = (
+        {"reserves": selectors.reserve_list(tambon=contract.tambon).filter(hiring_type=contract.hiring_type)}
+        if action == "replace"
+        else {}
+    )
+    form = form_class(request.POST or None, **extra)
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(contract, form.cleaned_data)
+            messages.success(request, _("Saved: %(what)s.") % {"what": title})
+            return redirect("roster_team", pk=contract.tambon_id)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    return render(request, "roster/contract_action.html", {"contract": contract, "form": form, "title": title})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- a university's import -----------------------------------------------------------------------------
+
+
+def _managed_university(request: HttpRequest, pk: int):
+    university = access.get_university_or_404(request.user, pk)
+    if not access.can_manage_university(request.user, university):
+        raise PermissionDenied
+    return university
+
+
+@login_required
+def university_roster(request: HttpRequest, pk: int) -> HttpResponse:
+    university = _managed_university(request, pk)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = RosterImport.objects.create(university=university, file=upload, original_name=upload.name[:255],
+                                          created_by=request.user)  # fmt: skip
+        transaction.on_commit(lambda: roster_import_check_task.delay(job.pk, request.LANGUAGE_CODE))
+        return redirect("roster_import_detail", pk=job.pk)
+    imports = RosterImport.objects.filter(university=university)[:10]
+    return render(
+        request, "roster/university_roster.html", {"university": university, "form": form, "imports": imports}
+    )
+
+
+@login_required
+def university_template(request: HttpRequest, pk: int) -> HttpResponse:
+    _managed_university(request, pk)
+    return _xlsx(write_workbook([], type_names=selectors.hiring_type_names(_programme())), "u2t-roster-template.xlsx")
+
+
+@login_required
+def university_export(request: HttpRequest, pk: int) -> HttpResponse:
+    university = _managed_university(request, pk)
+    tambons = Tambon.objects.filter(programme=_programme(), university=university)
+    rows = selectors.export_rows(tambons=tambons, mask=not access.handles_payments(request.user, university.pk))
+    return _xlsx(
+        write_workbook(rows, type_names=selectors.hiring_type_names(_programme())), f"roster-{university.code}.xlsx"
+    )
+
+
+@login_required
+def national_export(request: HttpRequest) -> HttpResponse:
+    if not access.is_national(request.user):
+        raise Http404("National export")
+    rows = selectors.export_rows(tambons=Tambon.objects.filter(programme=_programme()),
+                                 mask=not access.is_national_admin(request.user))  # fmt: skip
+    return _xlsx(write_workbook(rows, type_names=selectors.hiring_type_names(_programme())), "roster-national.xlsx")
+
+
+def _import_or_404(request: HttpRequest, pk: int) -> RosterImport:
+    job = get_object_or_404(RosterImport.objects.select_related("university"), pk=pk)
+    if job.university is None:
+        if not access.is_national_admin(request.user):
+            raise Http404("No such import")
+    else:
+        _managed_university(request, job.university_id)
+    return job
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _import_or_404(request, pk)
+    return render(request, "roster/import_detail.html", {"job": job, "errors": job.errors[:200]})
+
+
+@login_required
+def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    job = _import_or_404(request, pk)
+    return JsonResponse({"status": job.status, "progress": job.progress, "running": job.is_running})
+
+
+@login_required
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _import_or_404(request, pk)
+    if not job.errors:
+        raise Http404("No error rows")
+    data = roster_error_rows_xlsx(roster_import=job, type_names=selectors.hiring_type_names(_programme()))
+    return _xlsx(data, f"roster-errors-{job.pk}.xlsx")
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _import_or_404(request, pk)
+    updated = RosterImport.objects.filter(pk=job.pk, status=ImportStatus.PREVIEW).update(
+        status=ImportStatus.WRITING, progress=0
+    )
+    if updated:
+        transaction.on_commit(lambda: roster_import_apply_task.delay(job.pk, request.LANGUAGE_CODE))
+    return redirect("roster_import_detail", pk=job.pk)
+
+
+# --- certificates --------------------------------------------------------------------------------------
+
+
+@login_required
+def certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    university = _managed_university(request, pk)
+    tambons = Tambon.objects.filter(programme=_programme(), university=university)
+    candidates = selectors.certificate_candidates(tambons=tambons)
+    eligible = [(c, months) for c, months in candidates if months >= selectors.CERTIFICATE_MONTHS]
+    if request.method == "POST":
+        chosen = {int(x) for x in request.POST.getlist("contract") if x.isdigit()}
+        issued = [services.certificate_issue(contract=c, user=request.user) for c, _m in eligible if c.pk in chosen]
+        if not issued:
+            messages.error(request, _("Choose at least one eligible person."))
+            return redirect("roster_certificates", pk=university.pk)
+        response = HttpResponse(services.certificate_pdf(certificates=issued), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="certificates-{university.code}.pdf"'
+        return response
+    return render(request, "roster/certificates.html", {
+        "university": university, "eligible": eligible, "need": selectors.CERTIFICATE_MONTHS,
+        "not_yet": len(candidates) - len(eligible),
+    })  # fmt: skip

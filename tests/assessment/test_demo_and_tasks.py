@@ -1,0 +1,36 @@
+from django.core.management import call_command
+
+from assessment import tasks
+from assessment.models import GoalResult, TambonAssessment, TambonClassification
+from pbm.celery import app
+from tests.assessment.helpers import make_assessment
+
+
+def test_demo_seed_gives_classes_and_movement_and_is_idempotent(db, capsys):
+    call_command("seed_demo", scale="small")
+    counts = (TambonAssessment.objects.count(), GoalResult.objects.count(), TambonClassification.objects.count())
+    last = TambonClassification.objects.filter(quarter="2021-Q3")
+    by_band = {code: last.filter(band__code=code).count() for code in ("sustainable", "sufficiency", "survive")}
+    assert all(by_band.values()) and sum(by_band.values()) < last.count() + 1
+    shares = {code: n / last.count() for code, n in by_band.items()}
+    assert 0.4 < shares["sufficiency"] < 0.6 and shares != {"sustainable": 0.25, "sufficiency": 0.5, "survive": 0.25}
+    q2 = dict(TambonClassification.objects.filter(quarter="2021-Q2").values_list("tambon_id", "band_id"))
+    assert any(q2.get(row.tambon_id) != row.band_id for row in last)  # some tambons moved between classes
+    call_command("seed_demo", scale="small")
+    again = (TambonAssessment.objects.count(), GoalResult.objects.count(), TambonClassification.objects.count())
+    assert again == counts
+
+
+def test_nightly_task_classifies_every_quarter_and_is_scheduled(world):
+    make_assessment(world.tambon_a, "2021-Q1", 12)
+    make_assessment(world.tambon_b, "2021-Q3", 15)
+    assert tasks.classify_all.delay().get() == 2
+    assert tasks.classify_all.delay().get() == 2  # safe to run twice
+    assert TambonClassification.objects.count() == 2
+    schedule = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert "assessment.tasks.classify_all" in schedule
+
+
+def test_quarter_task_reclassifies_one_quarter(world):
+    make_assessment(world.tambon_a, "2021-Q2", 8)
+    assert tasks.classify_quarter.delay(world.programme.pk, "2021-Q2").get() == {"survive": 1}

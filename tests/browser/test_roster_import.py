@@ -1,0 +1,67 @@
+"""A university manager downloads the hiring template, uploads a sheet with 3 bad rows, downloads the error
+rows, uploads the fixed sheet, confirms, and sees the tambon's team and fill rate."""
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tambon.roster.models import Contract
+from tests.tambon.roster.conftest import person_row, xlsx_bytes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_manager_imports_a_roster_after_fixing_three_bad_rows(world, page, login, screenshot, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    good = [person_row(n, world.tambon_a) for n in range(1, 5)] + [
+        person_row(n, world.tambon_a, hiring_type="บัณฑิตจบใหม่", graduated_on="01/04/2563") for n in range(5, 9)
+    ]
+    bad = [
+        person_row(9, world.tambon_a, national_id="1234567890123"),
+        person_row(10, world.tambon_a, hiring_type="อาสาสมัคร"),
+        person_row(11, world.tambon_a, hiring_type="บัณฑิตจบใหม่", graduated_on="01/04/2555"),
+    ]
+    first = tmp_path / "roster.xlsx"
+    first.write_bytes(xlsx_bytes(good + bad))
+
+    login("mona")
+    page.click("#university-roster a")
+    with page.expect_download() as template:
+        page.click("#template-link")
+    template_sheet = load_workbook(io.BytesIO(Path(template.value.path()).read_bytes())).active
+    assert template_sheet["A2"].value == "เลขประจำตัวประชาชน *"
+
+    page.set_input_files("#upload input[type=file]", str(first))
+    page.click("#upload button[type=submit]")
+    page.wait_for_selector("#count-errors")
+    assert page.inner_text("#count-new") == "8" and page.inner_text("#count-errors") == "3"
+    assert page.locator("#errors tbody tr").count() == 3
+    assert page.locator("#confirm").count() == 0
+    screenshot("preview-with-errors")
+    with page.expect_download() as errors:
+        page.click("#error-rows")
+    error_rows = list(load_workbook(io.BytesIO(Path(errors.value.path()).read_bytes())).active.values)[3:]
+    assert len(error_rows) == 3
+    assert Contract.objects.count() == 0
+
+    fixed = tmp_path / "roster-fixed.xlsx"
+    fixed.write_bytes(xlsx_bytes(good + [
+        person_row(9, world.tambon_a), person_row(10, world.tambon_a, hiring_type="นักศึกษา"),
+        person_row(11, world.tambon_a, hiring_type="บัณฑิตจบใหม่", graduated_on="01/04/2562"),
+    ]))  # fmt: skip
+    page.goto(f"/universities/{world.university_a.pk}/roster/")
+    page.set_input_files("#upload input[type=file]", str(fixed))
+    page.click("#upload button[type=submit]")
+    page.wait_for_selector("#count-new")
+    assert page.inner_text("#count-new") == "11" and page.inner_text("#count-errors") == "0"
+    page.click("#confirm")
+    page.wait_for_selector("#import-status")
+    assert Contract.objects.filter(status="active").count() == 11
+
+    page.goto(f"/tambons/{world.tambon_a.pk}/")
+    page.click("#section-roster a")
+    page.wait_for_selector("#fill")
+    assert page.inner_text("#fill-total") == "55.0%"  # 11 of 20
+    assert page.locator("#members tbody tr").count() == 11
+    screenshot("team")

@@ -1,0 +1,393 @@
+"""Reviewers' dashboards: figures agree with the tambon-level pages, constant query count, scope 404s, exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import io
+import random
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from assessment.models import GoalResult, TambonClassification
+from pbm.models import ReviewStatus
+from pbm.periods import end_of_day, month_due_date
+from reporting.dashboard import selectors
+from reporting.deadlines.models import MouPeriod, MouReport
+from reporting.deadlines.selectors import instalments_for, tambons_late
+from reporting.models import CategoryKind, DisbursementTarget, MonthlyReport
+from reporting.selectors import budget_tables
+from tambon import demo as tambon_demo
+from tambon.models import Tambon
+from tambon.roster.models import Contract, ContractStatus
+from tambon.roster.selectors import CERTIFICATE_MONTHS, certificate_candidates
+from tests.factories import SubDistrictFactory, TambonFactory
+
+SEEDERS = ("tambon.roster.demo", "reporting.demo", "reporting.deadlines.demo", "assessment.demo",
+           "reporting.dashboard.demo")  # fmt: skip
+MARCH = "2021-03"
+
+
+def seed(programme, tambons) -> None:
+    context = tambon_demo.DemoContext(scale="small", programme=programme, rng=random.Random(7), tambons=tambons)
+    for name in SEEDERS:
+        importlib.import_module(name).seed(context=context)
+
+
+def add_tambons(world, count: int) -> list[Tambon]:
+    """More tambons of university A in network 1, and of B in network 2."""
+    out = []
+    for i in range(count):
+        university = world.university_a if i % 2 == 0 else world.university_b
+        district = world.tambon_a.subdistrict.district if i % 2 == 0 else world.tambon_b.subdistrict.district
+        sub = SubDistrictFactory(district=district, code=f"{district.code}{50 + i:02d}")
+        out.append(TambonFactory(subdistrict=sub, university=university, network=university.network))
+    return out
+
+
+@pytest.fixture
+def seeded(world):
+    seed(world.programme, list(Tambon.objects.with_place()))
+    return world
+
+
+def network_level(world, user, network=None):
+    network = network or world.tambon_a.network
+    tambons = Tambon.objects.filter(programme=world.programme, is_active=True, network=network)
+    return selectors.Level("network", world.programme, tambons, "university_id", network=network)
+
+
+# --- the same figure everywhere -----------------------------------------------------------------------------
+
+
+def test_spending_equals_the_sum_of_the_tambon_budget_tables(seeded):
+    world = seeded
+    level = network_level(world, world.carol)
+    period = selectors.period_for(world.programme, month=(2021, 10))
+    kids = selectors.children(level)
+    widget = selectors.spending(level, period, kids)
+    tambons = list(level.tambons.with_place())
+    tables = budget_tables(tambons=tambons, programme=world.programme)
+    groups = {"1": CategoryKind.HIRING, "2": CategoryKind.ACTIVITY, "3": CategoryKind.MANAGEMENT}
+    for kind in groups.values():
+        plan = actual = total = Decimal(0)
+        for table in tables.values():
+            row = next(r for r in table.rows if r.level == 1 and groups[r.code] == kind)
+            plan += sum((p or 0 for p in row.plans[:10]), Decimal(0))
+            actual += sum((a or 0 for a in row.actuals[:10]), Decimal(0))
+            total += row.total
+        assert widget.total.kinds[kind].plan == plan
+        assert widget.total.kinds[kind].actual == actual
+        assert widget.total.kinds[kind].total == total
+    assert widget.total.kinds[CategoryKind.HIRING].actual > 0  # wages from accepted work are counted
+    # the cumulative series at October is the same figure
+    october = next(p for p in widget.series if p.month == (2021, 10))
+    assert october.actual[CategoryKind.ACTIVITY] == widget.total.kinds[CategoryKind.ACTIVITY].actual
+
+
+def test_completeness_counts_equal_the_monthly_report_rows(seeded):
+    world = seeded
+    MonthlyReport.objects.filter(tambon=world.tambon_a2, year=2021, month=3).delete()
+    level = network_level(world, world.carol)
+    period = selectors.period_for(world.programme, month=(2021, 3))
+    rows, total = selectors.completeness(level, period, selectors.children(level))
+    reports = MonthlyReport.objects.filter(tambon__network=world.tambon_a.network, year=2021, month=3)
+    deadline = end_of_day(month_due_date(2021, 3, 2))
+    assert total.expected == level.tambons.count()
+    assert total.submitted == reports.filter(first_submitted_at__isnull=False).count()
+    assert total.on_time == reports.filter(first_submitted_at__lte=deadline).count()
+    assert total.late == reports.filter(is_late=True).count()
+    assert total.accepted == reports.filter(status=ReviewStatus.ACCEPTED).count()
+    assert total.returned == reports.filter(status=ReviewStatus.RETURNED).count()
+    assert total.not_filed >= 1
+    # "late" in the deadlines module counts tambons without an on-time submission: late + not filed
+    late = tambons_late(programme=world.programme, year=2021, month=3).filter(network=world.tambon_a.network)
+    assert total.late + total.not_filed == late.count()
+    assert sum(r.expected for r in rows) == total.expected
+
+
+def test_hiring_and_certificates_equal_the_roster(seeded):
+    world = seeded
+    level = network_level(world, world.carol)
+    period = selectors.period_for(world.programme, month=(2021, 6))
+    widget = selectors.hiring(level, period, selectors.children(level))
+    contracts = Contract.objects.filter(tambon__in=level.tambons)
+    assert widget.total.hired_total == contracts.filter(status=ContractStatus.ACTIVE).count()
+    assert widget.total.reserve == contracts.filter(status=ContractStatus.RESERVE).count()
+    assert widget.total.quota_total == 20 * level.tambons.count()
+    eligible = [c for c, run in certificate_candidates(tambons=level.tambons) if run >= CERTIFICATE_MONTHS]
+    assert widget.total.certificates_eligible == len(eligible) > 0
+
+
+def test_resignations_count_people_who_left_in_the_month(seeded):
+    world = seeded
+    contract = Contract.objects.filter(tambon=world.tambon_a, status=ContractStatus.ACTIVE).first()
+    Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.RESIGNED, left_on=dt.date(2021, 6, 30))
+    level = network_level(world, world.carol)
+    june = selectors.hiring(level, selectors.period_for(world.programme, month=(2021, 6)), selectors.children(level))
+    july = selectors.hiring(level, selectors.period_for(world.programme, month=(2021, 7)), selectors.children(level))
+    assert (june.total.resigned, july.total.resigned) == (1, 0)
+
+
+def test_instalment_eligibility_equals_instalments_for(seeded):
+    world = seeded
+    MouReport.objects.update_or_create(
+        programme=world.programme, period=MouPeriod.SIX_MONTH, university=world.university_a,
+        defaults={"status": ReviewStatus.ACCEPTED},
+    )  # fmt: skip
+    level = network_level(world, world.carol)
+    widget = selectors.spending(level, selectors.period_for(world.programme), selectors.children(level))
+    tambons = list(level.tambons)
+    expected = sum(
+        1 for rows in instalments_for(tambons=tambons, programme=world.programme).values() if rows[1].eligible
+    )
+    assert widget.total.instalment_eligible == expected == 2
+
+
+def test_classification_equals_classifications_and_goal_results(seeded):
+    world = seeded
+    quarter = TambonClassification.objects.order_by("-quarter").values_list("quarter", flat=True).first()
+    level = network_level(world, world.carol)
+    period = selectors.period_for(world.programme, quarter=__import__("pbm.periods").periods.Quarter.parse(quarter))
+    widget = selectors.classification(level, period, selectors.children(level))
+    rows = TambonClassification.objects.filter(quarter=quarter, tambon__network=world.tambon_a.network)
+    assert widget.total.classified == rows.count()
+    for band in widget.bands:
+        assert widget.total.bands.get(band.pk, 0) == rows.filter(band=band).count()
+    met = GoalResult.objects.filter(
+        met=True, assessment__quarter=quarter, assessment__status=ReviewStatus.ACCEPTED,
+        assessment__tambon__network=world.tambon_a.network,
+    )  # fmt: skip
+    for goal in widget.goals:
+        assert widget.total.goals.get(goal.pk, 0) == met.filter(goal=goal).count()
+
+
+def test_disbursement_targets_are_reference_data(db):
+    assert list(DisbursementTarget.objects.values_list("quarter", "cumulative_share")) == [
+        (1, Decimal("32.00")), (2, Decimal("54.00")), (3, Decimal("77.00")), (4, Decimal("100.00"))
+    ]  # fmt: skip
+
+
+def test_network_page_shows_the_figures_of_the_widgets(seeded, client_for):
+    world = seeded
+    response = client_for(world.carol).get(f"/dashboard/networks/{world.tambon_a.network_id}/?month={MARCH}")
+    assert response.status_code == 200
+    board = response.context["board"]
+    rows, total = board.completeness
+    html = response.content.decode()
+    assert world.university_a.name in html
+    assert (
+        f'href="/dashboard/networks/{world.tambon_a.network_id}/universities/{world.university_a.pk}/?month={MARCH}"'
+        in html
+    )
+    assert f'data-sort="{total.expected}"' in html
+    assert board.period.through == (2021, 3)
+
+
+# --- aggregates, not loops -----------------------------------------------------------------------------------
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_query_count_does_not_grow_with_the_data(world, client_for):
+    seed(world.programme, list(Tambon.objects.with_place().order_by("pk")))
+    client = client_for(world.nora)
+    urls = ["/dashboard/", f"/dashboard/networks/{world.tambon_a.network_id}/",
+            f"/dashboard/networks/{world.tambon_a.network_id}/universities/{world.university_a.pk}/",
+            f"/dashboard/networks/{world.tambon_a.network_id}/tambons/{world.tambon_a.pk}/"]  # fmt: skip
+    small = [_queries(client, url) for url in urls]
+    # the same first tambons in the same order keep their people (seeding is idempotent); 8 more come in
+    seed(world.programme, list(Tambon.objects.with_place().order_by("pk")) + add_tambons(world, 8))
+    assert Tambon.objects.count() == 12
+    large = [_queries(client, url) for url in urls]
+    assert small == large
+
+
+# --- scope ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("username", "status"), [("nora", 200), ("nina", 200), ("carol", 302), ("alice", 404), ("nobody", 404)]
+)
+def test_national_dashboard_scope(world, client_for, username, status):
+    response = client_for(getattr(world, username)).get("/dashboard/")
+    assert response.status_code == status
+    if status == 302:
+        assert response.url == f"/dashboard/networks/{world.tambon_a.network_id}/"
+
+
+def test_anonymous_is_sent_to_login(world, client_for):
+    response = client_for(None).get("/dashboard/")
+    assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_rsi_reaches_its_own_levels_and_not_another_networks(world, client_for):
+    carol = client_for(world.carol)
+    net1, net2 = world.tambon_a.network_id, world.tambon_b.network_id
+    assert carol.get(f"/dashboard/networks/{net1}/").status_code == 200
+    assert carol.get(f"/dashboard/networks/{net1}/universities/{world.university_a.pk}/").status_code == 200
+    assert carol.get(f"/dashboard/networks/{net1}/tambons/{world.tambon_a.pk}/").status_code == 200
+    for url in (
+        f"/dashboard/networks/{net2}/",
+        f"/dashboard/networks/{net2}/universities/{world.university_b.pk}/",
+        f"/dashboard/networks/{net2}/tambons/{world.tambon_b.pk}/",
+        f"/dashboard/networks/{net1}/tambons/{world.tambon_b.pk}/",  # another network's tambon under her own
+        f"/dashboard/networks/{net1}/tambons/{world.tambon_cross.pk}/",  # her university's tambon in network 2
+        f"/dashboard/networks/{net1}/universities/{world.university_b.pk}/",
+        f"/dashboard/networks/{net2}/export/completeness.xlsx",
+        f"/dashboard/networks/{net2}/universities/{world.university_b.pk}/export/spending.xlsx",
+        f"/dashboard/networks/{net2}/tambons/{world.tambon_b.pk}/export/hiring.xlsx",
+        "/dashboard/export/completeness.xlsx",
+    ):
+        assert carol.get(url).status_code == 404, url
+
+
+def test_university_staff_have_no_dashboard(world, client_for):
+    alice = client_for(world.alice)
+    assert alice.get(f"/dashboard/networks/{world.tambon_a.network_id}/").status_code == 404
+    assert alice.get(f"/dashboard/networks/{world.tambon_a.network_id}/export/hiring.xlsx").status_code == 404
+
+
+# --- exports -------------------------------------------------------------------------------------------------
+
+
+def _sheet(response):
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(io.BytesIO(response.content)).active
+
+
+def test_completeness_export_has_the_numbers_shown(seeded, client_for):
+    world = seeded
+    client = client_for(world.carol)
+    url = f"/dashboard/networks/{world.tambon_a.network_id}/"
+    page = client.get(url, {"month": MARCH})
+    rows, total = page.context["board"].completeness
+    sheet = _sheet(client.get(f"{url}export/completeness.xlsx", {"month": MARCH}))
+    values = [[c.value for c in r] for r in sheet.iter_rows(min_row=6)]
+    assert [v[0] for v in values[:-1]] == [r.child.name for r in rows]
+    assert values[-1][1:9] == [total.expected, total.submitted, total.on_time, total.late, total.awaiting_review,
+                               total.returned, total.accepted, total.not_filed]  # fmt: skip
+    # only network 1's universities: nothing of network 2 leaks into the export
+    assert world.university_b.name not in [v[0] for v in values]
+
+
+@pytest.mark.parametrize("widget", ["spending", "hiring", "classification"])
+def test_every_widget_exports(seeded, client_for, widget):
+    world = seeded
+    url = f"/dashboard/networks/{world.tambon_a.network_id}/universities/{world.university_a.pk}/export/{widget}.xlsx"
+    sheet = _sheet(client_for(world.nora).get(url))
+    names = [r[0].value for r in sheet.iter_rows(min_row=6)]
+    assert world.tambon_a.place in names and world.tambon_cross.place not in names
+
+
+def test_unknown_widget_is_404(world, client_for):
+    assert client_for(world.nora).get("/dashboard/export/nothing.xlsx").status_code == 404
+
+
+def test_bad_month_filter_says_what_to_write(world, client_for):
+    response = client_for(world.nora).get("/dashboard/", {"month": "March"})
+    assert response.status_code == 200
+    assert "2021-03" in " ".join(response.context["errors"])  # the example of what to write
+
+
+def test_quarter_filter_counts_three_months(seeded, client_for):
+    world = seeded
+    response = client_for(world.nora).get("/dashboard/", {"quarter": "2564-Q1"})
+    _rows, total = response.context["board"].completeness
+    assert response.context["board"].period.months == [(2021, 1), (2021, 2), (2021, 3)]
+    assert total.expected == 3 * Tambon.objects.filter(is_active=True).count()
+
+
+# --- the summary tables ------------------------------------------------------------------------------------
+
+
+def test_summary_equals_the_live_aggregates(seeded):
+    world = seeded
+    level = network_level(world, world.carol)
+    live = {k: v for k, v in selectors.live_monthly_sums(level.tambons, "university_id").items() if any(v)}
+    summary = {k: v for k, v in selectors.monthly_sums(level).items() if any(v)}
+    assert summary == live
+    live_certificates = selectors.live_certificates_eligible(level.tambons, "university_id")
+    widget = selectors.hiring(level, selectors.period_for(world.programme), selectors.children(level))
+    assert {r.child.pk: r.certificates_eligible for r in widget.rows if r.certificates_eligible} == live_certificates
+
+
+def test_accepting_work_refreshes_the_tambon_figures(seeded, django_capture_on_commit_callbacks):
+    from reporting.models import TambonMonthFigures
+    from tambon.roster.services.acceptance import work_accept
+
+    world = seeded
+    contracts = list(Contract.objects.filter(tambon=world.tambon_a, status=ContractStatus.ACTIVE))
+    before = TambonMonthFigures.objects.filter(tambon=world.tambon_a, year=2021, month=11).first()
+    assert before is None or before.actual_hiring == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        work_accept(contracts=contracts, year=2021, month=11, user=world.mona)
+    after = TambonMonthFigures.objects.get(tambon=world.tambon_a, year=2021, month=11)
+    table = budget_tables(tambons=[world.tambon_a], programme=world.programme)[world.tambon_a.pk]
+    hiring_row = next(r for r in table.rows if r.level == 1 and r.code == "1")
+    assert after.actual_hiring == hiring_row.actuals[10] > 0
+
+
+def test_refresh_command_fills_every_tambon(world):
+    from django.core.management import call_command
+
+    from reporting.models import TambonFigures
+
+    call_command("refresh_dashboards", stdout=io.StringIO())
+    assert TambonFigures.objects.count() == Tambon.objects.count() == 4
+
+
+def test_roster_import_refreshes_the_summary_on_commit(world, django_capture_on_commit_callbacks, tmp_path):
+    """An imported sheet reaches the dashboards' hiring figures as soon as it is committed, like every other write."""
+    from reporting.models import TambonHiringFigures
+    from tambon.roster.services import roster_import
+    from tests.tambon.roster.conftest import person_row, xlsx_bytes
+
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(xlsx_bytes([person_row(1, world.tambon_a), person_row(2, world.tambon_a)]))
+    with django_capture_on_commit_callbacks(execute=True):
+        result = roster_import(file=str(path), name="roster.xlsx", university=world.university_a)
+    assert result.written
+    hired = sum(TambonHiringFigures.objects.filter(tambon=world.tambon_a).values_list("hired", flat=True))
+    assert hired == 2
+
+
+def test_dashboard_figures_equal_what_the_api_says(seeded):
+    """Through the API, as the RSI reviewer: each tambon's budget table and month states add up to the widgets."""
+    from rest_framework.test import APIClient
+
+    world = seeded
+    client = APIClient()
+    client.force_authenticate(world.carol)
+    level = network_level(world, world.carol)
+    month = (
+        MonthlyReport.objects.filter(tambon__network=world.tambon_a.network, status="accepted")
+        .values_list("year", "month")
+        .order_by("-year", "-month")
+        .first()
+    )
+    period = selectors.period_for(world.programme, month=month)
+    kids = selectors.children(level)
+    spending = selectors.spending(level, period, kids)
+    _rows, completeness = selectors.completeness(level, period, kids)
+    groups = {"1": CategoryKind.HIRING, "2": CategoryKind.ACTIVITY, "3": CategoryKind.MANAGEMENT}
+    actual = {kind: Decimal(0) for kind in groups.values()}
+    accepted = 0
+    for tambon in level.tambons:
+        body = client.get(f"/api/v1/tambons/{tambon.pk}/budget/").json()
+        for row in body["rows"]:
+            if row["level"] == 1:
+                months = [m for m in row["months"] if (m["year"], m["month"]) <= month]
+                actual[groups[row["code"]]] += sum((Decimal(m["actual"] or 0) for m in months), Decimal(0))
+        accepted += sum(1 for m in body["months"] if (m["year"], m["month"]) == month and m["status"] == "accepted")
+    for kind, value in actual.items():
+        assert spending.total.kinds[kind].actual == value
+    assert completeness.accepted == accepted > 0

@@ -1,0 +1,148 @@
+"""Every page and API view of the hierarchy, for every kind of person: allowed, other unit, anonymous."""
+
+import pytest
+from django.urls import reverse
+
+from tambon import access
+
+
+def ids(qs) -> set[int]:
+    return set(qs.values_list("pk", flat=True))
+
+
+def test_visible_tambons_by_role(world):
+    w = world
+    assert ids(access.visible_tambons(w.nina)) == {w.tambon_a.pk, w.tambon_a2.pk, w.tambon_b.pk, w.tambon_cross.pk}
+    assert ids(access.visible_tambons(w.nora)) == ids(access.visible_tambons(w.nina))
+    # RSI: the tambons in its area, whichever university works them
+    assert ids(access.visible_tambons(w.carol)) == {w.tambon_a.pk, w.tambon_a2.pk}
+    assert ids(access.visible_tambons(w.dave)) == {w.tambon_b.pk, w.tambon_cross.pk}
+    # University: the tambons it works, wherever they are
+    assert ids(access.visible_tambons(w.alice)) == {w.tambon_a.pk, w.tambon_a2.pk, w.tambon_cross.pk}
+    assert ids(access.visible_tambons(w.bob)) == {w.tambon_b.pk}
+    assert ids(access.visible_tambons(w.nobody)) == set()
+
+
+def test_edit_and_review_rights(world):
+    w = world
+    assert access.can_edit_tambon(w.alice, w.tambon_cross)
+    assert not access.can_edit_tambon(w.bob, w.tambon_a)
+    assert not access.can_edit_tambon(w.carol, w.tambon_a)  # reviewers review, they do not file
+    assert not access.can_edit_tambon(w.nora, w.tambon_a)
+    assert access.can_edit_tambon(w.nina, w.tambon_b)
+    assert access.can_review_tambon(w.carol, w.tambon_a)
+    assert not access.can_review_tambon(w.carol, w.tambon_cross)
+    assert access.can_review_tambon(w.dave, w.tambon_cross)
+    assert not access.can_review_tambon(w.alice, w.tambon_a)
+    assert access.can_manage_university(w.mona, w.university_a)
+    assert not access.can_manage_university(w.alice, w.university_a)
+    assert not access.can_manage_university(w.mona, w.university_b)
+
+
+def test_universities_and_networks_visible(world):
+    w = world
+    assert set(access.visible_universities(w.dave).values_list("code", flat=True)) == {"CU", "CMU"}
+    assert set(access.visible_universities(w.carol).values_list("code", flat=True)) == {"CU"}
+    assert set(access.visible_universities(w.bob).values_list("code", flat=True)) == {"CMU"}
+    assert access.visible_networks(w.alice).count() == 0
+    assert list(access.visible_networks(w.carol).values_list("number", flat=True)) == [1]
+
+
+@pytest.mark.parametrize(
+    "username, expected",
+    [("nina", 200), ("nora", 200), ("carol", 404), ("alice", 404), (None, 302)],
+)
+def test_national_overview(world, client_for, username, expected):
+    user = getattr(world, username) if username else None
+    assert client_for(user).get(reverse("network_list")).status_code == expected
+
+
+@pytest.mark.parametrize(
+    "username, expected",
+    [("nina", 200), ("nora", 200), ("carol", 200), ("dave", 404), ("alice", 404), ("bob", 404), (None, 302)],
+)
+def test_network_page(world, client_for, username, expected):
+    user = getattr(world, username) if username else None
+    url = reverse("network_detail", args=[world.tambon_a.network_id])
+    assert client_for(user).get(url).status_code == expected
+
+
+@pytest.mark.parametrize(
+    "username, expected",
+    [("nina", 200), ("carol", 200), ("dave", 200), ("alice", 200), ("mona", 200), ("bob", 404), ("nobody", 404), (None, 302)],
+)  # fmt: skip
+def test_university_page(world, client_for, username, expected):
+    user = getattr(world, username) if username else None
+    url = reverse("university_detail", args=[world.university_a.pk])
+    assert client_for(user).get(url).status_code == expected
+
+
+@pytest.mark.parametrize(
+    "username, expected",
+    [("nina", 200), ("nora", 200), ("carol", 200), ("dave", 404), ("alice", 200), ("bob", 404), (None, 302)],
+)
+def test_tambon_page(world, client_for, username, expected):
+    user = getattr(world, username) if username else None
+    assert client_for(user).get(reverse("tambon_detail", args=[world.tambon_a.pk])).status_code == expected
+
+
+def test_tambon_page_is_headed_like_pbm(world, client_for):
+    response = client_for(world.alice).get(reverse("tambon_detail", args=[world.tambon_a.pk]))
+    assert "ตำบลห้วยแห้ง อำเภอแก่งคอย จังหวัดสระบุรี — จุฬาลงกรณ์มหาวิทยาลัย" in response.content.decode()
+
+
+def test_tambon_list_shows_only_scope(world, client_for):
+    body = client_for(world.bob).get(reverse("tambon_list")).content.decode()
+    assert "ศรีภูมิ" in body and "ห้วยแห้ง" not in body
+
+
+def test_missing_tambon_is_404_like_out_of_scope(world, client_for):
+    assert client_for(world.nina).get(reverse("tambon_detail", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "username, home",
+    [("nina", "network_list"), ("carol", "network_detail"), ("alice", "university_detail")],
+)
+def test_home_lands_on_own_scope(world, client_for, username, home):
+    response = client_for(getattr(world, username)).get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse(home, args=[] if home == "network_list" else [1])[:-2])
+
+
+def test_user_without_role_is_told_so(world, client_for):
+    body = client_for(world.nobody).get(reverse("home")).content.decode()
+    assert "NSI" in body
+
+
+@pytest.mark.parametrize(
+    "username, sees", [("nina", 4), ("carol", 2), ("dave", 2), ("alice", 3), ("bob", 1), ("nobody", 0)]
+)
+def test_tambon_list_page_by_role(world, client_for, username, sees):
+    response = client_for(getattr(world, username)).get(reverse("tambon_list"))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == sees
+
+
+def test_tambon_list_page_needs_login(world, client_for):
+    assert client_for(None).get(reverse("tambon_list")).status_code == 302
+
+
+def test_thai_is_the_default_whatever_the_browser_says(world, client_for):
+    client = client_for(world.alice)
+    url = reverse("university_detail", args=[world.university_a.pk])
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="th"' in body and "ออกจากระบบ" in body
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    assert "Log out" in client.get(url).content.decode()
+
+
+def test_pager_keeps_the_filters():
+    from django.core.paginator import Paginator
+    from django.template import RequestContext, Template
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/tambons/", {"q": "ห้วย", "province": "19", "page": "2"})
+    page = Paginator(range(300), 100).get_page(2)
+    html = Template('{% include "snippets/pager.html" %}').render(RequestContext(request, {"page": page}))
+    assert "page=1" in html and "page=3" in html and "province=19" in html and "q=" in html

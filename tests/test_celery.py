@@ -1,0 +1,71 @@
+"""Celery: the health task in-process, and a real worker against Redis when REDIS_URL is set."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from pbm.models import Heartbeat
+from pbm.tasks import heartbeat
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_heartbeat_runs_and_is_idempotent(db):
+    heartbeat.delay()
+    heartbeat.delay()
+    assert Heartbeat.objects.filter(name="celery").count() == 1
+
+
+def test_health_endpoint_reports_ok(db, client):
+    body = client.get("/health/").json()
+    assert body["status"] == "ok" and body["checks"]["database"] == "ok"
+
+
+def test_beat_schedule_names_real_tasks():
+    from pbm.celery import app
+
+    app.loader.import_default_modules()
+    for entry in app.conf.beat_schedule.values():
+        assert entry["task"] in app.tasks, entry["task"]
+
+
+def worker_env() -> dict[str, str]:
+    """The worker subprocess talks to the test database this process created."""
+    env = dict(os.environ)
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("postgresql"):
+        env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    env["CELERY_TASK_ALWAYS_EAGER"] = "0"
+    return env
+
+
+def start_worker(env: dict[str, str], *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "pbm", "worker", "--pool=solo", "--loglevel=WARNING",
+         "--without-gossip", "--without-mingle", *extra],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (run by .ci/run with Redis)")
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_runs_health_task(celery_eager):
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:memorydb"):
+        pytest.skip("an in-memory SQLite test database cannot be shared with a worker process")
+    celery_eager.conf.task_always_eager = False
+    worker = start_worker(worker_env())
+    try:
+        result = heartbeat.apply_async()
+        result.get(timeout=60)
+        assert Heartbeat.objects.filter(name="celery").exists()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
