@@ -5,7 +5,7 @@ from rest_framework import viewsets
 
 from pbm.api import InScope
 from tambon import access
-from tambon.models import Programme, Tambon
+from tambon.models import Network, Programme, Tambon
 
 from .serializers import NetworkSerializer, TambonSerializer, UniversitySerializer
 
@@ -43,6 +43,7 @@ class TambonViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Network.objects.all()  # the model, for the schema; requests go through get_queryset
     serializer_class = NetworkSerializer
     permission_classes = [InScope]
 
