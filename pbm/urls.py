@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from assessment.api import views as assessment_api
 from reporting import api as reporting_api
+from reporting.dashboard import api as dashboard_api
 from tambon.api import views as tambon_api
 from tambon.roster.api import ContractViewSet
 
@@ -33,6 +34,18 @@ api_urlpatterns = [
         "tambons/<int:tambon_id>/reports/<int:year>/<int:month>/",
         reporting_api.monthly_report,
         name="api_monthly_report",
+    ),
+    path("dashboard/", dashboard_api.dashboard, name="api_dashboard"),
+    path("dashboard/networks/<int:network_id>/", dashboard_api.dashboard, name="api_dashboard_network"),
+    path(
+        "dashboard/networks/<int:network_id>/universities/<int:university_id>/",
+        dashboard_api.dashboard,
+        name="api_dashboard_university",
+    ),
+    path(
+        "dashboard/networks/<int:network_id>/tambons/<int:tambon_id>/",
+        dashboard_api.dashboard,
+        name="api_dashboard_tambon",
     ),
 ]
 

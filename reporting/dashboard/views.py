@@ -109,13 +109,18 @@ def _scope_label(level: Level) -> str:
     return " › ".join(parts)
 
 
-def _board(request: HttpRequest, **ids):
+def board_for(request: HttpRequest, **ids) -> tuple[selectors.Dashboard, list[str]]:
+    """The dashboard of the level in the URL (404 out of scope) for the filters in the query string, and what
+    was wrong with those filters (the page falls back to the default period; the API refuses)."""
     programme = _programme(request)
     period, errors = _period(request, programme)
-    level = _level(request, programme, **ids)
-    board = selectors.dashboard(level, period)
+    return selectors.dashboard(_level(request, programme, **ids), period), errors
+
+
+def _board(request: HttpRequest, **ids):
+    board, errors = board_for(request, **ids)
     query = request.GET.urlencode()
-    return board, exports.widget_tables(board, _linker(level, query)), errors, query
+    return board, exports.widget_tables(board, _linker(board.level, query)), errors, query
 
 
 def _charts(board) -> dict:

@@ -203,6 +203,7 @@ def test_query_count_does_not_grow_with_the_data(world, client_for):
     urls = ["/dashboard/", f"/dashboard/networks/{world.tambon_a.network_id}/",
             f"/dashboard/networks/{world.tambon_a.network_id}/universities/{world.university_a.pk}/",
             f"/dashboard/networks/{world.tambon_a.network_id}/tambons/{world.tambon_a.pk}/"]  # fmt: skip
+    urls += [f"/api/v1{url}" for url in urls]  # the same levels as JSON
     small = [_queries(client, url) for url in urls]
     # the same first tambons in the same order keep their people (seeding is idempotent); 8 more come in
     seed(world.programme, list(Tambon.objects.with_place().order_by("pk")) + add_tambons(world, 8))
