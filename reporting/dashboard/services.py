@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.db import transaction
@@ -59,12 +62,33 @@ def dashboard_refresh(*, tambon_ids: list[int] | None = None) -> int:
     return len(ids)
 
 
+_deferred: ContextVar[set[int] | None] = ContextVar("dashboard_refresh_deferred", default=None)
+
+
 def dashboard_refresh_on_commit(*, tambon_ids: list[int]) -> None:
-    """After a write that changes a tambon's plan, actuals or team: refresh its figures once the write commits."""
+    """After a write that changes a tambon's plan, actuals or team: refresh its figures once the write commits
+    (inside `dashboard_refresh_deferred`, note the tambons for the one refresh at its end instead)."""
     from .tasks import dashboard_refresh_tambons
 
+    if (deferred := _deferred.get()) is not None:
+        deferred.update(tambon_ids)
+        return
     ids = sorted(set(tambon_ids))
     transaction.on_commit(lambda: dashboard_refresh_tambons.delay(ids))
+
+
+@contextmanager
+def dashboard_refresh_deferred(*, already_refreshed: Callable[[], set[int]] = set) -> Iterator[set[int]]:
+    """Bulk work (the demo seed) writes many times to the same tambons: refresh each touched tambon once, at the
+    end, rather than after every write. `already_refreshed` names tambons the work refreshed itself."""
+    touched: set[int] = set()
+    token = _deferred.set(touched)
+    try:
+        yield touched
+    finally:
+        _deferred.reset(token)
+    if left := touched - already_refreshed():
+        dashboard_refresh(tambon_ids=sorted(left))
 
 
 def programme_tambon_ids(programme: Programme) -> list[int]:

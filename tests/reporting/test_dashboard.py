@@ -392,3 +392,21 @@ def test_dashboard_figures_equal_what_the_api_says(seeded):
     for kind, value in actual.items():
         assert spending.total.kinds[kind].actual == value
     assert completeness.accepted == accepted > 0
+
+
+def test_bulk_work_refreshes_each_touched_tambon_once_at_the_end(world, django_capture_on_commit_callbacks,
+                                                                 monkeypatch):  # fmt: skip
+    from reporting.dashboard import services
+
+    refreshed = []
+    monkeypatch.setattr(services, "dashboard_refresh", lambda *, tambon_ids: refreshed.append(tambon_ids))
+    a, b = world.tambon_a.pk, world.tambon_b.pk
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with services.dashboard_refresh_deferred(already_refreshed=lambda: {a}):
+            for _ in range(3):
+                services.dashboard_refresh_on_commit(tambon_ids=[a, b])
+        assert refreshed == [[b]]  # a: the work refreshed it itself
+    assert callbacks == []  # no refresh per write
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.dashboard_refresh_on_commit(tambon_ids=[a])
+    assert len(callbacks) == 1  # outside bulk work: after each write again
