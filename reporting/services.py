@@ -22,6 +22,7 @@ from .dashboard.services import dashboard_refresh_on_commit
 from .evidence import evidence_check
 from .models import (
     Activity,
+    AttachedFile,
     BudgetCategory,
     BudgetLine,
     CategoryKind,
@@ -468,3 +469,30 @@ def month_deadline(tambon: Tambon, year: int, month: int) -> dt.datetime:
     """The end (Bangkok) of the due day of the month's report, from the programme's settings."""
     due_day = ProgrammeSettings.for_programme(tambon.programme_id).due_day
     return end_of_day(month_due_date(year, month, due_day))
+
+
+# --- attached files (monthly evidence, completion-report photos) -----------------------------------------
+
+
+@transaction.atomic
+def attached_file_delete(*, attached: AttachedFile, user: User) -> None:
+    """Remove a wrongly attached file from its report while the report is still open for editing.
+
+    The row goes now; the stored file goes once the transaction commits, so a rollback keeps both. The report's
+    version moves on, so a page or a submission based on the old list of files is told to reload."""
+    report = type(attached.report).objects.select_for_update().get(pk=attached.report_id)  # one change at a time
+    if not review.can_file(user, report):
+        raise PermissionDenied(_("Only the tambon's university staff can remove files from its reports."))
+    if not report.is_open_for_editing:
+        raise ValidationError(
+            _("%(name)s was not removed: the report can no longer be changed (%(status)s).")
+            % {"name": attached.name, "status": report.get_status_display()}
+        )
+    deleted, _per_model = type(attached).objects.filter(pk=attached.pk, report=report).delete()
+    if not deleted:
+        raise ValidationError(_("%(name)s was already removed.") % {"name": attached.name})
+    review.save_versioned(report, [])
+    field = attached._meta.get_field("report").remote_field.related_name  # "evidence", "files": as on upload
+    review.review_record_changes(obj=report, user=user, changes=[review.Change(field, attached.name, "")])
+    storage, name = attached.file.storage, attached.file.name
+    transaction.on_commit(lambda: storage.delete(name), robust=True)  # a storage failure leaves an orphan, logged

@@ -15,5 +15,6 @@ urlpatterns = [
     path("tambons/<int:tambon_id>/reports/<int:year>/<int:month>/", views.report_detail, name="report_detail"),
     path("tambons/<int:tambon_id>/reports/<int:year>/<int:month>/review/", views.report_review, name="report_review"),
     path("tambons/<int:tambon_id>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
+    path("tambons/<int:tambon_id>/evidence/<int:evidence_id>/remove/", views.evidence_delete, name="evidence_delete"),
     path("reviews/", views.review_list, name="review_list"),
 ]

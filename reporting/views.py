@@ -16,7 +16,7 @@ from tambon import access
 
 from . import exports, selectors, services
 from .forms import ActivityForm, LinePlanForm, MonthlyReportForm
-from .models import Activity, BudgetLine, Evidence
+from .models import Activity, AttachedFile, BudgetLine, Evidence
 
 
 def _editable_tambon(request: HttpRequest, tambon_id: int):
@@ -164,6 +164,27 @@ def report_review(request: HttpRequest, tambon_id: int, year: int, month: int) -
 def evidence_download(request: HttpRequest, tambon_id: int, evidence_id: int) -> FileResponse:
     tambon = access.get_tambon_or_404(request.user, tambon_id)
     return get_object_or_404(Evidence, pk=evidence_id, report__tambon=tambon).response()
+
+
+def attached_file_delete_post(request: HttpRequest, attached: AttachedFile) -> None:
+    """Remove a report's file through the one service and say what happened; the caller redirects to the report.
+    A user in scope who may not file the report gets the service's PermissionDenied (403)."""
+    try:
+        services.attached_file_delete(attached=attached, user=request.user)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("Removed %(name)s.") % {"name": attached.name})
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, tambon_id: int, evidence_id: int) -> HttpResponse:
+    tambon = access.get_tambon_or_404(request.user, tambon_id)
+    evidence = get_object_or_404(Evidence.objects.select_related("report"), pk=evidence_id, report__tambon=tambon)
+    attached_file_delete_post(request, evidence)
+    return redirect("report_detail", tambon_id=tambon.pk, year=evidence.report.year, month=evidence.report.month)
 
 
 @login_required

@@ -6,6 +6,7 @@ urlpatterns = [
     path("activities/<int:activity_id>/completion/", views.completion_report, name="completion_report"),
     path("activities/<int:activity_id>/completion/review/", views.completion_review, name="completion_review"),
     path("completion-files/<int:file_id>/", views.completion_file, name="completion_file"),
+    path("completion-files/<int:file_id>/remove/", views.completion_file_delete, name="completion_file_delete"),
     path("completion-reports/", views.completion_list, name="completion_list"),
     path("mou/", views.mou_list, name="mou_list"),
     path("mou/<str:period>/<str:owner>/<int:owner_id>/", views.mou_report, name="mou_report"),

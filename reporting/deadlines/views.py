@@ -16,6 +16,7 @@ from tambon import access
 from tambon.views import current_programme
 
 from ..models import Activity
+from ..views import attached_file_delete_post
 from . import selectors, services
 from .forms import ActivityCompleteForm, CompletionReportForm, MouReportForm
 from .models import CompletionFile, CompletionReport, MouPeriod, MouReport
@@ -87,6 +88,17 @@ def completion_review(request: HttpRequest, activity_id: int) -> HttpResponse:
 def completion_file(request: HttpRequest, file_id: int) -> FileResponse:
     scoped = access.filter_by_tambon(request.user, CompletionFile.objects.all(), "report__activity__tambon")
     return get_object_or_404(scoped, pk=file_id).response(inline_images=True)
+
+
+@login_required
+@require_POST
+def completion_file_delete(request: HttpRequest, file_id: int) -> HttpResponse:
+    scoped = access.filter_by_tambon(
+        request.user, CompletionFile.objects.select_related("report"), "report__activity__tambon"
+    )
+    attached = get_object_or_404(scoped, pk=file_id)
+    attached_file_delete_post(request, attached)
+    return redirect("completion_report", activity_id=attached.report.activity_id)
 
 
 COMPLETION_LISTS = ("to_review", "overdue", "due")
