@@ -410,3 +410,9 @@ def test_bulk_work_refreshes_each_touched_tambon_once_at_the_end(world, django_c
     with django_capture_on_commit_callbacks() as callbacks:
         services.dashboard_refresh_on_commit(tambon_ids=[a])
     assert len(callbacks) == 1  # outside bulk work: after each write again
+
+
+def test_quarters_are_labelled_with_their_be_year(world, client_for):
+    html = client_for(world.nora).get("/dashboard/", {"quarter": "2021-Q2"}).content.decode()
+    assert "2/2564</small>" in html  # the classification widget's heading
+    assert '<option value="2021-Q2" selected>2/2564</option>' in html
