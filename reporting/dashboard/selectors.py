@@ -106,11 +106,19 @@ class Period:
 
 
 def default_month(programme: Programme, today: dt.date | None = None) -> Month:
-    """The latest programme month whose report is already due (else the first month)."""
+    """The latest programme month that is already due and that someone has reported; with no reports yet, the
+    latest month due (else the first month). After the programme's end this stays on its last reported month,
+    not on months nobody filed (those show in the action list)."""
     today = today or timezone.localdate()
     due_day = ProgrammeSettings.for_programme(programme).due_day
     due = [m for m in programme.months() if month_due_date(*m, due_day) <= today]
-    return due[-1] if due else programme.months()[0]
+    if not due:
+        return programme.months()[0]
+    last = MonthlyReport.objects.filter(tambon__programme=programme, first_submitted_at__isnull=False).aggregate(
+        key=Max(F("year") * 100 + F("month"))
+    )["key"]
+    reported = [m for m in due if last and m[0] * 100 + m[1] <= last]
+    return reported[-1] if reported else due[-1]
 
 
 def period_for(programme: Programme, *, month: Month | None = None, quarter: Quarter | None = None) -> Period:

@@ -416,3 +416,15 @@ def test_quarters_are_labelled_with_their_be_year(world, client_for):
     html = client_for(world.nora).get("/dashboard/", {"quarter": "2021-Q2"}).content.decode()
     assert "2/2564</small>" in html  # the classification widget's heading
     assert '<option value="2021-Q2" selected>2/2564</option>' in html
+
+
+def test_the_default_month_is_the_latest_due_month_someone_reported(world):
+    after_the_end = dt.date(2026, 11, 22)
+    assert selectors.default_month(world.programme, after_the_end) == (2021, 12)  # nothing reported yet
+    assert selectors.default_month(world.programme, dt.date(2021, 4, 2)) == (2021, 3)  # due today
+    assert selectors.default_month(world.programme, dt.date(2021, 4, 1)) == (2021, 2)
+    for month, submitted in ((2, True), (3, True), (4, False)):  # April only a draft
+        MonthlyReport.objects.create(tambon=world.tambon_a, year=2021, month=month,
+                                     first_submitted_at=end_of_day(dt.date(2021, month, 1)) if submitted else None)
+    assert selectors.default_month(world.programme, after_the_end) == (2021, 3)
+    assert selectors.default_month(world.programme, dt.date(2021, 3, 2)) == (2021, 2)  # never a month not yet due
