@@ -424,7 +424,11 @@ def test_the_default_month_is_the_latest_due_month_someone_reported(world):
     assert selectors.default_month(world.programme, dt.date(2021, 4, 2)) == (2021, 3)  # due today
     assert selectors.default_month(world.programme, dt.date(2021, 4, 1)) == (2021, 2)
     for month, submitted in ((2, True), (3, True), (4, False)):  # April only a draft
-        MonthlyReport.objects.create(tambon=world.tambon_a, year=2021, month=month,
-                                     first_submitted_at=end_of_day(dt.date(2021, month, 1)) if submitted else None)
+        MonthlyReport.objects.create(
+            tambon=world.tambon_a,
+            year=2021,
+            month=month,
+            first_submitted_at=end_of_day(dt.date(2021, month, 1)) if submitted else None,
+        )
     assert selectors.default_month(world.programme, after_the_end) == (2021, 3)
     assert selectors.default_month(world.programme, dt.date(2021, 3, 2)) == (2021, 2)  # never a month not yet due
