@@ -125,7 +125,17 @@ def period_for(programme: Programme, *, month: Month | None = None, quarter: Qua
     if quarter is not None:
         return Period(programme, quarter_months(programme.start_date, quarter), quarter, "quarter")
     month = month or default_month(programme)
-    return Period(programme, [month], programme_quarter(programme.start_date, dt.date(*month, 1)), "month")
+    return Period(programme, [month], classified_quarter(programme, dt.date(*month, 1)), "month")
+
+
+def classified_quarter(programme: Programme, day: dt.date) -> Quarter:
+    """For a month's page: the latest quarter up to the month's own that has classified tambons (else the month's
+    own), so the classes show as they last stood rather than an empty quarter whose assessments are under way."""
+    own = programme_quarter(programme.start_date, day)
+    last = TambonClassification.objects.filter(programme=programme, quarter__lte=str(own)).aggregate(
+        last=Max("quarter")
+    )["last"]
+    return Quarter.parse(last) if last else own
 
 
 def _month_q(months: list[Month], prefix: str = "") -> Q:

@@ -432,3 +432,17 @@ def test_the_default_month_is_the_latest_due_month_someone_reported(world):
         )
     assert selectors.default_month(world.programme, after_the_end) == (2021, 3)
     assert selectors.default_month(world.programme, dt.date(2021, 3, 2)) == (2021, 2)  # never a month not yet due
+
+
+def test_a_months_page_shows_the_classes_as_they_last_stood(world):
+    from assessment.services import tambon_classify
+    from tests.assessment.helpers import make_assessment
+
+    october = dict(month=(2021, 10))
+    assert str(selectors.period_for(world.programme, **october).quarter) == "2021-Q4"  # nothing classified yet
+    make_assessment(world.tambon_a, "2021-Q2", 12)
+    tambon_classify(programme=world.programme, quarter=selectors.Quarter(2021, 2))
+    assert str(selectors.period_for(world.programme, **october).quarter) == "2021-Q2"
+    assert str(selectors.period_for(world.programme, month=(2021, 2)).quarter) == "2021-Q1"  # never a later one
+    quarter = selectors.period_for(world.programme, quarter=selectors.Quarter(2021, 4)).quarter
+    assert str(quarter) == "2021-Q4"  # a quarter the reviewer chose is kept as chosen
