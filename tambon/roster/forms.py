@@ -54,9 +54,11 @@ class AcceptForm(forms.Form):
     )
     evaluation_passed = forms.BooleanField(label=_("Evaluation passed"), required=False, initial=True)
 
-    def __init__(self, *args, programme=None, hired=None, **kwargs):
+    def __init__(self, *args, programme=None, hired=None, month: tuple[int, int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["month"].choices = [(f"{y}-{m}", month_label(y, m)) for y, m in programme.months()]
+        if month is not None:
+            self.fields["month"].initial = "{}-{}".format(*month)
         self.fields["contracts"].queryset = hired
         self.fields["contracts"].label_from_instance = lambda c: f"{c.person.full_name} · {c.hiring_type.name}"
 

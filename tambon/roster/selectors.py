@@ -98,6 +98,21 @@ def reserve_list(*, tambon: Tambon) -> QuerySet[Contract]:
     )
 
 
+def next_month_to_accept(*, tambon: Tambon) -> tuple[int, int]:
+    """The month the team's work is accepted next: the one after the latest accepted (the first month when none
+    is), kept within the programme."""
+    months = tambon.programme.months()
+    latest = (
+        WorkAcceptance.objects.filter(contract__tambon=tambon)
+        .values_list("year", "month")
+        .order_by("-year", "-month")
+        .first()
+    )
+    if latest is None or latest not in months:
+        return months[0]
+    return months[min(months.index(latest) + 1, len(months) - 1)]
+
+
 def accepted_months(*, contract_ids: Iterable[int], year: int, month: int) -> set[int]:
     return set(
         WorkAcceptance.objects.filter(contract_id__in=list(contract_ids), year=year, month=month).values_list(

@@ -55,7 +55,8 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "roster/team.html", {
         "tambon": tambon, "can_edit": can_edit, "lines": lines, "total": total, "members": members,
         "reserves": selectors.reserve_list(tambon=tambon), "show_ids": access.handles_payments(request.user, tambon.university_id),
-        "accept_form": AcceptForm(programme=tambon.programme, hired=hired) if can_edit else None,
+        "accept_form": AcceptForm(programme=tambon.programme, hired=hired,
+                                  month=selectors.next_month_to_accept(tambon=tambon)) if can_edit else None,
         "can_export": access.can_manage_university(request.user, tambon.university) or access.is_national(request.user),
     })  # fmt: skip
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tambon.roster.models import Contract
+from tambon.roster.models import Contract, WorkAcceptance
 from tests.tambon.roster.conftest import person_row, xlsx_bytes
 
 
@@ -65,3 +65,10 @@ def test_manager_imports_a_roster_after_fixing_three_bad_rows(world, page, login
     assert page.inner_text("#fill-total") == "55.0%"  # 11 of 20
     assert page.locator("#members tbody tr").count() == 11
     screenshot("team")
+
+    page.check("#check-all")  # select everyone, then accept January's work
+    assert page.locator("input[name=contracts]:checked").count() == 11
+    page.click("#accept-work button[type=submit]")
+    page.wait_for_selector(".messages")
+    assert WorkAcceptance.objects.filter(year=2021, month=1).count() == 11
+    assert page.input_value("#id_month") == "2021-2"  # the next month is offered

@@ -201,6 +201,23 @@ def test_accepting_a_month_from_the_team_page_records_wages(world, client_for):
 
 
 @pytest.mark.django_db
+def test_the_team_page_offers_the_month_after_the_latest_accepted(world, client_for):
+    from tambon.roster.services import work_accept
+
+    def offered() -> str:
+        return (
+            client_for(world.alice).get(f"/tambons/{world.tambon_a.pk}/team/").context["accept_form"]["month"].value()
+        )
+
+    assert offered() == "2021-1"  # nothing accepted yet: the programme's first month
+    contracts = list(hire(world, [person_row(1, world.tambon_a)]).select_related("hiring_type", "tambon__programme"))
+    work_accept(contracts=contracts, year=2021, month=4, user=None)
+    assert offered() == "2021-5"
+    work_accept(contracts=contracts, year=2021, month=12, user=None)
+    assert offered() == "2021-12"  # the programme's last month stays the last
+
+
+@pytest.mark.django_db
 def test_certificates_page_prints_a_pdf_for_eligible_people_only_for_the_manager(world, client_for):
     from tambon.roster.services import work_accept
 
