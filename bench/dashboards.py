@@ -37,6 +37,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def prepare(scale: str) -> None:
     from django.core.management import call_command
+    from django.db import connection
 
     from reporting.dashboard.services import dashboard_refresh
     from reporting.models import TambonFigures
@@ -51,6 +52,9 @@ def prepare(scale: str) -> None:
         print(f"seed_demo --scale {scale}: {time.perf_counter() - started:.1f}s", file=sys.stderr)
     if TambonFigures.objects.count() != Tambon.objects.count():
         dashboard_refresh()
+    if connection.vendor == "postgresql":  # fresh rows: give the planner the statistics autovacuum would
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def pages() -> dict[str, str]:
