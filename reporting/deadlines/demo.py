@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.test.utils import override_settings
 
 from pbm import review
-from pbm.models import ReviewStatus
+from pbm.models import Notification, ReviewStatus
 from pbm.periods import BANGKOK, end_of_day
 from reporting.models import Activity
 from tambon.models import Membership, Role, University
@@ -20,8 +21,30 @@ from .models import CompletionReport, DeadlineSettings, MouPeriod, MouReport
 STATES = [(ReviewStatus.ACCEPTED, 50), ("late", 15), (ReviewStatus.SUBMITTED, 10), ("overdue", 25)]
 
 
-@transaction.atomic
+# The days around the demo's last monthly deadline (October's report, due 2 Nov 2564): the reminders 3 days
+# before and on the day, and the reviewers' escalation digest the day after.
+REMINDER_DAYS = (dt.date(2021, 10, 30), dt.date(2021, 11, 2), dt.date(2021, 11, 3))
+
+
 def seed(*, context, stdout=None) -> None:
+    _seed_reports(context=context, stdout=stdout)
+    _past_reminders(context.programme, stdout)
+
+
+def _past_reminders(programme, stdout=None) -> None:
+    """What the daily reminder job sent on those days, through the same service, so the demo's people have
+    notifications to read. The emails of these past days are discarded; re-running sends nothing twice."""
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        counts = [services.reminders_send(on_date=day, programme=programme) for day in REMINDER_DAYS]
+    for day in REMINDER_DAYS:  # dated the morning they were sent, not the day the demo was loaded
+        morning = dt.datetime.combine(day, dt.time(8), tzinfo=BANGKOK)
+        Notification.objects.filter(sentmessage__on_date=day, created_at__gt=morning).update(created_at=morning)
+    if stdout:
+        stdout.write("reminders: " + "; ".join(f"{day}: {c}" for day, c in zip(REMINDER_DAYS, counts, strict=True)))
+
+
+@transaction.atomic
+def _seed_reports(*, context, stdout=None) -> None:
     programme, rng = context.programme, context.rng
     settings = DeadlineSettings.for_programme(programme)
     activities = list(

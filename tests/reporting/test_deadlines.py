@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from pbm import review
 from pbm.models import Notification, ReviewStatus, SentMessage
@@ -378,6 +379,11 @@ def test_demo_seed_makes_overdue_reports_and_an_accepted_six_month_report(world)
     assert MouReport.objects.get(university=world.university_b).status == ReviewStatus.SUBMITTED
     eligible = selectors.instalments_for(tambons=[world.tambon_a], programme=world.programme)[world.tambon_a.pk][1]
     assert eligible.eligible
+    # the reminders of the days around the last deadline: October is filed by nobody here
+    reminded = Notification.objects.filter(user=world.alice).order_by("created_at")
+    assert reminded.count() == 2  # 3 days before and on the day, each once although the seed ran twice
+    assert [timezone.localtime(n.created_at).date() for n in reminded] == [dt.date(2021, 10, 30), dt.date(2021, 11, 2)]
+    assert Notification.objects.filter(user=world.carol).count() == 1  # the escalation digest of 3 Nov
 
 
 def test_completion_lists_are_counted_and_paginated(world, client_for):
