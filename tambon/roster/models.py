@@ -172,6 +172,17 @@ class ImportStatus(models.TextChoices):
     DONE = "done", _("Imported")
 
 
+class ImportPhase(models.TextChoices):
+    """What a running import is doing, shown above its progress bar (done / total: rows of that phase)."""
+
+    READING = "reading", _("Reading the sheet")
+    CHECKING = "checking", _("Checking rows: %(done)s of %(total)s")
+    COMPARING = "comparing", _("Comparing with the people already recorded")
+    PEOPLE = "people", _("Writing people: %(done)s of %(total)s")
+    CONTRACTS = "contracts", _("Writing contracts: %(done)s of %(total)s")
+    COMMITTING = "committing", _("Saving everything together")
+
+
 class RosterImport(models.Model):
     """One uploaded sheet: its preview, then (after confirmation) its import. Progress is polled from here."""
 
@@ -203,3 +214,8 @@ class RosterImport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING)
+
+    @property
+    def progress_key(self) -> str:
+        """The cache key of the running job's progress: the write's transaction hides this row until it commits."""
+        return f"roster-import-progress:{self.pk}"

@@ -8,11 +8,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 
 from tambon.models import HiringType, Programme, Tambon
 
-from .models import Contract, ContractStatus, WorkAcceptance
+from .models import Contract, ContractStatus, ImportPhase, RosterImport, WorkAcceptance
 from .sheet import STATUS_LABELS, format_date
 
 CERTIFICATE_MONTHS = 6
@@ -186,3 +187,17 @@ def export_rows(*, tambons: QuerySet[Tambon], mask: bool) -> Iterator[dict]:
 
 def hiring_type_names(programme: Programme) -> list[str]:
     return list(HiringType.objects.filter(programme=programme).values_list("name_th", flat=True))
+
+
+def import_progress(*, roster_import: RosterImport) -> dict:
+    """Where a job stands: the running job's progress from the cache (the write's transaction hides the row's
+    updates until it commits), else the row. `label` says the phase in the active language."""
+    live = cache.get(roster_import.progress_key) if roster_import.is_running else None
+    if live is None or live["status"] != roster_import.status:  # not started yet, or left from an earlier run
+        live = {"status": roster_import.status, "progress": roster_import.progress, "phase": "", "done": 0, "total": 0}
+    if live["phase"] in ImportPhase.values:
+        label = ImportPhase(live["phase"]).label % {"done": f"{live['done']:,}", "total": f"{live['total']:,}"}
+    else:
+        label = roster_import.get_status_display()
+    return {"status": live["status"], "progress": live["progress"], "phase": live["phase"], "label": label,
+            "running": roster_import.is_running}  # fmt: skip

@@ -202,13 +202,15 @@ def _import_or_404(request: HttpRequest, pk: int) -> RosterImport:
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _import_or_404(request, pk)
-    return render(request, "roster/import_detail.html", {"job": job, "errors": job.errors[:200]})
+    return render(request, "roster/import_detail.html", {
+        "job": job, "errors": job.errors[:200], "progress": selectors.import_progress(roster_import=job),
+    })  # fmt: skip
 
 
 @login_required
 def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
     job = _import_or_404(request, pk)
-    return JsonResponse({"status": job.status, "progress": job.progress, "running": job.is_running})
+    return JsonResponse(selectors.import_progress(roster_import=job))
 
 
 @login_required

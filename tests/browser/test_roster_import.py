@@ -5,9 +5,10 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from openpyxl import load_workbook
 
-from tambon.roster.models import Contract, WorkAcceptance
+from tambon.roster.models import Contract, RosterImport, WorkAcceptance
 from tests.tambon.roster.conftest import person_row, xlsx_bytes
 
 
@@ -72,3 +73,26 @@ def test_manager_imports_a_roster_after_fixing_three_bad_rows(world, page, login
     page.wait_for_selector(".messages")
     assert WorkAcceptance.objects.filter(year=2021, month=1).count() == 11
     assert page.input_value("#id_month") == "2021-2"  # the next month is offered
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_bar_says_what_the_write_is_doing_and_the_page_reloads_when_it_ends(world, page, login, screenshot):
+    job = RosterImport.objects.create(
+        university=world.university_a, original_name="roster.xlsx", created_by=world.mona, status="writing"
+    )
+    # What the job publishes while its write transaction hides the row (which still says 0 %).
+    cache.set(job.progress_key, {"status": "writing", "progress": 84, "phase": "people", "done": 20000, "total": 60000})
+    login("mona")
+    page.goto(f"/roster/imports/{job.pk}/")
+    assert page.inner_text("#import-progress .progress-phase") == "กำลังบันทึกข้อมูลบุคคล: 20,000 จาก 60,000 คน…"
+    cache.set(
+        job.progress_key, {"status": "writing", "progress": 93, "phase": "contracts", "done": 30000, "total": 60000}
+    )
+    page.wait_for_function("document.querySelector('#import-progress progress').value === 93")
+    assert page.inner_text("#import-progress .progress-phase") == "กำลังบันทึกสัญญาจ้าง: 30,000 จาก 60,000 ฉบับ…"
+    assert page.inner_text("#import-progress .progress-label") == "93%"
+    screenshot("writing-contracts")
+    RosterImport.objects.filter(pk=job.pk).update(status="done", progress=100)
+    cache.delete(job.progress_key)
+    page.wait_for_selector("#import-status")
+    assert page.inner_text("#import-status") == "นำเข้าแล้ว"

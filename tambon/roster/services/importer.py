@@ -19,7 +19,7 @@ import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,7 +33,7 @@ from stdnum.th import pin
 from tambon.models import HiringType, Programme, Tambon, University
 
 from .. import xlsx
-from ..models import OPEN_STATUSES, Contract, ContractStatus, Person
+from ..models import OPEN_STATUSES, Contract, ContractStatus, ImportPhase, Person
 from ..sheet import (
     COLUMNS,
     HEADER_LOOKUP,
@@ -57,12 +57,18 @@ MAX_BYTES = 25 * 1024 * 1024  # a national 60,000-row sheet is ~4 MB; override w
 MAX_ROWS = 70_000  # 3,000 tambons × 20 plus reserves; override with ROSTER_IMPORT_MAX_ROWS
 LOOKUP_CHUNK = 20_000  # IDs per set-based query (SQLite allows ~32k parameters)
 WRITE_BATCH = 2_000
+COPY_BATCH = 10_000  # rows per COPY statement: few enough statements to cost nothing, enough for the bar to move
+CHECK_REPORT_EVERY = 2_000
 GRADUATE_YEARS = 3
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 PERSON_FIELDS = ("first_name", "last_name", "phone", "graduated_on")
 CONTRACT_FIELDS = ("hiring_type_id", "status", "reserve_rank", "start_date", "end_date")
 
-Progress = Callable[[int], None]
+
+class Progress(Protocol):
+    """Told the percentage done and the phase; called a few dozen times per import, never per row."""
+
+    def __call__(self, percent: int, phase: ImportPhase, done: int = 0, total: int = 0) -> None: ...
 
 
 @dataclass
@@ -288,8 +294,8 @@ def roster_check(
     seen: dict[str, int] = {}
     error = result.errors.append
     for index, sheet_row in enumerate(sheet.rows):
-        if progress and index % 2000 == 0:
-            progress(int(70 * index / max(len(sheet.rows), 1)))
+        if progress and index % CHECK_REPORT_EVERY == 0:
+            progress(10 + 60 * index // len(sheet.rows), ImportPhase.CHECKING, index, len(sheet.rows))
         row = _check_row(sheet_row, types=types, tambons=tambons, university=university, error=error)
         if row is None:
             continue
@@ -299,10 +305,10 @@ def roster_check(
             continue
         seen[row.national_id] = row.row
         checked.append(row)
+    if progress:
+        progress(70, ImportPhase.COMPARING)
     _compare_with_database(checked, result, tambons)
     result.errors.sort(key=lambda e: e.row)
-    if progress:
-        progress(80)
     return result, checked
 
 
@@ -471,33 +477,62 @@ def _compare_with_database(checked: list[CheckedRow], result: ImportResult, tamb
 # --- writing -------------------------------------------------------------------------------------------
 
 
-def _write(checked: list[CheckedRow]) -> None:
-    """New rows with COPY on PostgreSQL (bulk_create elsewhere), changed rows with bulk_update; the caller's
-    transaction makes it all or nothing, and the one-active-contract index stays the final guard."""
+class _WriteProgress:
+    """The write is 80–99 %: people, then contracts, each told after every batch (COPY_BATCH / WRITE_BATCH rows)."""
+
+    def __init__(self, progress: Progress | None, *, people: int, contracts: int) -> None:
+        self.progress = progress
+        self.total = {ImportPhase.PEOPLE: people, ImportPhase.CONTRACTS: contracts}
+        self.done = {ImportPhase.PEOPLE: 0, ImportPhase.CONTRACTS: 0}
+
+    def __call__(self, phase: ImportPhase, rows: int = 0) -> None:
+        if self.progress is None:
+            return
+        self.done[phase] += rows
+        share = sum(self.done.values()) / max(sum(self.total.values()), 1)
+        self.progress(80 + int(19 * share), phase, self.done[phase], self.total[phase])
+
+
+def _write(checked: list[CheckedRow], progress: Progress | None = None) -> None:
+    """New rows with COPY on PostgreSQL (bulk_create elsewhere), changed rows with bulk_update, in batches so the
+    progress moves; the caller's transaction makes it all or nothing, and the one-active-contract index stays the
+    final guard."""
     copy = connection.vendor == "postgresql"
     new_people = [r for r in checked if r.person_id is None]
+    changed_people = [Person(pk=r.person_id, **r.person) for r in checked if r.person_id and r.person_changed]
+    new_contracts = [r for r in checked if r.outcome == "new"]
+    updates = [Contract(pk=r.contract_id, **r.contract) for r in checked if r.outcome == "updated" and r.contract_id]
+    report = _WriteProgress(
+        progress, people=len(new_people) + len(changed_people), contracts=len(new_contracts) + len(updates)
+    )
+    report(ImportPhase.PEOPLE)
     people = [{"national_id": r.national_id, **r.person} for r in new_people]
     if copy:
-        ids = dict(zip((r.national_id for r in new_people), _copy_insert(Person, people), strict=True))
+        written = functools.partial(report, ImportPhase.PEOPLE)
+        ids = dict(zip((r.national_id for r in new_people), _copy_insert(Person, people, written), strict=True))
     else:
-        Person.objects.bulk_create([Person(**p) for p in people], batch_size=WRITE_BATCH)
+        for batch in _chunks(people, WRITE_BATCH):
+            Person.objects.bulk_create([Person(**p) for p in batch], batch_size=WRITE_BATCH)
+            report(ImportPhase.PEOPLE, len(batch))
         ids = {}
         for chunk in _chunks([r.national_id for r in new_people]):
             ids.update(Person.objects.filter(national_id__in=chunk).values_list("national_id", "id"))
-    changed_people = [Person(pk=r.person_id, **r.person) for r in checked if r.person_id and r.person_changed]
-    Person.objects.bulk_update(changed_people, PERSON_FIELDS, batch_size=WRITE_BATCH)
-    creates, updates = [], []
-    for r in checked:
-        if r.outcome == "new":
-            creates.append({"person_id": r.person_id or ids[r.national_id], "tambon_id": r.tambon_id, **r.contract})
-        elif r.outcome == "updated" and r.contract_id:
-            updates.append(Contract(pk=r.contract_id, **r.contract))
+    for batch in _chunks(changed_people, WRITE_BATCH):
+        Person.objects.bulk_update(batch, PERSON_FIELDS, batch_size=WRITE_BATCH)
+        report(ImportPhase.PEOPLE, len(batch))
+    report(ImportPhase.CONTRACTS)
     # Ended contracts first (status changes away from active), so the unique index never sees two actives.
-    Contract.objects.bulk_update(updates, CONTRACT_FIELDS, batch_size=WRITE_BATCH)
+    for batch in _chunks(updates, WRITE_BATCH):
+        Contract.objects.bulk_update(batch, CONTRACT_FIELDS, batch_size=WRITE_BATCH)
+        report(ImportPhase.CONTRACTS, len(batch))
+    creates = [{"person_id": r.person_id or ids[r.national_id], "tambon_id": r.tambon_id, **r.contract}
+               for r in new_contracts]  # fmt: skip
     if copy:
-        _copy_insert(Contract, creates)
+        _copy_insert(Contract, creates, functools.partial(report, ImportPhase.CONTRACTS))
     else:
-        Contract.objects.bulk_create([Contract(**c) for c in creates], batch_size=WRITE_BATCH)
+        for batch in _chunks(creates, WRITE_BATCH):
+            Contract.objects.bulk_create([Contract(**c) for c in batch], batch_size=WRITE_BATCH)
+            report(ImportPhase.CONTRACTS, len(batch))
 
 
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -522,11 +557,14 @@ def _copy_column(values: list[Any]) -> list[str]:
     return [_copy_text(v) for v in values]
 
 
-def _copy_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
-    """INSERT rows (dicts by attname, all with the same keys) with one COPY; return their new ids in order.
+def _copy_insert(
+    model: type[models.Model], rows: list[dict[str, Any]], written: Callable[[int], None] | None = None
+) -> list[int]:
+    """INSERT rows (dicts by attname, all with the same keys) with COPY; return their new ids in order.
 
     Ids are taken from the table's sequence first, so no query is needed to find them afterwards. Fields
     missing from the rows get the value Django would save for a new object (defaults, auto_now), computed once.
+    One COPY per COPY_BATCH rows; written(n) is told after each.
     """
     if not rows:
         return []
@@ -545,11 +583,15 @@ def _copy_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[
         )
         ids = [pk for (pk,) in cursor.fetchall()]
         texts = [[str(pk) for pk in ids], *(_copy_column([row[name] for row in rows]) for name in given)]
-        buffer = io.StringIO()
-        buffer.writelines(line + tail + "\n" for line in map("\t".join, zip(*texts, strict=True)))
-        buffer.seek(0)
-        with connection.wrap_database_errors:
-            cursor.cursor.copy_expert(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", buffer)
+        lines = [line + tail + "\n" for line in map("\t".join, zip(*texts, strict=True))]
+        for batch in _chunks(lines, COPY_BATCH):
+            buffer = io.StringIO()
+            buffer.writelines(batch)
+            buffer.seek(0)
+            with connection.wrap_database_errors:
+                cursor.cursor.copy_expert(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", buffer)
+            if written:
+                written(len(batch))
     return ids
 
 
@@ -564,8 +606,10 @@ def roster_import_sheet(
         return result
     try:
         with transaction.atomic():
-            _write(checked)
+            _write(checked, progress)
             figures_changed(sorted({row.tambon_id for row in checked}))
+            if progress:
+                progress(99, ImportPhase.COMMITTING)
     except IntegrityError:
         log.warning("roster import lost a race on the one-active-contract rule; nothing written")
         raise ValidationError(
@@ -573,8 +617,6 @@ def roster_import_sheet(
               "Upload the file again to see which rows conflict.")
         ) from None  # fmt: skip
     result.written = True
-    if progress:
-        progress(100)
     return result
 
 
@@ -583,9 +625,9 @@ def roster_import(
     programme: Programme | None = None, dry_run: bool = False, progress: Progress | None = None,
 ) -> ImportResult:  # fmt: skip
     """Read an uploaded .xlsx and import it: everything or nothing. File-level problems raise ValidationError."""
-    sheet = roster_read(file=file, name=name)
     if progress:
-        progress(10)
+        progress(0, ImportPhase.READING)
+    sheet = roster_read(file=file, name=name)
     return roster_import_sheet(
         sheet=sheet, programme=programme, university=university, dry_run=dry_run, progress=progress
     )

@@ -3,25 +3,39 @@
 from __future__ import annotations
 
 import io
+import logging
+from collections.abc import Callable
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ..models import ImportStatus, RosterImport
+from ..models import ImportPhase, ImportStatus, RosterImport
 from ..sheet import ERRORS_COLUMN, write_workbook
 from . import importer
 
+log = logging.getLogger(__name__)
+
+PROGRESS_SECONDS = 6 * 60 * 60  # the last progress of a lost worker does not linger longer
+
 
 def roster_import_run(*, roster_import: RosterImport, confirm: bool) -> RosterImport:
-    """Safe to run twice: a finished import is left alone, and a confirmed one re-checks before writing."""
+    """Safe to run twice: a finished import is left alone, and a confirmed one re-checks before writing.
+
+    Progress goes to the cache (roster_import.progress_key), read by selectors.import_progress: an update of the
+    job's row made during the write would stay invisible to the polling page until the write's transaction commits.
+    The row gets the outcome at the end."""
     if roster_import.status == ImportStatus.DONE or (confirm and roster_import.status != ImportStatus.WRITING):
         return roster_import
     job = RosterImport.objects.filter(pk=roster_import.pk)
+    status = ImportStatus.WRITING if confirm else ImportStatus.CHECKING
     if not confirm:
-        job.update(status=ImportStatus.CHECKING, progress=0)
+        job.update(status=status, progress=0)
+    key = roster_import.progress_key
 
-    def progress(percent: int) -> None:
-        job.update(progress=percent)
+    def progress(percent: int, phase: ImportPhase, done: int = 0, total: int = 0) -> None:
+        _quietly(cache.set, key, {"status": str(status), "progress": percent, "phase": str(phase), "done": done,
+                                  "total": total}, PROGRESS_SECONDS)  # fmt: skip
 
     try:
         with roster_import.file.open("rb") as handle:
@@ -31,15 +45,25 @@ def roster_import_run(*, roster_import: RosterImport, confirm: bool) -> RosterIm
             )  # fmt: skip
     except ValidationError as exc:
         job.update(status=ImportStatus.FAILED, progress=100, message=" ".join(exc.messages), finished_at=timezone.now())
-        return RosterImport.objects.get(pk=roster_import.pk)
-    job.update(
-        status=ImportStatus.FAILED if result.errors else (ImportStatus.DONE if confirm else ImportStatus.PREVIEW),
-        progress=100, rows_total=result.rows_total, new_count=result.new, updated_count=result.updated,
-        unchanged_count=result.unchanged, error_count=len(result.errors),
-        errors=[e.as_dict() for e in result.errors[:5000]], unknown_columns=result.unknown_columns,
-        message=result.summary(), finished_at=timezone.now() if confirm or result.errors else None,
-    )  # fmt: skip
+    else:
+        job.update(
+            status=ImportStatus.FAILED if result.errors else (ImportStatus.DONE if confirm else ImportStatus.PREVIEW),
+            progress=100, rows_total=result.rows_total, new_count=result.new, updated_count=result.updated,
+            unchanged_count=result.unchanged, error_count=len(result.errors),
+            errors=[e.as_dict() for e in result.errors[:5000]], unknown_columns=result.unknown_columns,
+            message=result.summary(), finished_at=timezone.now() if confirm or result.errors else None,
+        )  # fmt: skip
+    finally:
+        _quietly(cache.delete, key)  # after the row has the outcome, so the page never falls back to a stale row
     return RosterImport.objects.get(pk=roster_import.pk)
+
+
+def _quietly(operation: Callable[..., object], *args: object) -> None:
+    """The progress bar is a courtesy: a cache outage must not abort (or roll back) an import."""
+    try:
+        operation(*args)
+    except Exception:  # noqa: BLE001
+        log.warning("roster import progress: the cache is unavailable", exc_info=True)
 
 
 def roster_error_rows_xlsx(*, roster_import: RosterImport, type_names: list[str]) -> bytes:

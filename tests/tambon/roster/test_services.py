@@ -162,9 +162,9 @@ def test_two_concurrent_imports_cannot_both_hire_the_same_person(world):
 
     original = importer._write
 
-    def slow_write(checked):
+    def slow_write(*args):
         barrier.wait(timeout=10)  # both have checked and found the person free
-        original(checked)
+        original(*args)
 
     importer._write = slow_write
     try:

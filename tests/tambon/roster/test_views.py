@@ -100,6 +100,8 @@ def test_upload_preview_then_confirm_writes_everything(world, client_for):
     assert client.get(f"/roster/imports/{job.pk}/progress/").json() == {
         "status": "done",
         "progress": 100,
+        "phase": "",
+        "label": "นำเข้าแล้ว",
         "running": False,
     }
 
