@@ -26,7 +26,7 @@ test: $(STAMP)
 # The same suite against PostgreSQL and Redis, with the tests that need them (see .ci/run).
 test-services: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pbm} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
-		$(BIN)/python -m pytest
+		$(BIN)/python -m pytest --create-db
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
