@@ -242,6 +242,9 @@ class TambonClassification(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
     quarter = quarter_field()
     goals_met = models.PositiveSmallIntegerField(_("goals met"))
+    goals_met_mask = models.BigIntegerField(
+        _("which goals are met"), default=0, help_text=_("Bit n − 1 is set when goal n is met.")
+    )
     band = models.ForeignKey(
         ClassBand, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("class"), help_text=_("Empty: not yet classified."),
@@ -258,6 +261,11 @@ class TambonClassification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tambon_id} · {self.quarter} · {self.goals_met}"
+
+    @staticmethod
+    def goal_bit(number: int) -> int:
+        """The bit of goal `number` in `goals_met_mask` (the dashboards' goal heatmap sums these)."""
+        return 1 << (number - 1)
 
     @property
     def quarter_label(self) -> str:

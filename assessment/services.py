@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -261,27 +261,28 @@ def tambon_classify(*, programme: Programme, quarter: Quarter) -> ClassifyResult
     accepted (reopened by the NSI) is removed."""
     parse_quarter(programme, str(quarter))
     bands = band_lookup(programme)
-    accepted = (
-        TambonAssessment.objects.filter(programme=programme, quarter=str(quarter), status=ReviewStatus.ACCEPTED)
-        .annotate(goals_met=Count("goal_results", filter=Q(goal_results__met=True)))
-        .values_list("tambon_id", "pk", "goals_met")
-    )
-    wanted = {tambon_id: (assessment_id, goals_met) for tambon_id, assessment_id, goals_met in accepted}
+    accepted = TambonAssessment.objects.filter(
+        programme=programme, quarter=str(quarter), status=ReviewStatus.ACCEPTED
+    ).values_list("tambon_id", "pk")
+    masks = goals_met_masks(accepted.values("pk"))
+    wanted = {tambon_id: (assessment_id, masks.get(assessment_id, 0)) for tambon_id, assessment_id in accepted}
     existing = {c.tambon_id: c for c in TambonClassification.objects.filter(programme=programme, quarter=str(quarter))}
     now = timezone.now()
     result = ClassifyResult(quarter=str(quarter))
     to_create, to_update = [], []
-    for tambon_id, (assessment_id, goals_met) in wanted.items():
+    for tambon_id, (assessment_id, mask) in wanted.items():
+        goals_met = mask.bit_count()
         band = bands.get(goals_met)
         row = existing.get(tambon_id)
         band_id = band.pk if band else None
         if row is None:
             to_create.append(TambonClassification(
-                tambon_id=tambon_id, programme=programme, quarter=str(quarter), goals_met=goals_met, band_id=band_id,
-                assessment_id=assessment_id, classified_at=now,
+                tambon_id=tambon_id, programme=programme, quarter=str(quarter), goals_met=goals_met,
+                goals_met_mask=mask, band_id=band_id, assessment_id=assessment_id, classified_at=now,
             ))  # fmt: skip
-        elif (row.goals_met, row.band_id, row.assessment_id) != (goals_met, band_id, assessment_id):
-            row.goals_met, row.band_id, row.assessment_id, row.classified_at = goals_met, band_id, assessment_id, now
+        elif (row.goals_met_mask, row.band_id, row.assessment_id) != (mask, band_id, assessment_id):
+            row.goals_met, row.goals_met_mask, row.band_id = goals_met, mask, band_id
+            row.assessment_id, row.classified_at = assessment_id, now
             to_update.append(row)
         else:
             result.unchanged += 1
@@ -290,12 +291,22 @@ def tambon_classify(*, programme: Programme, quarter: Quarter) -> ClassifyResult
     stale = [row.pk for tambon_id, row in existing.items() if tambon_id not in wanted]
     TambonClassification.objects.bulk_create(to_create, batch_size=1000)
     TambonClassification.objects.bulk_update(
-        to_update, ["goals_met", "band", "assessment", "classified_at"], batch_size=1000
+        to_update, ["goals_met", "goals_met_mask", "band", "assessment", "classified_at"], batch_size=1000
     )
     if stale:
         TambonClassification.objects.filter(pk__in=stale).delete()
     result.created, result.updated, result.deleted = len(to_create), len(to_update), len(stale)
     return result
+
+
+def goals_met_masks(assessment_ids) -> dict[int, int]:
+    """{assessment: the bits of the goals it meets} (TambonClassification.goal_bit), in one query."""
+    masks: dict[int, int] = {}
+    for assessment_id, number in GoalResult.objects.filter(assessment_id__in=assessment_ids, met=True).values_list(
+        "assessment_id", "goal__number"
+    ):
+        masks[assessment_id] = masks.get(assessment_id, 0) | TambonClassification.goal_bit(number)
+    return masks
 
 
 def tambon_classify_programme(*, programme: Programme) -> list[ClassifyResult]:

@@ -203,7 +203,7 @@ class MonthlyReport(Reviewable):
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
         constraints = [models.UniqueConstraint(fields=["tambon", "year", "month"], name="one_report_per_month")]
-        indexes = [models.Index(fields=["status", "year", "month"])]
+        indexes = [models.Index(fields=["status", "year", "month"]), models.Index(fields=["year", "month"])]
 
     def __str__(self) -> str:
         return f"{self.tambon_id} {self.year}-{self.month:02d}"

@@ -24,11 +24,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from assessment.models import ClassBand, Goal, GoalResult, TambonClassification
+from assessment.models import ClassBand, Goal, TambonClassification
 from assessment.quarters import previous_quarter, programme_quarters
 from pbm.models import ReviewStatus
 from pbm.periods import Quarter, end_of_day, fiscal_quarter, month_due_date, programme_quarter, quarter_months
@@ -114,10 +128,13 @@ def default_month(programme: Programme, today: dt.date | None = None) -> Month:
     due = [m for m in programme.months() if month_due_date(*m, due_day) <= today]
     if not due:
         return programme.months()[0]
-    last = MonthlyReport.objects.filter(tambon__programme=programme, first_submitted_at__isnull=False).aggregate(
-        key=Max(F("year") * 100 + F("month"))
-    )["key"]
-    reported = [m for m in due if last and m[0] * 100 + m[1] <= last]
+    last = (
+        MonthlyReport.objects.filter(tambon__programme=programme, first_submitted_at__isnull=False)
+        .order_by("-year", "-month")  # backwards along the (year, month) index, stopping at the first
+        .values_list("year", "month")
+        .first()
+    )
+    reported = [m for m in due if last and m <= last]
     return reported[-1] if reported else due[-1]
 
 
@@ -136,13 +153,6 @@ def classified_quarter(programme: Programme, day: dt.date) -> Quarter:
         last=Max("quarter")
     )["last"]
     return Quarter.parse(last) if last else own
-
-
-def _month_q(months: list[Month], prefix: str = "") -> Q:
-    q = Q(pk__in=[])
-    for year, month in months:
-        q |= Q(**{f"{prefix}year": year, f"{prefix}month": month})
-    return q
 
 
 # --- completeness and timeliness ------------------------------------------------------------------------------
@@ -168,30 +178,64 @@ class Completeness:
         return (Decimal(self.on_time) * HUNDRED / self.expected).quantize(Decimal("0.1")) if self.expected else None
 
 
-def completeness(level: Level, period: Period, kids: list[Child]) -> tuple[list[Completeness], Completeness]:
-    """Per child: expected reports (active tambons × months) and how they stand. Two queries."""
-    rows = {c.pk: Completeness(c) for c in kids}
-    for key, n in level.tambons.values_list(level.key).annotate(n=Count("pk")).values_list(level.key, "n"):
-        if key in rows:
-            rows[key].expected = n * len(period.months)
+COUNTS = ("submitted", "on_time", "awaiting_review", "returned", "accepted")
+
+
+@dataclass
+class ReportFigures:
+    """The monthly reports in the page's scope, counted once per child and month (one query): what completeness,
+    the action list, the disbursement chart and the freshness note read."""
+
+    by_month: dict[tuple[int, int, int], dict[str, int]]  # (child, year, month) → the COUNTS
+    last_month: int | None  # year × 100 + month of the latest month with a report
+    submitted_at: dt.datetime | None
+    reviewed_at: dt.datetime | None
+
+    def total(self, name: str, months: list[Month] | None = None, child: int | None = None) -> int:
+        wanted = set(months) if months is not None else None
+        return sum(
+            counts[name]
+            for (key, year, month), counts in self.by_month.items()
+            if (wanted is None or (year, month) in wanted) and (child is None or key == child)
+        )
+
+
+def report_figures(level: Level) -> ReportFigures:
     group = level.path("tambon__")
-    counts = (
-        MonthlyReport.objects.filter(_month_q(period.months), tambon__in=level.tambons)
-        .values(group)
+    by_month, last, submitted_at, reviewed_at = {}, None, [], []
+    for row in (
+        MonthlyReport.objects.filter(tambon__in=level.tambons)
+        .values(group, "year", "month")
         .annotate(
             submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
             on_time=Count("pk", filter=Q(first_submitted_at__isnull=False, is_late=False)),
             awaiting_review=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED)),
             returned=Count("pk", filter=Q(status=ReviewStatus.RETURNED)),
             accepted=Count("pk", filter=Q(status=ReviewStatus.ACCEPTED)),
+            last_submitted=Max("submitted_at"),
+            last_reviewed=Max("reviewed_at"),
         )
-    )
-    for row in counts:
-        item = rows.get(row[group])
-        if item is None:
-            continue
-        for name in ("submitted", "on_time", "awaiting_review", "returned", "accepted"):
-            setattr(item, name, row[name])
+        .order_by()
+    ):
+        by_month[(row[group], row["year"], row["month"])] = {name: row[name] for name in COUNTS}
+        last = max(last or 0, row["year"] * 100 + row["month"])
+        submitted_at += [row["last_submitted"]] if row["last_submitted"] else []
+        reviewed_at += [row["last_reviewed"]] if row["last_reviewed"] else []
+    return ReportFigures(by_month, last, max(submitted_at, default=None), max(reviewed_at, default=None))
+
+
+def completeness(
+    level: Level, period: Period, kids: list[Child], reports: ReportFigures | None = None
+) -> tuple[list[Completeness], Completeness]:
+    """Per child: expected reports (active tambons × months) and how they stand."""
+    reports = reports or report_figures(level)
+    rows = {c.pk: Completeness(c) for c in kids}
+    for key, n in level.tambons.values_list(level.key).annotate(n=Count("pk")).values_list(level.key, "n"):
+        if key in rows:
+            rows[key].expected = n * len(period.months)
+    for key, item in rows.items():
+        for name in COUNTS:
+            setattr(item, name, reports.total(name, period.months, key))
         item.late = item.submitted - item.on_time
     items = list(rows.values())
     total = Completeness(Child(0, "", ""))
@@ -211,45 +255,20 @@ class ActionList:
     completion_to_review: int
 
 
-def report_stats(level: Level) -> dict:
-    """Scope-wide figures of the monthly reports in one pass: returned, waiting for review, the latest month
-    reported (`key` = year × 100 + month) and the latest submission and review (how fresh the figures are)."""
-    return MonthlyReport.objects.filter(tambon__in=level.tambons).aggregate(
-        returned=Count("pk", filter=Q(status=ReviewStatus.RETURNED)),
-        waiting=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED)),
-        last_month=Max(F("year") * 100 + F("month")),
-        submitted_at=Max("submitted_at"),
-        reviewed_at=Max("reviewed_at"),
-    )
-
-
-def action_list(level: Level, today: dt.date, stats: dict) -> ActionList:
-    """Four queries, whatever the number of tambons and months."""
+def action_list(level: Level, today: dt.date, reports: ReportFigures) -> ActionList:
+    """Two queries besides the report figures, whatever the number of tambons and months."""
     programme = level.programme
     due_day = ProgrammeSettings.for_programme(programme).due_day
     past = [m for m in programme.months() if end_of_day(month_due_date(*m, due_day)).date() < today]
-    on_time = dict(
-        MonthlyReport.objects.annotate(key=F("year") * 100 + F("month"))
-        .filter(
-            key__lte=past[-1][0] * 100 + past[-1][1] if past else 0,
-            tambon__in=level.tambons,
-            first_submitted_at__isnull=False,
-            is_late=False,
-        )
-        .values_list("key")
-        .annotate(n=Count("pk"))
-        .values_list("key", "n")
-    )
     tambon_count = level.tambons.count()
-    late = [(m, tambon_count - on_time.get(m[0] * 100 + m[1], 0)) for m in past]
-    reports = stats
+    late = [(m, tambon_count - reports.total("on_time", [m])) for m in past]
     completion = CompletionReport.objects.filter(activity__tambon__in=level.tambons).aggregate(
         overdue=Count("pk", filter=Q(first_submitted_at__isnull=True, due_on__lt=today)),
         waiting=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED)),
     )
     return ActionList(
-        late_months=[(m, n) for m, n in late if n], returned=reports["returned"],
-        completion_overdue=completion["overdue"], reports_to_review=reports["waiting"],
+        late_months=[(m, n) for m, n in late if n], returned=reports.total("returned"),
+        completion_overdue=completion["overdue"], reports_to_review=reports.total("awaiting_review"),
         completion_to_review=completion["waiting"],
     )  # fmt: skip
 
@@ -386,7 +405,7 @@ def monthly_sums(level: Level) -> dict[tuple[int, int, int, str], tuple[Decimal,
     return out
 
 
-def spending(level: Level, period: Period, kids: list[Child], stats: dict | None = None) -> SpendingWidget:
+def spending(level: Level, period: Period, kids: list[Child], reports: ReportFigures | None = None) -> SpendingWidget:
     """Plan against actual by kind, disbursement against the fiscal-quarter targets, instalment 2. Six queries."""
     months = level.programme.months()
     through = months.index(period.through)
@@ -436,7 +455,7 @@ def spending(level: Level, period: Period, kids: list[Child], stats: dict | None
                 setattr(total.kinds[kind], name, getattr(total.kinds[kind], name) + getattr(item.kinds[kind], name))
         total.tambons += item.tambons
         total.instalment_eligible += item.instalment_eligible
-    series, quarters = _scope_series(sums, months, fiscal_of, stats or report_stats(level))
+    series, quarters = _scope_series(sums, months, fiscal_of, (reports or report_figures(level)).last_month)
     total.disbursed = next((q.disbursed for q in quarters if (q.fiscal_year, q.quarter) == fiscal), None)
     return SpendingWidget(items, total, series, quarters, fiscal)
 
@@ -445,7 +464,7 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part * HUNDRED / whole).quantize(Decimal("0.1")) if whole else None
 
 
-def _scope_series(sums, months, fiscal_of, stats: dict) -> tuple[list[MonthPoint], list[QuarterPoint]]:
+def _scope_series(sums, months, fiscal_of, last_month: int | None) -> tuple[list[MonthPoint], list[QuarterPoint]]:
     by_month: dict[Month, dict[str, list[Decimal]]] = defaultdict(lambda: {k: [ZERO, ZERO] for k in KINDS})
     for (_key, year, month, kind), (plan, actual) in sums.items():
         by_month[(year, month)][kind][0] += plan
@@ -457,7 +476,7 @@ def _scope_series(sums, months, fiscal_of, stats: dict) -> tuple[list[MonthPoint
             actual[kind] += by_month[m][kind][1]
         series.append(MonthPoint(m, dict(plan), dict(actual)))
     targets = dict(DisbursementTarget.objects.values_list("quarter", "cumulative_share"))
-    reported = divmod(stats["last_month"], 100) if stats["last_month"] else None
+    reported = divmod(last_month, 100) if last_month else None
     quarters = []
     for fy, q in dict.fromkeys(fiscal_of[m] for m in months):
         year_months = [m for m in months if fiscal_of[m][0] == fy]
@@ -617,8 +636,9 @@ class ClassificationWidget:
 
 
 def classification(level: Level, period: Period, kids: list[Child]) -> ClassificationWidget:
-    """Class distribution against the target shares, movement since last quarter, the goal × child heatmap.
-    Five queries."""
+    """Class distribution against the target shares, movement since last quarter, the goal × child heatmap, all
+    from the quarter's classifications (the accepted assessments, as `tambon_classify` last saw them).
+    Four queries."""
     programme, quarter = level.programme, period.quarter
     bands = list(ClassBand.objects.filter(programme=programme).order_by("-rank"))
     goals = list(Goal.objects.filter(programme=programme).order_by("number"))
@@ -627,42 +647,37 @@ def classification(level: Level, period: Period, kids: list[Child]) -> Classific
         if key in rows:
             rows[key].tambons = n
     previous = previous_quarter(programme, quarter) if quarter in programme_quarters(programme) else None
-    before = TambonClassification.objects.filter(tambon=OuterRef("tambon"), quarter=str(previous))
+    # the tambon's classification of the quarter before, as a LEFT JOIN (a subquery per row cost 160 ms at 3,000)
+    before = FilteredRelation("tambon__classifications", condition=Q(tambon__classifications__quarter=str(previous)))
     classified = TambonClassification.objects.filter(
         programme=programme, quarter=str(quarter), tambon__in=level.tambons
     ).annotate(
+        before=before,
         rank=Coalesce("band__rank", 0),
-        previous_rank=Subquery(
-            before.annotate(r=Coalesce("band__rank", 0)).values("r")[:1], output_field=IntegerField()
-        ),
+        previous_rank=Case(When(before__id__isnull=True, then=None), default=Coalesce("before__band__rank", 0)),
     )
     group = level.path("tambon__")
-    for key, band_id, n, up, down in classified.values_list(group, "band_id").annotate(
-        n=Count("pk"),
-        up=Count("pk", filter=Q(previous_rank__isnull=False, rank__gt=F("previous_rank"))),
-        down=Count("pk", filter=Q(previous_rank__isnull=False, rank__lt=F("previous_rank"))),
+    # how many tambons meet each goal: a sum of that goal's bit of the classifications' goals_met_mask
+    met = {g.pk: Cast(Sum(F("goals_met_mask").bitrightshift(g.number - 1).bitand(1)), IntegerField()) for g in goals}
+    for row in (
+        classified.values(group, "band_id")
+        .annotate(
+            n=Count("pk"),
+            up=Count("pk", filter=Q(previous_rank__isnull=False, rank__gt=F("previous_rank"))),
+            down=Count("pk", filter=Q(previous_rank__isnull=False, rank__lt=F("previous_rank"))),
+            **{f"goal_{pk}": total for pk, total in met.items()},
+        )
+        .order_by()
     ):
-        item = rows.get(key)
-        if item is not None:
-            item.bands[band_id] = n
-            item.up += up
-            item.down += down
-    results = GoalResult.objects.filter(
-        assessment__programme=programme, assessment__quarter=str(quarter),
-        assessment__status=ReviewStatus.ACCEPTED, assessment__tambon__in=level.tambons,
-    )  # fmt: skip
-    for key, goal_id, n in (
-        results.filter(met=True).values_list(level.path("assessment__tambon__"), "goal_id").annotate(n=Count("pk"))
-    ):
-        if key in rows:
-            rows[key].goals[goal_id] = n
-    for key, n in (
-        results.values_list(level.path("assessment__tambon__"))
-        .annotate(n=Count("assessment_id", distinct=True))
-        .values_list(level.path("assessment__tambon__"), "n")
-    ):
-        if key in rows:
-            rows[key].assessed = n
+        item = rows.get(row[group])
+        if item is None:
+            continue
+        item.bands[row["band_id"]] = row["n"]
+        item.assessed += row["n"]  # a tambon is classified when its assessment of the quarter is accepted
+        item.up += row["up"]
+        item.down += row["down"]
+        for pk in met:
+            item.goals[pk] = item.goals.get(pk, 0) + (row[f"goal_{pk}"] or 0)
     items = list(rows.values())
     total = Classification(Child(0, "", ""))
     for item in items:
@@ -698,17 +713,13 @@ class Dashboard:
 def dashboard(level: Level, period: Period, today: dt.date | None = None) -> Dashboard:
     today = today or timezone.localdate()
     kids = children(level)
-    stats = report_stats(level)
+    reports = report_figures(level)
+    latest = [m for m in (reports.submitted_at, reports.reviewed_at) if m is not None]
     return Dashboard(
         level=level, period=period, children=kids,
-        completeness=completeness(level, period, kids), actions=action_list(level, today, stats),
-        spending=spending(level, period, kids, stats), hiring=hiring(level, period, kids),
+        completeness=completeness(level, period, kids, reports), actions=action_list(level, today, reports),
+        spending=spending(level, period, kids, reports), hiring=hiring(level, period, kids),
         classification=classification(level, period, kids),
-        computed_at=timezone.now(), latest_change=_latest(stats),
+        computed_at=timezone.now(), latest_change=max(latest, default=None),
         refreshed_at=TambonFigures.objects.filter(tambon__in=level.tambons).aggregate(at=Min("refreshed_at"))["at"],
     )  # fmt: skip
-
-
-def _latest(stats: dict) -> dt.datetime | None:
-    moments = [m for m in (stats["submitted_at"], stats["reviewed_at"]) if m is not None]
-    return max(moments) if moments else None

@@ -114,3 +114,32 @@ def test_command_refuses_quarter_outside_programme(world):
 
     with pytest.raises(CommandError, match="2021-Q1, 2021-Q2"):
         call_command("classify_tambons", "--quarter", "2022-Q1")
+
+
+def test_the_classification_records_which_goals_are_met_and_follows_a_change(world):
+    from assessment.models import GoalResult
+
+    assessment = make_assessment(world.tambon_a, "2021-Q1", 12)
+    tambon_classify(programme=world.programme, quarter=Q1)
+    row = TambonClassification.objects.get(tambon=world.tambon_a, quarter="2021-Q1")
+    assert row.goals_met_mask == 0b1111_1111_1111 and row.goals_met == 12
+    # goal 1 turns out not met and goal 16 met: the same count, other goals
+    GoalResult.objects.filter(assessment=assessment, goal__number=1).update(met=False)
+    GoalResult.objects.filter(assessment=assessment, goal__number=16).update(met=True)
+    result = tambon_classify(programme=world.programme, quarter=Q1)
+    assert result.updated == 1
+    row.refresh_from_db()
+    assert row.goals_met == 12 and row.goals_met_mask == 0b1000_1111_1111_1110
+    assert [n for n in range(1, 17) if row.goals_met_mask & TambonClassification.goal_bit(n)] == [*range(2, 13), 16]
+
+
+def test_the_migration_fills_the_goals_of_existing_classifications(world):
+    import importlib
+
+    from django.apps import apps
+
+    make_assessment(world.tambon_a, "2021-Q1", 9)
+    tambon_classify(programme=world.programme, quarter=Q1)
+    TambonClassification.objects.update(goals_met_mask=0)  # as the rows stood before the field existed
+    importlib.import_module("assessment.migrations.0004_classification_goals_met_mask").fill_masks(apps, None)
+    assert TambonClassification.objects.get().goals_met_mask == 0b1_1111_1111

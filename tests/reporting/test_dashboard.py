@@ -164,6 +164,14 @@ def test_classification_equals_classifications_and_goal_results(seeded):
     )  # fmt: skip
     for goal in widget.goals:
         assert widget.total.goals.get(goal.pk, 0) == met.filter(goal=goal).count()
+    # movement: each tambon's class rank against its class of the quarter before (no class counts as rank 0)
+    rank = {row.tambon_id: row.band.rank if row.band else 0 for row in rows.select_related("band")}
+    before = {row.tambon_id: row.band.rank if row.band else 0
+              for row in TambonClassification.objects.filter(quarter=str(widget.previous), tambon_id__in=rank)
+              .select_related("band")}  # fmt: skip
+    assert widget.total.up == sum(1 for t, r in rank.items() if t in before and r > before[t])
+    assert widget.total.down == sum(1 for t, r in rank.items() if t in before and r < before[t])
+    assert widget.total.up + widget.total.down > 0
 
 
 def test_disbursement_targets_are_reference_data(db):
