@@ -264,7 +264,10 @@ class TambonClassification(models.Model):
 
     @staticmethod
     def goal_bit(number: int) -> int:
-        """The bit of goal `number` in `goals_met_mask` (the dashboards' goal heatmap sums these)."""
+        """The bit of goal `number` in `goals_met_mask` (the dashboards' goal heatmap sums these); a signed
+        64-bit field holds goals 1–63."""
+        if not 1 <= number <= 63:
+            raise ValueError(f"goal number {number} does not fit the goals-met mask (1–63)")
         return 1 << (number - 1)
 
     @property
