@@ -63,6 +63,62 @@ def tambons_late(*, programme: Programme, year: int, month: int) -> QuerySet[Tam
     return Tambon.objects.with_place().filter(programme=programme, is_active=True).exclude(pk__in=on_time)
 
 
+# --- a university's work to do ------------------------------------------------------------------------
+
+
+@dataclass
+class WorkItem:
+    """One report a university's staff still has to file (or fix), with its deadline."""
+
+    tambon: Tambon
+    kind: str  # "month" (a monthly report) | "completion" (a 7-day activity completion report)
+    title: str
+    due: dt.date
+    returned: bool  # sent back by the reviewer: fix and submit again
+    url: str
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.due - today).days
+
+
+def work_to_do(*, tambons: list[Tambon], programme: Programme, today: dt.date, ahead: int = 7) -> list[WorkItem]:
+    """What the staff of these tambons still have to file: monthly reports due within `ahead` days or already
+    past due and not submitted, returned ones, and 7-day completion reports not yet submitted. Oldest deadline
+    first. Two queries, whatever the number of tambons and months."""
+    from django.urls import reverse
+
+    due_day = ProgrammeSettings.for_programme(programme).due_day
+    months = [(m, month_due_date(*m, due_day)) for m in programme.months()]
+    months = [(m, due) for m, due in months if due <= today + dt.timedelta(days=ahead)]
+    active = [t for t in tambons if t.is_active]
+    status = {
+        (tambon_id, year, month): state
+        for tambon_id, year, month, state in MonthlyReport.objects.filter(tambon__in=active).values_list(
+            "tambon_id", "year", "month", "status"
+        )
+    }
+    items = []
+    for tambon in active:
+        for (year, month), due in months:
+            state = status.get((tambon.pk, year, month))
+            if state in DONE:
+                continue
+            items.append(WorkItem(
+                tambon, "month", _("Monthly report %(month)s") % {"month": month_label(year, month)}, due,
+                state == ReviewStatus.RETURNED, reverse("report_detail", args=[tambon.pk, year, month]),
+            ))  # fmt: skip
+    by_pk = {t.pk: t for t in active}
+    for report in CompletionReport.objects.filter(
+        activity__tambon__in=active, status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED]
+    ).select_related("activity"):
+        items.append(WorkItem(
+            by_pk[report.activity.tambon_id], "completion",
+            _("Completion report: %(activity)s") % {"activity": report.activity.name}, report.due_on,
+            report.status == ReviewStatus.RETURNED, reverse("completion_report", args=[report.activity_id]),
+        ))  # fmt: skip
+    return sorted(items, key=lambda i: (i.due, i.tambon.subdistrict_id, i.kind))
+
+
 # --- completion reports --------------------------------------------------------------------------------
 
 

@@ -419,3 +419,37 @@ def test_nsi_reopens_an_accepted_completion_report(world, client_for):
     client_for(world.nora).post(reverse("completion_review", args=[report.activity_id]),
                                 {"action": "reopen", "reason": "Photos are of another activity"})  # fmt: skip
     assert CompletionReport.objects.get().status == ReviewStatus.RETURNED
+
+
+# --- a university's work to do ---------------------------------------------------------------------------
+
+
+def test_work_to_do_lists_what_is_due_late_or_returned_oldest_first(world):
+    today = dt.date(2021, 3, 30)  # January and February are past due, March is due on 2 April
+    MonthlyReport.objects.create(tambon=world.tambon_a, year=2021, month=1, status=ReviewStatus.ACCEPTED)
+    MonthlyReport.objects.create(tambon=world.tambon_a, year=2021, month=2, status=ReviewStatus.RETURNED)
+    for month in (1, 2, 3):
+        MonthlyReport.objects.create(tambon=world.tambon_a2, year=2021, month=month, status=ReviewStatus.SUBMITTED)
+    report = services.activity_complete(activity=make_activity(world.tambon_a2), user=world.alice,
+                                        completed_on=dt.date(2021, 3, 26))  # fmt: skip
+    items = selectors.work_to_do(tambons=[world.tambon_a, world.tambon_a2], programme=world.programme, today=today)
+    assert [(i.tambon, i.kind, i.due, i.returned) for i in items] == [
+        (world.tambon_a, "month", dt.date(2021, 3, 2), True),  # February, returned
+        (world.tambon_a, "month", dt.date(2021, 4, 2), False),  # March, 3 days left
+        (world.tambon_a2, "completion", report.due_on, False),
+    ]
+    assert [i.days_left(today) for i in items] == [-28, 3, (report.due_on - today).days]
+    assert items[0].url == reverse("report_detail", args=[world.tambon_a.pk, 2021, 2])
+    world.tambon_a.is_active = False
+    assert [i.tambon for i in selectors.work_to_do(tambons=[world.tambon_a], programme=world.programme,
+                                                   today=today)] == []  # fmt: skip
+
+
+def test_the_university_page_shows_its_staff_their_work_to_do(world, client_for):
+    url = reverse("university_detail", args=[world.university_a.pk])
+    html = client_for(world.alice).get(url).content.decode()
+    assert 'id="work-to-do"' in html and reverse("report_detail", args=[world.tambon_a.pk, 2021, 12]) in html
+    assert reverse("report_detail", args=[world.tambon_b.pk, 2021, 12]) not in html  # another university's tambon
+    as_reviewer = client_for(world.carol).get(url)
+    assert as_reviewer.status_code == 200 and world.tambon_a.place in as_reviewer.content.decode()
+    assert 'id="work-to-do"' not in as_reviewer.content.decode()  # a reviewer files nothing
