@@ -28,6 +28,8 @@ def dashboard_cell(cell):
     sort = "" if cell.value is None else cell.value
     heat = format_html(' style="--heat: {}%"', cell.heat) if cell.heat is not None else ""
     classes = "num heat" if cell.heat is not None else "num"
+    if cell.heat is not None and cell.heat >= 60:  # light text on the darker shades, so the number stays readable
+        classes += " heat-dark"
     inner = (
         format_html('<a href="{}">{}</a>', cell.href, _text(cell))
         if cell.href and cell.value is not None
