@@ -29,6 +29,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from tambon import demo as hierarchy_demo  # noqa: E402
@@ -187,6 +188,7 @@ def main() -> None:
     demo_scale, count, baseline_count = SCALES[args.scale]
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database (the benchmark uses COPY).")
+    call_command("migrate", verbosity=0)  # a new, empty database is fine
     programme = Programme.current()
     if Tambon.objects.filter(programme=programme).count() * 20 < count:
         print(f"creating the {demo_scale} demo hierarchy …", flush=True)
