@@ -23,12 +23,17 @@ app.conf.beat_schedule = {
         "task": "reporting.tasks.send_reminders",
         "schedule": every("PBM_REMINDER_SECONDS", crontab(hour=8, minute=0)),
     },
-    # Same service as `manage.py classify_tambons`; acceptance also triggers it for one quarter.
     # The dashboards' summary tables (same service as `manage.py refresh_dashboards`); writes also refresh their
     # tambons right after they commit, so this only catches what those missed.
     "dashboard-refresh": {
         "task": "reporting.dashboard.tasks.dashboard_refresh_all",
         "schedule": every("PBM_DASHBOARD_REFRESH_SECONDS", 600.0),
     },
+    # Same service as `manage.py classify_tambons`; acceptance also triggers it for one quarter.
     "assessment-classify-nightly": {"task": "assessment.tasks.classify_all", "schedule": crontab(hour=1, minute=30)},
+    # Same service as `manage.py sweep_files`: stored uploads no row refers to any more.
+    "sweep-files-weekly": {
+        "task": "pbm.tasks.sweep_files",
+        "schedule": crontab(day_of_week="sunday", hour=3, minute=0),
+    },
 }

@@ -3,6 +3,7 @@ import socket
 from celery import shared_task
 from django.utils import timezone
 
+from .files import files_sweep
 from .models import Heartbeat
 
 
@@ -12,3 +13,9 @@ def heartbeat() -> str:
     now = timezone.now()
     Heartbeat.objects.update_or_create(name="celery", defaults={"beat_at": now, "worker": socket.gethostname()})
     return now.isoformat()
+
+
+@shared_task
+def sweep_files() -> int:
+    """The weekly clean-up of stored files no row refers to (`manage.py sweep_files`)."""
+    return files_sweep().removed
