@@ -1,13 +1,15 @@
 """Deadline sections of other apps' pages: the tambon's instalments and completion reports (three queries), and
-a university's work to do."""
+a university's work to do, a network's reports waiting for review."""
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reporting.deadlines.models import CompletionReport
 from reporting.deadlines.selectors import instalments_for, work_to_do
 from reporting.models import Activity
 from tambon import access
+from tambon.models import Programme
 
 register = template.Library()
 
@@ -39,3 +41,38 @@ def university_work(context, university, tambons) -> dict:
     items = work_to_do(tambons=tambons, programme=tambons[0].programme, today=today)
     rows = [{"item": item, "days": item.days_left(today), "overdue": -item.days_left(today)} for item in items]
     return {"show": True, "rows": rows[:WORK_ROWS], "more": max(len(rows) - WORK_ROWS, 0)}
+
+
+@register.simple_tag(takes_context=True)
+def network_reviews(context, network) -> dict:
+    """The network page's "waiting for review", for its reviewers (the RSI, the NSI): how many of each kind of
+    report of the network's area are submitted and wait, each linked to its review list. Four to five counts."""
+    from django.db.models import Q
+    from django.urls import reverse
+
+    from assessment.models import NetworkAssessment, TambonAssessment, UniversityAssessment
+    from pbm.models import ReviewStatus
+    from reporting.deadlines.selectors import completion_reports_to_review, mou_reports
+    from reporting.selectors import reports_to_review
+
+    user = context["request"].user
+    if not access.can_review_network(user, network):
+        return {"show": False}
+    programme = Programme.current()
+    waiting = ReviewStatus.SUBMITTED
+    assessments = (
+        TambonAssessment.objects.filter(programme=programme, status=waiting, tambon__network=network).count()
+        + UniversityAssessment.objects.filter(programme=programme, status=waiting, university__network=network).count()
+    )
+    if access.is_national(user):  # a network's own assessment is reviewed by the NSI
+        assessments += NetworkAssessment.objects.filter(programme=programme, status=waiting, network=network).count()
+    rows = [
+        (_("Monthly reports"), reports_to_review(user=user).filter(tambon__network=network).count(),
+         reverse("review_list")),
+        (_("Completion reports"), completion_reports_to_review(user=user).filter(activity__tambon__network=network)
+         .count(), reverse("completion_list") + "?show=to_review"),
+        (_("Quarterly assessments"), assessments, reverse("class_overview")),
+        (_("6- and 12-month reports"), mou_reports(user=user, programme=programme).filter(status=waiting)
+         .filter(Q(university__network=network) | Q(network=network)).count(), reverse("mou_list")),
+    ]  # fmt: skip
+    return {"show": True, "rows": rows, "any": any(n for _label, n, _url in rows)}

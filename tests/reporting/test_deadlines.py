@@ -453,3 +453,23 @@ def test_the_university_page_shows_its_staff_their_work_to_do(world, client_for)
     as_reviewer = client_for(world.carol).get(url)
     assert as_reviewer.status_code == 200 and world.tambon_a.place in as_reviewer.content.decode()
     assert 'id="work-to-do"' not in as_reviewer.content.decode()  # a reviewer files nothing
+
+
+def test_the_network_page_shows_its_reviewers_what_waits_for_review(world, client_for):
+    from assessment.models import TambonAssessment
+
+    MonthlyReport.objects.create(tambon=world.tambon_a, year=2021, month=1, status=ReviewStatus.SUBMITTED)
+    MonthlyReport.objects.create(tambon=world.tambon_a2, year=2021, month=1, status=ReviewStatus.SUBMITTED)
+    MonthlyReport.objects.create(tambon=world.tambon_b, year=2021, month=1, status=ReviewStatus.SUBMITTED)  # net 2
+    TambonAssessment.objects.create(tambon=world.tambon_a, programme=world.programme, quarter="2021-Q1",
+                                    status=ReviewStatus.SUBMITTED)  # fmt: skip
+    url = reverse("network_detail", args=[world.tambon_a.network_id])
+    html = client_for(world.carol).get(url).content.decode()
+    assert 'id="waiting-for-review"' in html
+    assert f'<a href="{reverse("review_list")}">รายงานประจำเดือน</a> <span class="badge warn">2</span>' in html
+    assert f'<a href="{reverse("class_overview")}">การประเมินรายไตรมาส</a> <span class="badge warn">1</span>' in html
+    # the NSI sees the same counts for this network: network 2's report is not among them
+    assert f'<a href="{reverse("review_list")}">รายงานประจำเดือน</a> <span class="badge warn">2</span>' in (
+        client_for(world.nora).get(url).content.decode()
+    )
+    assert client_for(world.dave).get(url).status_code == 404  # another network's reviewer
