@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pbm.formats import date_be, month_label
@@ -85,8 +86,6 @@ def work_to_do(*, tambons: list[Tambon], programme: Programme, today: dt.date, a
     """What the staff of these tambons still have to file: monthly reports due within `ahead` days or already
     past due and not submitted, returned ones, and 7-day completion reports not yet submitted. Oldest deadline
     first. Two queries, whatever the number of tambons and months."""
-    from django.urls import reverse
-
     due_day = ProgrammeSettings.for_programme(programme).due_day
     months = [(m, month_due_date(*m, due_day)) for m in programme.months()]
     months = [(m, due) for m, due in months if due <= today + dt.timedelta(days=ahead)]

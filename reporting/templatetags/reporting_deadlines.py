@@ -2,12 +2,17 @@
 a university's work to do, a network's reports waiting for review."""
 
 from django import template
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.models import NetworkAssessment, TambonAssessment, UniversityAssessment
+from pbm.models import ReviewStatus
 from reporting.deadlines.models import CompletionReport
-from reporting.deadlines.selectors import instalments_for, work_to_do
+from reporting.deadlines.selectors import completion_reports_to_review, instalments_for, mou_reports, work_to_do
 from reporting.models import Activity
+from reporting.selectors import reports_to_review
 from tambon import access
 from tambon.models import Programme
 
@@ -47,14 +52,6 @@ def university_work(context, university, tambons) -> dict:
 def network_reviews(context, network) -> dict:
     """The network page's "waiting for review", for its reviewers (the RSI, the NSI): how many of each kind of
     report of the network's area are submitted and wait, each linked to its review list. Four to five counts."""
-    from django.db.models import Q
-    from django.urls import reverse
-
-    from assessment.models import NetworkAssessment, TambonAssessment, UniversityAssessment
-    from pbm.models import ReviewStatus
-    from reporting.deadlines.selectors import completion_reports_to_review, mou_reports
-    from reporting.selectors import reports_to_review
-
     user = context["request"].user
     if not access.can_review_network(user, network):
         return {"show": False}
