@@ -191,13 +191,24 @@ class ReportFigures:
     submitted_at: dt.datetime | None
     reviewed_at: dt.datetime | None
 
-    def total(self, name: str, months: list[Month] | None = None, child: int | None = None) -> int:
-        wanted = set(months) if months is not None else None
-        return sum(
-            counts[name]
-            for (key, year, month), counts in self.by_month.items()
-            if (wanted is None or (year, month) in wanted) and (child is None or key == child)
-        )
+    def per_child(self, months: list[Month]) -> dict[int, dict[str, int]]:
+        """The COUNTS of these months, summed per child in one pass."""
+        wanted, out = set(months), defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+        for (key, year, month), counts in self.by_month.items():
+            if (year, month) in wanted:
+                for name in COUNTS:
+                    out[key][name] += counts[name]
+        return out
+
+    def per_month(self, name: str) -> dict[Month, int]:
+        """One of the COUNTS for the whole scope, month by month."""
+        out: dict[Month, int] = defaultdict(int)
+        for (_key, year, month), counts in self.by_month.items():
+            out[(year, month)] += counts[name]
+        return out
+
+    def scope_total(self, name: str) -> int:
+        return sum(counts[name] for counts in self.by_month.values())
 
 
 def report_figures(level: Level) -> ReportFigures:
@@ -233,9 +244,10 @@ def completeness(
     for key, n in level.tambons.values_list(level.key).annotate(n=Count("pk")).values_list(level.key, "n"):
         if key in rows:
             rows[key].expected = n * len(period.months)
+    counted = reports.per_child(period.months)
     for key, item in rows.items():
         for name in COUNTS:
-            setattr(item, name, reports.total(name, period.months, key))
+            setattr(item, name, counted.get(key, {}).get(name, 0))
         item.late = item.submitted - item.on_time
     items = list(rows.values())
     total = Completeness(Child(0, "", ""))
@@ -261,14 +273,15 @@ def action_list(level: Level, today: dt.date, reports: ReportFigures) -> ActionL
     due_day = ProgrammeSettings.for_programme(programme).due_day
     past = [m for m in programme.months() if end_of_day(month_due_date(*m, due_day)).date() < today]
     tambon_count = level.tambons.count()
-    late = [(m, tambon_count - reports.total("on_time", [m])) for m in past]
+    on_time = reports.per_month("on_time")
+    late = [(m, tambon_count - on_time.get(m, 0)) for m in past]
     completion = CompletionReport.objects.filter(activity__tambon__in=level.tambons).aggregate(
         overdue=Count("pk", filter=Q(first_submitted_at__isnull=True, due_on__lt=today)),
         waiting=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED)),
     )
     return ActionList(
-        late_months=[(m, n) for m, n in late if n], returned=reports.total("returned"),
-        completion_overdue=completion["overdue"], reports_to_review=reports.total("awaiting_review"),
+        late_months=[(m, n) for m, n in late if n], returned=reports.scope_total("returned"),
+        completion_overdue=completion["overdue"], reports_to_review=reports.scope_total("awaiting_review"),
         completion_to_review=completion["waiting"],
     )  # fmt: skip
 
