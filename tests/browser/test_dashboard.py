@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from tambon.models import Role, Tambon
 from tests.factories import MembershipFactory, UserFactory
-from tests.reporting.test_dashboard import seed
+from tests.reporting.helpers import seed
 
 
 @pytest.mark.django_db(transaction=True)

@@ -83,3 +83,22 @@ def enter_sample(tambon, user, *, months=(1, 2)):
             )  # fmt: skip
         )
     return lines, reports
+
+
+# --- the demo seeders, for the dashboards' figures -----------------------------------------------------------
+
+SEEDERS = ("tambon.roster.demo", "reporting.demo", "reporting.deadlines.demo", "assessment.demo",
+           "reporting.dashboard.demo")  # fmt: skip
+MARCH = "2021-03"
+
+
+def seed(programme, tambons) -> None:
+    """Every demo seeder over these tambons, as seed_demo runs them (deterministic: the same figures each run)."""
+    import importlib
+    import random
+
+    from tambon import demo as tambon_demo
+
+    context = tambon_demo.DemoContext(scale="small", programme=programme, rng=random.Random(7), tambons=tambons)
+    for name in SEEDERS:
+        importlib.import_module(name).seed(context=context)

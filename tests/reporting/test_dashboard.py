@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import io
-import random
 from decimal import Decimal
 
 import pytest
@@ -21,21 +19,11 @@ from reporting.deadlines.models import MouPeriod, MouReport
 from reporting.deadlines.selectors import instalments_for, tambons_late
 from reporting.models import CategoryKind, DisbursementTarget, MonthlyReport
 from reporting.selectors import budget_tables
-from tambon import demo as tambon_demo
 from tambon.models import Tambon
 from tambon.roster.models import Contract, ContractStatus
 from tambon.roster.selectors import CERTIFICATE_MONTHS, certificate_candidates
 from tests.factories import SubDistrictFactory, TambonFactory
-
-SEEDERS = ("tambon.roster.demo", "reporting.demo", "reporting.deadlines.demo", "assessment.demo",
-           "reporting.dashboard.demo")  # fmt: skip
-MARCH = "2021-03"
-
-
-def seed(programme, tambons) -> None:
-    context = tambon_demo.DemoContext(scale="small", programme=programme, rng=random.Random(7), tambons=tambons)
-    for name in SEEDERS:
-        importlib.import_module(name).seed(context=context)
+from tests.reporting.helpers import MARCH, seed
 
 
 def add_tambons(world, count: int) -> list[Tambon]:
@@ -47,12 +35,6 @@ def add_tambons(world, count: int) -> list[Tambon]:
         sub = SubDistrictFactory(district=district, code=f"{district.code}{50 + i:02d}")
         out.append(TambonFactory(subdistrict=sub, university=university, network=university.network))
     return out
-
-
-@pytest.fixture
-def seeded(world):
-    seed(world.programme, list(Tambon.objects.with_place()))
-    return world
 
 
 def network_level(world, user, network=None):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from reporting.models import CategoryKind
-from tests.reporting.test_dashboard import MARCH, seeded  # noqa: F401 - the seeded fixture
+from tests.reporting.helpers import MARCH
 
 
 def _get(client, url: str, **params):
@@ -15,7 +15,7 @@ def _get(client, url: str, **params):
     return response, (response.json() if response["Content-Type"].startswith("application/json") else None)
 
 
-def test_network_figures_equal_the_page(seeded, client_for):  # noqa: F811
+def test_network_figures_equal_the_page(seeded, client_for):
     world = seeded
     client = client_for(world.carol)
     url = f"/dashboard/networks/{world.tambon_a.network_id}/"
@@ -57,7 +57,7 @@ def test_network_figures_equal_the_page(seeded, client_for):  # noqa: F811
     assert [g["goal"] for g in body["classification"]["total"]["goals"]] == list(range(1, 17))
 
 
-def test_drill_down_follows_the_unit_urls(seeded, client_for):  # noqa: F811
+def test_drill_down_follows_the_unit_urls(seeded, client_for):
     world = seeded
     client = client_for(world.nora)
     levels = []
@@ -75,7 +75,7 @@ def _wanted(world, level: str) -> int:
             "university": world.tambon_a.pk, "tambon": world.tambon_a.pk}[level]  # fmt: skip
 
 
-def test_tambon_level_rows_link_to_the_budget_table(seeded, client_for):  # noqa: F811
+def test_tambon_level_rows_link_to_the_budget_table(seeded, client_for):
     world = seeded
     url = f"/api/v1/dashboard/networks/{world.tambon_a.network_id}/tambons/{world.tambon_a.pk}/"
     response, body = _get(client_for(world.carol), url)
@@ -112,6 +112,6 @@ def test_a_bad_filter_is_400_and_says_what_to_write(world, client_for, params, s
     assert says in " ".join(response.json()["filters"])
 
 
-def test_the_month_may_be_written_in_be(seeded, client_for):  # noqa: F811
+def test_the_month_may_be_written_in_be(seeded, client_for):
     response, body = _get(client_for(seeded.nora), "/api/v1/dashboard/", month="2564-03")
     assert response.status_code == 200 and body["period"]["months"] == [MARCH]
