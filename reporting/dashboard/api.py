@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from pbm.api import InScope
 
 from . import selectors
-from .views import board_for
+from .views import board_for, child_url
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": True}
 PERCENT = {"max_digits": 8, "decimal_places": 1, "coerce_to_string": True, "allow_null": True}
@@ -206,13 +206,7 @@ class DashboardSerializer(serializers.Serializer):
 
 
 def _unit_url(level: selectors.Level, child: selectors.Child) -> str:
-    if level.kind == "national":
-        return reverse("api_dashboard_network", args=[child.pk])
-    if level.kind == "network":
-        return reverse("api_dashboard_university", args=[level.network.pk, child.pk])
-    if level.kind == "university":
-        return reverse("api_dashboard_tambon", args=[level.network.pk, child.pk])
-    return reverse("api_budget_table", args=[child.pk])
+    return child_url(level, child, "api_") or reverse("api_budget_table", args=[child.pk])
 
 
 def _data(board: selectors.Dashboard) -> dict:

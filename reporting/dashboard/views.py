@@ -81,17 +81,23 @@ def _level(request: HttpRequest, programme: Programme, network_id=None, universi
     return Level("network", programme, _tambons(request, programme, network=network), "university_id", network=network)
 
 
+def child_url(level: Level, child: Child, prefix: str = "") -> str | None:
+    """The dashboard one level below the page for this child (`prefix` "api_": its JSON); None at the tambon level."""
+    if level.kind == "national":
+        return reverse(f"{prefix}dashboard_network", args=[child.pk])
+    if level.kind == "network":
+        return reverse(f"{prefix}dashboard_university", args=[level.network.pk, child.pk])
+    if level.kind == "university":
+        return reverse(f"{prefix}dashboard_tambon", args=[level.network.pk, child.pk])
+    return None
+
+
 def _linker(level: Level, query: str):
     """Where a child's numbers lead: one level down, or at the tambon level, to the tambon's own pages."""
 
     def link(child: Child, widget: str) -> str:
-        if level.kind == "national":
-            url = reverse("dashboard_network", args=[child.pk])
-        elif level.kind == "network":
-            url = reverse("dashboard_university", args=[level.network.pk, child.pk])
-        elif level.kind == "university":
-            url = reverse("dashboard_tambon", args=[level.network.pk, child.pk])
-        else:
+        url = child_url(level, child)
+        if url is None:
             return reverse(DEFAULT_WIDGET_PAGES[widget], args=[child.pk])
         return f"{url}?{query}" if query else url
 
