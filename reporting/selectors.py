@@ -7,6 +7,7 @@ are sums of the lines under them, never typed in.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,17 +15,25 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from pbm.models import ReviewStatus
+from pbm.periods import month_due_date
 from tambon import access
 from tambon.models import Programme, Tambon, User
 from tambon.roster.selectors import wages_due_by_month
 
-from .models import Activity, BudgetCategory, BudgetLine, CategoryKind, MonthlyAmount, MonthlyReport
+from .models import Activity, BudgetCategory, BudgetLine, CategoryKind, MonthlyAmount, MonthlyReport, ProgrammeSettings
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 Month = tuple[int, int]
+
+
+def month_due_dates(programme: Programme) -> list[tuple[Month, dt.date]]:
+    """Each month of the programme with the day its report is due (the programme's due day of the next month);
+    a report is on time up to the end of that day in Bangkok."""
+    due_day = ProgrammeSettings.for_programme(programme).due_day
+    return [(m, month_due_date(*m, due_day)) for m in programme.months()]
 
 
 def hiring_actuals(*, tambon_ids: list[int], months: list[Month]) -> dict[tuple[int, int, int, int], Decimal]:

@@ -45,13 +45,14 @@ from django.utils import timezone
 from assessment.models import ClassBand, Goal, TambonClassification
 from assessment.quarters import previous_quarter, programme_quarters
 from pbm.models import ReviewStatus
-from pbm.periods import Quarter, end_of_day, fiscal_quarter, month_due_date, programme_quarter, quarter_months
+from pbm.periods import Quarter, fiscal_quarter, programme_quarter, quarter_months
 from tambon.models import HiringType, Network, Programme, Tambon, University
 from tambon.roster.models import Contract, ContractStatus, WorkAcceptance
 from tambon.roster.selectors import CERTIFICATE_MONTHS
 
 from ..deadlines.models import CompletionReport, MouPeriod, MouReport
-from ..models import BudgetLine, CategoryKind, MonthlyAmount, MonthlyReport, ProgrammeSettings
+from ..models import BudgetLine, CategoryKind, MonthlyAmount, MonthlyReport
+from ..selectors import month_due_dates
 from .models import DisbursementTarget, TambonFigures, TambonHiringFigures, TambonMonthFigures
 
 ZERO = Decimal(0)
@@ -124,8 +125,7 @@ def default_month(programme: Programme, today: dt.date | None = None) -> Month:
     latest month due (else the first month). After the programme's end this stays on its last reported month,
     not on months nobody filed (those show in the action list)."""
     today = today or timezone.localdate()
-    due_day = ProgrammeSettings.for_programme(programme).due_day
-    due = [m for m in programme.months() if month_due_date(*m, due_day) <= today]
+    due = [m for m, due_on in month_due_dates(programme) if due_on <= today]
     if not due:
         return programme.months()[0]
     last = (
@@ -269,9 +269,7 @@ class ActionList:
 
 def action_list(level: Level, today: dt.date, reports: ReportFigures) -> ActionList:
     """Two queries besides the report figures, whatever the number of tambons and months."""
-    programme = level.programme
-    due_day = ProgrammeSettings.for_programme(programme).due_day
-    past = [m for m in programme.months() if end_of_day(month_due_date(*m, due_day)).date() < today]
+    past = [m for m, due_on in month_due_dates(level.programme) if due_on < today]
     tambon_count = level.tambons.count()
     on_time = reports.per_month("on_time")
     late = [(m, tambon_count - on_time.get(m, 0)) for m in past]

@@ -20,7 +20,7 @@ from tambon.models import HiringType, Network, Programme, Tambon, University, Us
 from tambon.roster.models import Contract, ContractStatus
 
 from ..models import Activity, CategoryKind, MonthlyAmount, MonthlyReport, ProgrammeSettings
-from ..selectors import hiring_actuals
+from ..selectors import hiring_actuals, month_due_dates
 from .models import CompletionReport, DeadlineSettings, MouPeriod, MouReport
 
 ZERO = Decimal(0)
@@ -32,23 +32,16 @@ DONE = (ReviewStatus.SUBMITTED, ReviewStatus.ACCEPTED)
 
 def months_due_on(*, programme: Programme, on_date: dt.date, days_before: list[int]) -> list[tuple[int, int, int]]:
     """(year, month, days before due) for each programme month whose reminder day is `on_date`."""
-    due_day = ProgrammeSettings.for_programme(programme).due_day
-    out = []
-    for year, month in programme.months():
-        due = month_due_date(year, month, due_day)
-        for days in days_before:
-            if due - dt.timedelta(days=days) == on_date:
-                out.append((year, month, days))
-    return out
+    return [
+        (year, month, days)
+        for (year, month), due in month_due_dates(programme)
+        for days in days_before
+        if due - dt.timedelta(days=days) == on_date
+    ]
 
 
 def month_escalated_on(*, programme: Programme, on_date: dt.date, days_after: int) -> list[tuple[int, int]]:
-    due_day = ProgrammeSettings.for_programme(programme).due_day
-    return [
-        (year, month)
-        for year, month in programme.months()
-        if month_due_date(year, month, due_day) + dt.timedelta(days=days_after) == on_date
-    ]
+    return [m for m, due in month_due_dates(programme) if due + dt.timedelta(days=days_after) == on_date]
 
 
 def tambons_still_to_file(*, programme: Programme, year: int, month: int) -> QuerySet[Tambon]:
@@ -86,9 +79,7 @@ def work_to_do(*, tambons: list[Tambon], programme: Programme, today: dt.date, a
     """What the staff of these tambons still have to file: monthly reports due within `ahead` days or already
     past due and not submitted, returned ones, and 7-day completion reports not yet submitted. Oldest deadline
     first. Two queries, whatever the number of tambons and months."""
-    due_day = ProgrammeSettings.for_programme(programme).due_day
-    months = [(m, month_due_date(*m, due_day)) for m in programme.months()]
-    months = [(m, due) for m, due in months if due <= today + dt.timedelta(days=ahead)]
+    months = [(m, due) for m, due in month_due_dates(programme) if due <= today + dt.timedelta(days=ahead)]
     active = [t for t in tambons if t.is_active]
     status = {
         (tambon_id, year, month): state
@@ -319,9 +310,8 @@ def deadlines_check(*, programme: Programme, on_date: dt.date) -> DeadlineCheck:
     for year, month, days in months_due_on(programme=programme, on_date=on_date, days_before=settings.days_before):
         still = tambons_still_to_file(programme=programme, year=year, month=month).count()
         check.reminders.append((f"{month_label(year, month)} (-{days})", still))
-    due_day = ProgrammeSettings.for_programme(programme).due_day
-    for year, month in programme.months():
-        if end_of_day(month_due_date(year, month, due_day)).date() < on_date:
+    for (year, month), due in month_due_dates(programme):
+        if due < on_date:
             late = tambons_late(programme=programme, year=year, month=month).count()
             if late:
                 check.late.append((month_label(year, month), late))
