@@ -53,7 +53,8 @@ def test_network_figures_equal_the_page(seeded, client_for):
     classes = board.classification
     assert body["classification"]["quarter"] == str(classes.quarter)
     counted = {c["band"]: c["tambons"] for c in body["classification"]["total"]["classes"]}
-    assert sum(counted.values()) == classes.total.tambons - classes.total.bands.get(None, 0) + counted[None]
+    assert counted == {key: classes.total.bands.get(key, 0) for key in [*(b.pk for b in classes.bands), None]}
+    assert sum(counted.values()) == classes.total.assessed > 0
     assert [g["goal"] for g in body["classification"]["total"]["goals"]] == list(range(1, 17))
 
 
