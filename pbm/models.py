@@ -78,6 +78,32 @@ class ReviewEvent(models.Model):
         return f"{self.action} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class FigureChange(models.Model):
+    """History of a tambon's figures from their first save (pbm/history.py writes and reads it).
+
+    A line's plan or actual in a month, a line's total, an activity, a roster event that changes a month's wages,
+    a household import. `year`/`month` name the month the change belongs to; they are empty for what belongs to
+    no single month (a total, an activity's budget, a household import). `field` is a key shown in the reader's
+    language; `subject` names the line, activity or person as they were called then."""
+
+    tambon = models.ForeignKey(Tambon, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    month = models.PositiveSmallIntegerField(null=True, blank=True)
+    subject = models.CharField(max_length=300)
+    field = models.CharField(max_length=40)
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["tambon", "year", "month", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.tambon_id} {self.subject} {self.field}: {self.old} → {self.new}"
+
+
 class Notification(models.Model):
     """An in-app message to one user, linking to the thing it is about."""
 

@@ -155,17 +155,18 @@ def review_reopen(*, obj: Reviewable, user: User, reason: str) -> Reviewable:
 
 @dataclass
 class Change:
-    field: str
+    field: str  # a key of pbm.history.FIELD_LABELS, shown in the reader's language
     old: Any
     new: Any
+    subject: str = ""  # what the field belongs to, when not the report itself (a line, a goal)
 
 
 def review_record_changes(*, obj: Reviewable, user: User, changes: list[Change]) -> None:
-    """Keep field changes once a report has been submitted at least once (before that, drafts are free)."""
-    if obj.first_submitted_at and changes:
+    """Keep the report's field changes in its history, from its first save."""
+    if changes:
         _event(
             obj, user, ReviewAction.CHANGED,
-            changes=[{"field": c.field, "old": str(c.old), "new": str(c.new)} for c in changes],
+            changes=[{"field": c.field, "subject": c.subject, "old": str(c.old), "new": str(c.new)} for c in changes],
         )  # fmt: skip
 
 

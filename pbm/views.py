@@ -19,6 +19,7 @@ from tambon import access
 
 from . import review
 from .forms import ReviewForm
+from .history import history
 from .models import Heartbeat, Notification, Reviewable
 from .notifications import notification_mark_read
 
@@ -86,7 +87,7 @@ def review_context(user, obj: Reviewable | None) -> dict:
         "can_review": saved and obj.status == review.ReviewStatus.SUBMITTED and review.can_review(user, obj),
         "can_reopen": saved and obj.status == review.ReviewStatus.ACCEPTED and access.is_national(user),
         "review_form": ReviewForm(initial={"version": obj.version if obj is not None else 0}),
-        "history": review.review_history(obj) if saved else [],
+        "history": history(obj=obj) if saved else [],
     }
 
 

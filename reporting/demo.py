@@ -17,7 +17,7 @@ from pbm.models import ReviewStatus
 from pbm.periods import BANGKOK, month_due_date
 from tambon.models import User
 
-from .models import Activity, BudgetCategory, BudgetLine, MonthlyAmount, MonthlyReport
+from .models import Activity, BudgetCategory, BudgetLine, CategoryKind, MonthlyAmount, MonthlyReport
 from .services import budget_plan_init_many
 
 SPLIT = {"2.1": Decimal(320000), "2.2": Decimal(176000), "2.3": Decimal(160000), "2.4": Decimal(80000),
@@ -90,8 +90,13 @@ def seed(*, context, stdout=None) -> None:
         missing = rng.random() < 0.08  # a few tambons have not filed their last one or two months
         filed[tambon.pk] = REPORTED_MONTHS - (rng.randint(1, 2) if missing else 0)
     line_tambon = {line.pk: line.tambon_id for line in lines + activity_lines}
+    # Only what a person could have typed: hiring lines' actuals are the roster's wages due (tambon/roster/demo.py
+    # accepts the work), never amounts on the line.
+    wage_lines = {line.pk for line in lines if line.category.kind == CategoryKind.HIRING}
     to_update = []
     for amount in MonthlyAmount.objects.filter(line__tambon__in=tambons).only("id", "line_id", "month", "plan"):
+        if amount.line_id in wage_lines:
+            continue
         if amount.month <= filed[line_tambon[amount.line_id]] and amount.plan:
             amount.actual = (amount.plan * Decimal(rng.randint(80, 105)) / 100).quantize(Decimal("1"))
             to_update.append(amount)

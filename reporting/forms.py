@@ -10,9 +10,20 @@ from .models import Activity, BudgetCategory, ExpenseType
 MONEY = {"max_digits": 14, "decimal_places": 2, "required": False}
 
 
+class VersionField(forms.IntegerField):
+    """The version of the object the page was rendered with; a missing one is refused like a stale one."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {
+        "required": _("This page is out of date (its version is missing). Reload the page and try again."),
+        "invalid": _("This page is out of date (its version is missing). Reload the page and try again."),
+    }
+
+
 class LinePlanForm(forms.Form):
     """A line's monthly plan, one field per programme month (the PBM "🔍" dialog), plus total and explanation."""
 
+    version = VersionField()
     total = forms.DecimalField(label=_("Total budget"), min_value=Decimal(0), **MONEY)
     explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -32,6 +43,8 @@ class LinePlanForm(forms.Form):
 
 
 class ActivityForm(forms.ModelForm):
+    version = VersionField(required=False)  # required when editing an existing activity (see __init__)
+
     class Meta:
         model = Activity
         fields = ["category", "name", "expense_type", "budget", "start_date", "end_date", "target_group",
@@ -43,6 +56,9 @@ class ActivityForm(forms.ModelForm):
         self.fields["category"].queryset = BudgetCategory.objects.filter(
             programme=programme, kind="activity", parent__isnull=False
         )
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
         # Not-funded types stay in the list so that choosing one is refused with the rule quoted.
         self.fields["expense_type"].queryset = ExpenseType.objects.filter(programme=programme)
 
@@ -60,7 +76,7 @@ class MultipleFileField(forms.FileField):
 
 
 class MonthlyReportForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     narrative = forms.CharField(
         label=_("Progress this month"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
@@ -73,8 +89,8 @@ class MonthlyReportForm(forms.Form):
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
         self.line_ids = []
-        for line, _amount in lines:
-            if line.category.hiring_type_id:
+        for line, figure in lines:
+            if figure.is_wages:
                 continue  # hiring actuals come from the roster's accepted work
             self.fields[f"actual_{line.pk}"] = forms.DecimalField(label=line.label, **MONEY)
             self.line_ids.append(line.pk)

@@ -119,6 +119,7 @@ class Activity(models.Model):
     target_unit = models.CharField(_("target unit"), max_length=50, blank=True, help_text=_("persons, households…"))
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=0, help_text="Bumped on every save; guards against lost updates.")
 
     objects = ActivityQuerySet.as_manager()
 
@@ -146,6 +147,7 @@ class BudgetLine(models.Model):
     activity = models.OneToOneField(Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="line")
     total = models.DecimalField(_("total budget"), default=Decimal(0), **MONEY)
     explanation = models.TextField(_("explanation"), blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="Bumped on every save of the plan; guards against lost updates.")
 
     class Meta:
         ordering = ["category__position", "activity_id"]

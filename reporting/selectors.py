@@ -37,11 +37,96 @@ def month_due_dates(programme: Programme) -> list[tuple[Month, dt.date]]:
 
 
 def hiring_actuals(*, tambon_ids: list[int], months: list[Month]) -> dict[tuple[int, int, int, int], Decimal]:
-    """Actuals of the hiring lines 1.1–1.3: {(tambon_id, hiring_type_id, year, month): baht}.
-
-    They are the wages due from the roster's accepted work (ตรวจรับงาน), never typed in, so the monthly report
-    and the roster always agree. One query whatever the number of tambons and months."""
+    """Wages due from the roster's accepted work (ตรวจรับงาน): {(tambon_id, hiring_type_id, year, month): baht}.
+    One query whatever the number of tambons and months; `line_figures` puts them on the hiring lines."""
     return wages_due_by_month(tambon_ids=tambon_ids, months=months)
+
+
+@dataclass(frozen=True)
+class LineRef:
+    """What `line_figures` needs to know of a budget line: whose it is, and whether its actuals are wages."""
+
+    line_id: int
+    tambon_id: int
+    wage_type_id: int | None  # the hiring type whose wages are the line's actuals (hiring category lines 1.x)
+
+
+def line_ref(line: BudgetLine, category: BudgetCategory) -> LineRef:
+    wage_type = category.hiring_type_id if category.kind == CategoryKind.HIRING and not line.activity_id else None
+    return LineRef(line.pk, line.tambon_id, wage_type)
+
+
+@dataclass
+class LineFigures:
+    """The plan and actual of budget lines by month: {line_id: {month: baht}}. Months without a figure are absent."""
+
+    plans: dict[int, dict[Month, Decimal]]
+    actuals: dict[int, dict[Month, Decimal]]
+
+    def plan(self, line_id: int, month: Month) -> Decimal | None:
+        return self.plans.get(line_id, {}).get(month)
+
+    def actual(self, line_id: int, month: Month) -> Decimal | None:
+        return self.actuals.get(line_id, {}).get(month)
+
+
+def line_figures(*, lines: list[LineRef], months: list[Month]) -> LineFigures:
+    """THE plan and actual of every budget line and month: every figure the tracker shows starts here (the budget
+    table, its .xlsx and API, the report form and the over-budget check, the monthly-report API, the dashboards'
+    summaries, the 6/12-month reports, `check_figures`).
+
+    Plans are what was planned. Actuals of a hiring line (1.1–1.3) are the wages due from the roster's accepted
+    work for its hiring type, never an amount typed on the line; every other line's actual is what was filed.
+    Two queries whatever the number of lines and months."""
+    wanted = set(months)
+    ids = [ref.line_id for ref in lines]
+    wage_line = {(ref.tambon_id, ref.wage_type_id): ref.line_id for ref in lines if ref.wage_type_id}
+    typed_ok = {ref.line_id for ref in lines if not ref.wage_type_id}
+    plans: dict[int, dict[Month, Decimal]] = defaultdict(dict)
+    actuals: dict[int, dict[Month, Decimal]] = defaultdict(dict)
+    for line_id, year, month, plan, actual in MonthlyAmount.objects.filter(line_id__in=ids).values_list(
+        "line_id", "year", "month", "plan", "actual"
+    ):
+        if (year, month) not in wanted:
+            continue
+        if plan:
+            plans[line_id][(year, month)] = plan
+        if actual is not None and line_id in typed_ok:
+            actuals[line_id][(year, month)] = actual
+    if wage_line:
+        tambon_ids = sorted({t for t, _h in wage_line})
+        for (tambon_id, type_id, year, month), amount in hiring_actuals(tambon_ids=tambon_ids, months=months).items():
+            if line_id := wage_line.get((tambon_id, type_id)):
+                actuals[line_id][(year, month)] = amount
+    return LineFigures(dict(plans), dict(actuals))
+
+
+def line_refs(*, tambon_ids: list[int]) -> dict[int, tuple[LineRef, str]]:
+    """{line_id: (its LineRef, its category kind)} of these tambons' lines, one query."""
+    return {
+        pk: (LineRef(pk, tambon_id, type_id if kind == CategoryKind.HIRING and not activity_id else None), kind)
+        for pk, tambon_id, kind, type_id, activity_id in BudgetLine.objects.filter(tambon_id__in=tambon_ids).values_list(
+            "pk", "tambon_id", "category__kind", "category__hiring_type_id", "activity_id"
+        )
+    }
+
+
+def kind_month_sums(
+    *, tambon_child: dict[int, int], months: list[Month]
+) -> dict[tuple[int, int, int, str], tuple[Decimal, Decimal]]:
+    """{(child, year, month, kind): (plan, actual)}: the PBM table's group rows (hiring, activity, management)
+    summed over the tambons of each child (`tambon_child` maps a tambon to its child: itself, its university…),
+    from `line_figures`. Three queries."""
+    refs = line_refs(tambon_ids=list(tambon_child))
+    figures = line_figures(lines=[ref for ref, _kind in refs.values()], months=months)
+    out: dict[tuple[int, int, int, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for line_id, (ref, kind) in refs.items():
+        child = tambon_child[ref.tambon_id]
+        for (year, month), plan in figures.plans.get(line_id, {}).items():
+            out[(child, year, month, kind)][0] += plan
+        for (year, month), actual in figures.actuals.get(line_id, {}).items():
+            out[(child, year, month, kind)][1] += actual
+    return {k: (v[0], v[1]) for k, v in out.items()}
 
 
 def _sum(values: list[Decimal | None]) -> Decimal | None:
@@ -137,8 +222,17 @@ class BudgetTable:
         return self.months[self.reported - 1] if self.reported else None
 
 
-def budget_tables(*, tambons: list[Tambon], programme: Programme) -> dict[int, BudgetTable]:
-    """The PBM table of each tambon, in 5 queries whatever the number of tambons, lines and activities."""
+def budget_tables(
+    *,
+    tambons: list[Tambon],
+    programme: Programme,
+    overrides: dict[tuple[int, Month], Decimal | None] | None = None,
+    reported_at_least: Month | None = None,
+) -> dict[int, BudgetTable]:
+    """The PBM table of each tambon, in 5 queries whatever the number of tambons, lines and activities.
+
+    `overrides` ({(line id, month): actual}) and `reported_at_least` show the table as it would be once a month's
+    figures are saved: the over-budget check reads that, so it never disagrees with the table."""
     months = programme.months()
     index = {m: i for i, m in enumerate(months)}
     ids = [t.pk for t in tambons]
@@ -148,15 +242,16 @@ def budget_tables(*, tambons: list[Tambon], programme: Programme) -> dict[int, B
         .select_related("activity__expense_type")
         .order_by("activity__start_date", "activity_id")
     )
-    plans: dict[int, list[Decimal | None]] = defaultdict(lambda: [None] * len(months))
-    actuals: dict[int, list[Decimal | None]] = defaultdict(lambda: [None] * len(months))
-    for line_id, year, month, plan, actual in MonthlyAmount.objects.filter(line__tambon_id__in=ids).values_list(
-        "line_id", "year", "month", "plan", "actual"
-    ):
-        if (year, month) in index:
-            plans[line_id][index[(year, month)]] = plan or None
-            actuals[line_id][index[(year, month)]] = actual
-    hiring = hiring_actuals(tambon_ids=ids, months=months)
+    category_by_id = {c.pk: c for c in categories}
+    figures = line_figures(lines=[line_ref(line, category_by_id[line.category_id]) for line in lines], months=months)
+    if overrides:
+        for (line_id, ym), amount in overrides.items():
+            if amount is None:
+                figures.actuals.get(line_id, {}).pop(ym, None)
+            else:
+                figures.actuals.setdefault(line_id, {})[ym] = amount
+    plans = {pk: [by_month.get(m) for m in months] for pk, by_month in figures.plans.items()}
+    actuals = {pk: [by_month.get(m) for m in months] for pk, by_month in figures.actuals.items()}
     states: dict[int, list[MonthState]] = {t: [MonthState(y, m) for y, m in months] for t in ids}
     for report_id, tambon_id, year, month, status, is_late in MonthlyReport.objects.filter(
         tambon_id__in=ids
@@ -167,27 +262,26 @@ def budget_tables(*, tambons: list[Tambon], programme: Programme) -> dict[int, B
     by_tambon: dict[int, list[BudgetLine]] = defaultdict(list)
     for line in lines:
         by_tambon[line.tambon_id].append(line)
-    category_by_id = {c.pk: c for c in categories}
+    floor = index[reported_at_least] + 1 if reported_at_least in index else 0
     return {
         tambon.pk: _table(tambon, months, categories, category_by_id, by_tambon[tambon.pk], plans, actuals,
-                          hiring, states[tambon.pk])
+                          states[tambon.pk], floor)
         for tambon in tambons
     }  # fmt: skip
 
 
-def _table(tambon, months, categories, category_by_id, lines, plans, actuals, hiring, states) -> BudgetTable:
-    reported = max((i + 1 for i, s in enumerate(states) if s.report_id), default=0)
+def _table(tambon, months, categories, category_by_id, lines, plans, actuals, states, floor=0) -> BudgetTable:
+    reported = max(floor, max((i + 1 for i, s in enumerate(states) if s.report_id), default=0))
     size = len(months)
+    nothing = [None] * size
 
     def line_row(line: BudgetLine, level: int) -> Row:
         category = category_by_id[line.category_id]
-        line_actuals = actuals[line.pk]
-        if category.kind == CategoryKind.HIRING and category.hiring_type_id:
-            line_actuals = [hiring.get((tambon.pk, category.hiring_type_id, y, m)) for y, m in months]
         return Row(
             code="" if line.activity_id else category.code,
             name=line.activity.name if line.activity_id else category.name,
-            level=level, total=line.total, plans=plans[line.pk], actuals=line_actuals, reported=reported,
+            level=level, total=line.total, plans=plans.get(line.pk, nothing), actuals=actuals.get(line.pk, nothing),
+            reported=reported,
             explanation=line.explanation, line=line, activity=line.activity, category=category,
         )  # fmt: skip
 
@@ -256,15 +350,29 @@ def monthly_report_find(*, tambon: Tambon, year: int, month: int) -> MonthlyRepo
     )
 
 
-def month_lines(*, tambon: Tambon, year: int, month: int) -> list[tuple[BudgetLine, MonthlyAmount | None]]:
-    """The tambon's lines in table order, each with its amount for the month (None if nothing is stored)."""
+@dataclass
+class MonthFigure:
+    """A line's plan and actual in one month, from `line_figures` (a hiring line's actual is its wages due)."""
+
+    plan: Decimal | None
+    actual: Decimal | None
+    is_wages: bool
+
+
+def month_lines(*, tambon: Tambon, year: int, month: int) -> list[tuple[BudgetLine, MonthFigure]]:
+    """The tambon's lines in table order, each with its figures for the month."""
     lines = list(
         BudgetLine.objects.filter(tambon=tambon)
         .select_related("category", "activity")
         .order_by("category__position", "activity__start_date", "activity_id")
     )
-    amounts = {a.line_id: a for a in MonthlyAmount.objects.filter(line__tambon=tambon, year=year, month=month)}
-    return [(line, amounts.get(line.pk)) for line in lines]
+    refs = [line_ref(line, line.category) for line in lines]
+    figures = line_figures(lines=refs, months=[(year, month)])
+    return [
+        (line, MonthFigure(figures.plan(line.pk, (year, month)), figures.actual(line.pk, (year, month)),
+                           bool(ref.wage_type_id)))
+        for line, ref in zip(lines, refs, strict=True)
+    ]  # fmt: skip
 
 
 def reports_to_review(*, user: User, status: str = ReviewStatus.SUBMITTED) -> QuerySet[MonthlyReport]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +10,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pbm import review
+from pbm import locks, review
 from pbm.formats import date_be, month_label
+from pbm.history import FigureEdit, figures_record
 from pbm.models import ReviewStatus
 from pbm.periods import end_of_day, month_due_date
 from tambon import access
@@ -32,7 +32,7 @@ from .models import (
     MonthlyReport,
     ProgrammeSettings,
 )
-from .selectors import ZERO, Month, budget_table, hiring_actuals
+from .selectors import ZERO, Month, Row, budget_table, budget_tables
 
 Money = Decimal
 
@@ -114,15 +114,6 @@ def budget_plan_init_many(*, tambons: list[Tambon]) -> list[BudgetLine]:
     return new_lines
 
 
-def _locked_months(tambon: Tambon) -> dict[Month, MonthlyReport]:
-    return {
-        (r.year, r.month): r
-        for r in MonthlyReport.objects.filter(tambon=tambon).exclude(
-            status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED]
-        )
-    }
-
-
 @transaction.atomic
 def line_plan_save(
     *,
@@ -131,16 +122,22 @@ def line_plan_save(
     plans: dict[Month, Decimal | None],
     total: Decimal | None = None,
     explanation: str | None = None,
+    seen_version: int | None = None,
 ) -> BudgetLine:
     """Save a line's monthly plan (and, for a category line, its total and explanation).
 
-    Months whose report is submitted or accepted keep their plan: the reviewer saw those figures."""
+    Only the months whose plan changes are checked against the locks (reporting/locks.py): a submitted or accepted
+    month keeps its plan, every other month can be planned. `seen_version` is the line's version the page was
+    rendered with; a stale page is told to reload and nothing is written."""
     tambon = line.tambon
     _check_edit(user, tambon)
+    line = BudgetLine.objects.select_for_update().select_related("category", "activity").get(pk=line.pk)
+    _check_line_version(line, seen_version)
     label = line.label
+    months = tambon.programme.months()
     errors = []
     for (year, month), amount in plans.items():
-        if (year, month) not in tambon.programme.months():
+        if (year, month) not in months:
             errors.append(_("%(line)s: %(month)s is outside the project year.")
                           % {"line": label, "month": _month_text(year, month)})  # fmt: skip
         elif amount is not None and amount < 0:
@@ -154,39 +151,42 @@ def line_plan_save(
         raise ValidationError(errors)
 
     existing = {(a.year, a.month): a for a in line.amounts.all()}
-    locked = _locked_months(tambon)
-    first_submitted = {
-        (r.year, r.month): r for r in MonthlyReport.objects.filter(tambon=tambon, first_submitted_at__isnull=False)
+    changed = {
+        ym: amount or ZERO
+        for ym, amount in sorted(plans.items())
+        if (existing[ym].plan if ym in existing else ZERO) != (amount or ZERO)
     }
-    for (year, month), amount in sorted(plans.items()):
-        amount = amount or ZERO
+    locks.require_open(tambon_id=tambon.pk, months=changed,
+                       what=_("%(line)s: the plan was not changed") % {"line": label})  # fmt: skip
+    edits = []
+    for (year, month), amount in changed.items():
         current = existing.get((year, month))
-        old = current.plan if current else ZERO
-        if old == amount:
-            continue
-        if (year, month) in locked:
-            raise ValidationError(
-                _("%(line)s, %(month)s: the plan cannot change because the month is %(status)s.")
-                % {"line": label, "month": month_label(year, month), "status": locked[(year, month)].get_status_display()}
-            )  # fmt: skip
+        edits.append(FigureEdit(label, "plan", current.plan if current else ZERO, amount, (year, month)))
         if current:
             current.plan = amount
             current.save(update_fields=["plan"])
         else:
             MonthlyAmount.objects.create(line=line, year=year, month=month, plan=amount)
-        if report := first_submitted.get((year, month)):
-            review.review_record_changes(
-                obj=report, user=user, changes=[review.Change(f"{label} · plan", _baht(old), _baht(amount))]
-            )
 
     if total is not None and total != line.total:
         _check_category_total(line, total)
+        edits.append(FigureEdit(label, "total", line.total, total))
         line.total = total
-    if explanation is not None:
+    if explanation is not None and explanation.strip() != line.explanation:
+        edits.append(FigureEdit(label, "explanation", line.explanation, explanation.strip()))
         line.explanation = explanation.strip()
-    line.save(update_fields=["total", "explanation"])
+    line.version += 1
+    line.save(update_fields=["total", "explanation", "version"])
+    figures_record(tambon_id=tambon.pk, user=user, edits=edits)
     dashboard_refresh_on_commit(tambon_ids=[tambon.pk])
     return line
+
+
+def _check_line_version(line: BudgetLine, seen_version: int | None) -> None:
+    if seen_version is not None and int(seen_version) != line.version:
+        raise ValidationError(
+            _("Someone else changed this line's plan while you were working on it. Reload the page and try again.")
+        )
 
 
 def _check_category_total(line: BudgetLine, total: Decimal) -> None:
@@ -234,12 +234,19 @@ def activity_save(
     target_quantity: int | None = None,
     target_unit: str = "",
     activity: Activity | None = None,
+    seen_version: int | None = None,
 ) -> Activity:
     """Create or update an activity under an activity category 2.1–2.5, and its budget line.
 
     Completion is not set here: `reporting.deadlines.services.activity_complete` marks it and opens the 7-day
     completion report."""
     _check_edit(user, tambon)
+    if activity is not None:
+        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        if seen_version is not None and int(seen_version) != activity.version:
+            raise ValidationError(
+                _("Someone else changed this activity while you were working on it. Reload the page and try again.")
+            )
     programme = tambon.programme
     errors = []
     if category.programme_id != programme.pk or category.kind != CategoryKind.ACTIVITY or category.is_group:
@@ -275,6 +282,14 @@ def activity_save(
             % {"code": category.code, "held": _baht(held), "allocated": _baht(allocated), "over": _baht(held - allocated)}
         )  # fmt: skip
 
+    before = {} if activity is None else {f: getattr(activity, f) for f in ACTIVITY_HISTORY}
+    if activity is not None and (budget != activity.budget or category != activity.category):
+        spent = locks.frozen(tambon.pk, _months_with_actuals(activity))
+        if spent:
+            raise ValidationError(
+                [_("%(name)s: the budget and category stay as they are, because the activity has spending in a "
+                   "locked month. %(reason)s") % {"name": activity.name, "reason": reason} for reason in spent.values()]
+            )  # fmt: skip
     activity = activity or Activity(tambon=tambon)
     for attr, value in {
         "category": category, "name": name.strip(), "budget": budget, "start_date": start_date, "end_date": end_date,
@@ -282,12 +297,29 @@ def activity_save(
         "target_unit": target_unit.strip(),
     }.items():  # fmt: skip
         setattr(activity, attr, value)
+    activity.version += 1
     activity.save()
     BudgetLine.objects.update_or_create(
         activity=activity, defaults={"tambon": tambon, "category": category, "total": budget}
     )
+    if before:
+        edits = [FigureEdit(activity.name, f, before[f], getattr(activity, f)) for f in ACTIVITY_HISTORY]
+    else:
+        edits = [FigureEdit(activity.name, "activity", "", f"{category.code} · {_baht(budget)}")]
+    figures_record(tambon_id=tambon.pk, user=user, edits=edits)
     dashboard_refresh_on_commit(tambon_ids=[activity.tambon_id])
     return activity
+
+
+ACTIVITY_HISTORY = ["name", "category", "budget", "start_date", "end_date"]
+
+
+def _months_with_actuals(activity: Activity) -> list[Month]:
+    return list(
+        MonthlyAmount.objects.filter(line__activity=activity, actual__isnull=False)
+        .exclude(actual=0)
+        .values_list("year", "month")
+    )
 
 
 # --- monthly reports -----------------------------------------------------------------------------------
@@ -310,11 +342,16 @@ def monthly_report_save(
     narrative: str = "",
     over_budget_explanation: str = "",
     files: list[UploadedFile] | tuple = (),
+    submit: bool = False,
+    at: dt.datetime | None = None,
 ) -> MonthlyReport:
-    """Save a month's actuals (by line id), narrative, over-budget explanation and new evidence files.
+    """Save a month's actuals (by line id), narrative, over-budget explanation and new evidence files, and with
+    `submit` submit it, in one step: a refused submit writes nothing, so the person's form still holds what they
+    typed and the version it was rendered with, and pressing submit again once the cause is fixed works.
 
     Refuses, naming the line: negative actuals, lines of another tambon, a cumulative actual above a line's total
-    without an over-budget explanation. A stale page (seen_version) or a concurrent save is told to reload."""
+    (as the budget table would show it) without an over-budget explanation. A stale page (seen_version) or a
+    concurrent save is told to reload."""
     _check_edit(user, tambon)
     _check_month(tambon, year, month)
     report = _report_for_update(tambon, year, month)
@@ -328,7 +365,7 @@ def monthly_report_save(
         line = lines.get(line_id)
         if line is None:
             errors.append(_("Line %(id)s is not one of this tambon's budget lines.") % {"id": line_id})
-        elif line.category.kind == CategoryKind.HIRING and amount is not None:
+        elif line.category.kind == CategoryKind.HIRING and line.category.hiring_type_id and amount is not None:
             errors.append(_("%(line)s: hiring actuals are the wages of the work accepted on the tambon's team page; "
                             "they cannot be typed in.") % {"line": line.label})  # fmt: skip
         elif amount is not None and amount < 0:
@@ -344,15 +381,15 @@ def monthly_report_save(
     if errors:
         raise ValidationError(errors)
 
-    amounts = {(a.line_id): a for a in MonthlyAmount.objects.filter(line__tambon=tambon, year=year, month=month)}
-    over = _over_budget(tambon, year, month, lines, actuals)
+    over = over_budget_rows(tambon=tambon, year=year, month=month, actuals=actuals)
     explanation = (over_budget_explanation or "").strip()
     if over and not explanation:
         raise ValidationError(
             [_("%(line)s: the cumulative actual %(actual)s is above the line's total %(total)s by %(over)s. Correct it, "
                "or write an over-budget explanation for the reviewer.")
-             % {"line": label, "actual": _baht(cum), "total": _baht(total), "over": _baht(cum - total)}
-             for label, cum, total in over]
+             % {"line": f"{row.code} {row.name}".strip(), "actual": _baht(row.cumulative_actual),
+                "total": _baht(row.total), "over": _baht(row.cumulative_actual - row.total)}
+             for row in over]
         )  # fmt: skip
 
     changes = []
@@ -363,6 +400,8 @@ def monthly_report_save(
     report.is_over_budget = bool(over)
     review.save_versioned(report, ["narrative", "over_budget_explanation", "is_over_budget"])
 
+    amounts = {a.line_id: a for a in MonthlyAmount.objects.filter(line__tambon=tambon, year=year, month=month)}
+    edits = []
     for line_id, amount in actuals.items():
         current = amounts.get(line_id)
         old = current.actual if current else None
@@ -373,46 +412,27 @@ def monthly_report_save(
             current.save(update_fields=["actual"])
         else:
             MonthlyAmount.objects.create(line_id=line_id, year=year, month=month, actual=amount)
-        changes.append(review.Change(f"{lines[line_id].label} · actual", "" if old is None else _baht(old),
-                                     "" if amount is None else _baht(amount)))  # fmt: skip
+        edits.append(FigureEdit(lines[line_id].label, "actual", old, amount, (year, month)))
     for upload, content_type in contents:
         Evidence.objects.create(report=report, file=upload, name=upload.name[:200], content_type=content_type,
                                 size=upload.size, uploaded_by=user)  # fmt: skip
         changes.append(review.Change("evidence", "", upload.name))
     review.review_record_changes(obj=report, user=user, changes=changes)
+    figures_record(tambon_id=tambon.pk, user=user, edits=edits)
     dashboard_refresh_on_commit(tambon_ids=[tambon.pk])
+    if submit:
+        monthly_report_submit(report=report, user=user, at=at)
     return report
 
 
-def _over_budget(tambon, year, month, lines, actuals) -> list[tuple[str, Decimal, Decimal]]:
-    """Lines (and activity categories) whose actuals up to this month, with the new ones, exceed their total."""
-    cumulative: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for line_id, y, m, actual in MonthlyAmount.objects.filter(line__tambon=tambon, actual__isnull=False).values_list(
-        "line_id", "year", "month", "actual"
-    ):
-        if (y, m) < (year, month) or ((y, m) == (year, month) and line_id not in actuals):
-            cumulative[line_id] += actual
-    for line_id, amount in actuals.items():
-        cumulative[line_id] += amount or ZERO
-    # Hiring lines: the roster's wages due, up to this month.
-    hiring_lines = {line.category.hiring_type_id: line.pk for line in lines.values() if line.category.hiring_type_id}
-    months = [ym for ym in tambon.programme.months() if ym <= (year, month)]
-    for (_t, hiring_type_id, _y, _m), amount in hiring_actuals(tambon_ids=[tambon.pk], months=months).items():
-        if hiring_type_id in hiring_lines:
-            cumulative[hiring_lines[hiring_type_id]] += amount
-    over = []
-    by_category: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    category_lines = {}
-    for line in lines.values():
-        by_category[line.category_id] += cumulative[line.pk]
-        if line.activity_id and cumulative[line.pk] > line.total:
-            over.append((line.label, cumulative[line.pk], line.total))
-        if not line.activity_id:
-            category_lines[line.category_id] = line
-    for category_id, line in category_lines.items():
-        if by_category[category_id] > line.total:
-            over.append((line.label, by_category[category_id], line.total))
-    return over
+def over_budget_rows(*, tambon: Tambon, year: int, month: int, actuals: dict[int, Decimal | None]) -> list[Row]:
+    """The lines (and categories with their activities) that the budget table would show above their total once
+    these actuals of the month are saved: the table itself, read with the new figures, so the two never disagree."""
+    table = budget_tables(
+        tambons=[tambon], programme=tambon.programme, reported_at_least=(year, month),
+        overrides={(line_id, (year, month)): amount for line_id, amount in actuals.items()},
+    )[tambon.pk]  # fmt: skip
+    return [row for row in table.rows if row.level >= 2 and row.is_over_budget]
 
 
 def _plan_gaps_message(tambon: Tambon) -> list[str]:

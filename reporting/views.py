@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pbm.history import history
 from pbm.models import ReviewStatus
 from pbm.views import review_context, review_post
 from tambon import access
@@ -57,13 +58,14 @@ def line_edit(request: HttpRequest, tambon_id: int, line_id: int) -> HttpRespons
     line = get_object_or_404(BudgetLine.objects.select_related("category", "activity"), pk=line_id, tambon=tambon)
     months = tambon.programme.months()
     amounts = selectors.line_amounts(line=line)
-    initial = {"total": line.total, "explanation": line.explanation}
+    initial = {"total": line.total, "explanation": line.explanation, "version": line.version}
     initial |= {f"plan_{y}_{m}": a.plan for (y, m), a in amounts.items()}
     form = LinePlanForm(request.POST or None, initial=initial, months=months, with_total=not line.activity_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.line_plan_save(line=line, user=request.user, plans=form.plans(),
-                                    total=form.cleaned_data.get("total"), explanation=form.cleaned_data["explanation"])  # fmt: skip
+                                    total=form.cleaned_data.get("total"), explanation=form.cleaned_data["explanation"],
+                                    seen_version=form.cleaned_data["version"])  # fmt: skip
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -80,7 +82,9 @@ def activity_edit(request: HttpRequest, tambon_id: int, activity_id: int | None 
     form = ActivityForm(request.POST or None, instance=activity, programme=tambon.programme)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.activity_save(tambon=tambon, user=request.user, activity=activity, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            saved = services.activity_save(tambon=tambon, user=request.user, activity=activity,
+                                           seen_version=data.pop("version"), **data)  # fmt: skip
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -105,19 +109,23 @@ def report_detail(request: HttpRequest, tambon_id: int, year: int, month: int) -
             raise PermissionDenied(_("Only the tambon's university staff can file its reports."))
         form.add_error(None, services.locked_reason(report))
     elif request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
         try:
-            report = services.monthly_report_save(
+            services.monthly_report_save(
                 tambon=tambon, year=year, month=month, user=request.user, seen_version=form.cleaned_data["version"],
                 actuals=form.actuals(), narrative=form.cleaned_data["narrative"],
                 over_budget_explanation=form.cleaned_data["over_budget_explanation"],
-                files=form.cleaned_data["evidence"] or [],
+                files=form.cleaned_data["evidence"] or [], submit=submit,
             )  # fmt: skip
-            if "submit" in request.POST:
-                services.monthly_report_submit(report=report, user=request.user)
         except ValidationError as error:
             form.add_error(None, error)
+            if form.cleaned_data["evidence"]:
+                form.add_error("evidence", _("Nothing was saved, so the files you chose are not attached yet: "
+                                             "choose them again."))  # fmt: skip
+            # Nothing was written: the page keeps what was typed and the version it was rendered with.
+            report = selectors.monthly_report_find(tambon=tambon, year=year, month=month)
         else:
-            messages.success(request, _("Submitted for review.") if "submit" in request.POST else _("Saved."))
+            messages.success(request, _("Submitted for review.") if submit else _("Saved."))
             return redirect("report_detail", tambon_id=tambon.pk, year=year, month=month)
     return render(
         request,
@@ -128,18 +136,15 @@ def report_detail(request: HttpRequest, tambon_id: int, year: int, month: int) -
 
 def _report_context(request, tambon, report, form, lines, year, month, can_edit) -> dict:
     deadline = services.month_deadline(tambon, year, month)
-    wages = selectors.hiring_actuals(tambon_ids=[tambon.pk], months=[(year, month)])
     return {
         "tambon": tambon, "report": report, "form": form, "year": year, "month": month, "can_edit": can_edit,
-        "rows": [
-            (line, amount, form[f"actual_{line.pk}"] if f"actual_{line.pk}" in form.fields else None,
-             wages.get((tambon.pk, line.category.hiring_type_id, year, month)))
-            for line, amount in lines
-        ],
+        "rows": [(line, figure, form[f"actual_{line.pk}"] if f"actual_{line.pk}" in form.fields else None)
+                 for line, figure in lines],
         "locked_reason": services.locked_reason(report),
         "deadline": deadline,
         "deadline_passed": (report is None or report.submitted_at is None) and timezone.now() > deadline,
         **review_context(request.user, report),
+        "history": history(obj=report, tambon_id=tambon.pk, month=(year, month)),
         "evidence": list(report.evidence.all()) if report and report.pk else [],
     }  # fmt: skip
 

@@ -27,13 +27,11 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     FilteredRelation,
     IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -51,8 +49,8 @@ from tambon.roster.models import Contract, ContractStatus, WorkAcceptance
 from tambon.roster.selectors import CERTIFICATE_MONTHS
 
 from ..deadlines.models import CompletionReport, MouPeriod, MouReport
-from ..models import BudgetLine, CategoryKind, MonthlyAmount, MonthlyReport
-from ..selectors import month_due_dates
+from ..models import BudgetLine, CategoryKind, MonthlyReport
+from ..selectors import kind_month_sums, month_due_dates
 from .models import DisbursementTarget, TambonFigures, TambonHiringFigures, TambonMonthFigures
 
 ZERO = Decimal(0)
@@ -361,29 +359,11 @@ def _path(key: str, prefix: str) -> str:
 
 def live_monthly_sums(tambons: QuerySet[Tambon], key: str) -> dict[tuple[int, int, int, str], tuple[Decimal, Decimal]]:
     """{(child, year, month, kind): (plan, actual)} straight from the records: the PBM table's group rows summed
-    over the tambons of each child. Two queries; what `dashboard_refresh` stores per tambon."""
-    group = _path(key, "line__tambon__")
-    hiring_typed = Q(line__category__kind=CategoryKind.HIRING, line__category__hiring_type__isnull=False)
-    out: dict[tuple[int, int, int, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for child, year, month, kind, plan, actual in (
-        MonthlyAmount.objects.filter(line__tambon__in=tambons)
-        .values_list(group, "year", "month", "line__category__kind")
-        .annotate(plan=Sum("plan"), actual=Sum("actual", filter=~hiring_typed))
-    ):
-        out[(child, year, month, kind)][0] += plan or ZERO
-        out[(child, year, month, kind)][1] += actual or ZERO
-    # Hiring actuals are the wages due from accepted work, on the tambon's line of that hiring type.
-    has_line = BudgetLine.objects.filter(
-        tambon_id=OuterRef("contract__tambon_id"), activity__isnull=True,
-        category__hiring_type_id=OuterRef("contract__hiring_type_id"), category__kind=CategoryKind.HIRING,
-    )  # fmt: skip
-    for child, year, month, amount in (
-        WorkAcceptance.objects.filter(Exists(has_line), contract__tambon__in=tambons)
-        .values_list(_path(key, "contract__tambon__"), "year", "month")
-        .annotate(total=Sum("amount"))
-    ):
-        out[(child, year, month, CategoryKind.HIRING)][1] += amount or ZERO
-    return {k: (v[0], v[1]) for k, v in out.items()}
+    over the tambons of each child, from the one source of figures (`reporting.selectors.line_figures`).
+    Four queries; what `dashboard_refresh` stores per tambon."""
+    tambon_child = dict(tambons.values_list("id", key))
+    months = sorted({m for p in Programme.objects.filter(tambons__in=list(tambon_child)).distinct() for m in p.months()})
+    return kind_month_sums(tambon_child=tambon_child, months=months)
 
 
 def live_totals(tambons: QuerySet[Tambon], key: str) -> dict[tuple[int, str], Decimal]:

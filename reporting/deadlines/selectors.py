@@ -19,8 +19,8 @@ from tambon import access
 from tambon.models import HiringType, Network, Programme, Tambon, University, User
 from tambon.roster.models import Contract, ContractStatus
 
-from ..models import Activity, CategoryKind, MonthlyAmount, MonthlyReport, ProgrammeSettings
-from ..selectors import hiring_actuals, month_due_dates
+from ..models import Activity, CategoryKind, MonthlyReport, ProgrammeSettings
+from ..selectors import kind_month_sums, month_due_dates
 from .models import CompletionReport, DeadlineSettings, MouPeriod, MouReport
 
 ZERO = Decimal(0)
@@ -194,19 +194,15 @@ def mou_figures(*, report: MouReport) -> MouFigures:
     month_q = Q()
     for year, month in months:
         month_q |= Q(year=year, month=month)
-    sums = (
-        MonthlyAmount.objects.filter(month_q, line__tambon_id__in=tambon_ids)
-        .values("line__category__kind")
-        .annotate(plan=Sum("plan"), actual=Sum("actual"))
-    )
     figures = MouFigures(months=[month_label(*months[0]), month_label(*months[-1])], tambons=len(tambon_ids))
     for kind, _label in CategoryKind.choices:
         figures.plan[kind] = figures.actual[kind] = ZERO
-    for row in sums:
-        figures.plan[row["line__category__kind"]] = row["plan"] or ZERO
-        figures.actual[row["line__category__kind"]] = row["actual"] or ZERO
-    # Hiring actuals are the roster's wages due (never typed), as in the budget table.
-    figures.actual[CategoryKind.HIRING] = sum(hiring_actuals(tambon_ids=tambon_ids, months=months).values(), ZERO)
+    # The PBM table's group rows, from the one source of figures (hiring actuals are the roster's wages due).
+    for (_child, _y, _m, kind), (plan, actual) in kind_month_sums(
+        tambon_child=dict.fromkeys(tambon_ids, 0), months=months
+    ).items():
+        figures.plan[kind] += plan
+        figures.actual[kind] += actual
     activity = Activity.objects.filter(tambon_id__in=tambon_ids).aggregate(
         n=Count("id"), done=Count("id", filter=Q(completed_on__isnull=False))
     )

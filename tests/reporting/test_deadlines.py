@@ -190,8 +190,10 @@ def test_six_month_report_gates_instalment_two(world):
 
 
 def test_mou_figures_come_from_monthly_data_and_freeze_on_submit(world):
+    from reporting.services import budget_plan_init
     from tests.reporting.helpers import enter_hiring
 
+    budget_plan_init(tambon=world.tambon_a)  # wages are the actuals of the tambon's hiring lines
     enter_hiring(world.tambon_a, world.alice, months=(1,))
     submitted(world.tambon_a, status=ReviewStatus.ACCEPTED)
     activity = make_activity(world.tambon_a)
