@@ -95,13 +95,15 @@ def team_export(request: HttpRequest, pk: int) -> HttpResponse:
 # --- what happens to a person --------------------------------------------------------------------------
 
 ACTIONS = {
-    "resign": (ResignForm, _("Resignation"), lambda c, d: services.contract_resign(contract=c, **d)),
-    "terminate": (TerminateForm, _("Termination"), lambda c, d: services.contract_terminate(contract=c, **d)),
+    "resign": (ResignForm, _("Resignation"), lambda c, d, u: services.contract_resign(contract=c, user=u, **d)),
+    "terminate": (TerminateForm, _("Termination"),
+                  lambda c, d, u: services.contract_terminate(contract=c, user=u, **d)),
     "replace": (ReplaceForm, _("Replacement from the reserve list"),
-                lambda c, d: services.contract_replace(ended=c, reserve=d["reserve"], start_date=d["start_date"])),
+                lambda c, d, u: services.contract_replace(ended=c, reserve=d["reserve"], start_date=d["start_date"],
+                                                          user=u)),
     "digitize": (DigitizeForm, _("Move to the Digitizing Government Data track"),
-                 lambda c, d: services.contract_move_to_digitizing(contract=c, **d)),
-    "training": (TrainingForm, _("Training"), lambda c, d: services.training_record(contract=c, **d)),
+                 lambda c, d, u: services.contract_move_to_digitizing(contract=c, **d)),
+    "training": (TrainingForm, _("Training"), lambda c, d, u: services.training_record(contract=c, **d)),
 }  # fmt: skip
 
 
@@ -122,7 +124,7 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = form_class(request.POST or None, **extra)
     if request.method == "POST" and form.is_valid():
         try:
-            perform(contract, form.cleaned_data)
+            perform(contract, form.cleaned_data, request.user)
             messages.success(request, _("Saved: %(what)s.") % {"what": title})
             return redirect("roster_team", pk=contract.tambon_id)
         except ValidationError as exc:

@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pbm import locks
 from pbm.formats import month_label
+from pbm.history import FigureEdit, figures_record
 from tambon.models import User
 
 from ..models import Contract, ContractStatus, WorkAcceptance
@@ -69,12 +71,34 @@ def work_accept(
             contract=contract, year=year, month=month, days_worked=days, days_in_month=days_in_month,
             amount=amount, evaluation_passed=evaluation_passed, accepted_by=user,
         ))  # fmt: skip
+    for tambon_id in sorted({row.contract.tambon_id for row in rows}):  # only where wages change
+        locks.require_open(tambon_id=tambon_id, months=[(year, month)],
+                           what=_("Work of %(month)s was not accepted") % {"month": month_label(year, month)})  # fmt: skip
     figures_changed([c.tambon_id for c in contracts])
-    return WorkAcceptance.objects.bulk_create(rows, batch_size=2000)
+    created = WorkAcceptance.objects.bulk_create(rows, batch_size=2000)
+    _record(created, year, month, user, "work_accepted")
+    return created
+
+
+def _record(acceptances: list[WorkAcceptance], year: int, month: int, user: User | None, field: str) -> None:
+    """One history line per tambon: who, how many people, the wages due they add (or take away)."""
+    by_tambon: dict[int, list[WorkAcceptance]] = {}
+    for row in acceptances:
+        by_tambon.setdefault(row.contract.tambon_id, []).append(row)
+    for tambon_id, rows in by_tambon.items():
+        names = ", ".join(str(r.contract.person) for r in rows[:3]) + (" …" if len(rows) > 3 else "")
+        total = sum((r.amount for r in rows), Decimal(0))
+        old, new = ("", total) if field == "work_accepted" else (total, "")
+        subject = _("%(n)s people (%(names)s)") % {"n": len(rows), "names": names}
+        figures_record(tambon_id=tambon_id, user=user, edits=[FigureEdit(subject, field, old, new, (year, month))])
 
 
 @transaction.atomic
-def work_unaccept(*, contract: Contract, year: int, month: int) -> None:
-    """Withdraw an acceptance made by mistake (before wages are paid)."""
-    WorkAcceptance.objects.filter(contract=contract, year=year, month=month).delete()
+def work_unaccept(*, contract: Contract, year: int, month: int, user: User | None = None) -> None:
+    """Withdraw an acceptance made by mistake (before wages are paid); refused in a locked month."""
+    locks.require_open(tambon_id=contract.tambon_id, months=[(year, month)],
+                       what=_("The work acceptance of %(month)s was not withdrawn") % {"month": month_label(year, month)})  # fmt: skip
+    withdrawn = list(WorkAcceptance.objects.filter(contract=contract, year=year, month=month).select_related("contract"))
+    WorkAcceptance.objects.filter(pk__in=[w.pk for w in withdrawn]).delete()
+    _record(withdrawn, year, month, user, "work_withdrawn")
     figures_changed([contract.tambon_id])

@@ -10,9 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from pbm import locks
+from pbm.formats import date_be, month_label
+from pbm.history import FigureEdit, figures_record
 from pbm.periods import add_months
+from tambon.models import User
 
-from ..models import Contract, ContractStatus, SkillArea, Track, Training
+from ..models import Contract, ContractStatus, SkillArea, Track, Training, WorkAcceptance
 from .acceptance import figures_changed
 
 
@@ -27,8 +31,33 @@ def _require_active(contract: Contract) -> None:
                               % {"status": contract.get_status_display()})  # fmt: skip
 
 
+def _check_last_day(contract: Contract, last_day: dt.date) -> None:
+    """A contract that ends changes the wages of the month of its last day: refused if that month is locked, and
+    while work of later months is still accepted (withdraw it first, where its month is open)."""
+    locks.require_open(tambon_id=contract.tambon_id, months=[(last_day.year, last_day.month)],
+                       what=_("%(name)s's last working day %(date)s was not recorded")
+                       % {"name": contract.person, "date": date_be(last_day)})  # fmt: skip
+    later = sorted(
+        (y, m) for y, m in WorkAcceptance.objects.filter(contract=contract).values_list("year", "month")
+        if (y, m) > (last_day.year, last_day.month)
+    )  # fmt: skip
+    if later:
+        raise ValidationError({"last_day": _(
+            "%(name)s's work is already accepted for %(months)s, after the last working day. Withdraw those "
+            "acceptances first, or give a later last day."
+        ) % {"name": contract.person, "months": ", ".join(month_label(*m) for m in later)}})  # fmt: skip
+
+
+def _record_end(contract: Contract, user: User | None) -> None:
+    day = contract.left_on
+    figures_record(tambon_id=contract.tambon_id, user=user,
+                   edits=[FigureEdit(str(contract.person), "left_on", "", day, (day.year, day.month))])  # fmt: skip
+
+
 @transaction.atomic
-def contract_resign(*, contract: Contract, notice_date: dt.date, last_day: dt.date, reason: str = "") -> Contract:
+def contract_resign(
+    *, contract: Contract, notice_date: dt.date, last_day: dt.date, reason: str = "", user: User | None = None
+) -> Contract:
     """Resignation; notice of less than 1 month (DOMAIN.md §5) is recorded and flagged, not refused."""
     _require_active(contract)
     if last_day < contract.start_date:
@@ -37,27 +66,33 @@ def contract_resign(*, contract: Contract, notice_date: dt.date, last_day: dt.da
         raise ValidationError({"last_day": _("The last working day is before the notice was given.")})
     contract.status = ContractStatus.RESIGNED
     contract.notice_date, contract.left_on, contract.leave_reason = notice_date, last_day, reason
+    _check_last_day(contract, last_day)
     contract.short_notice = last_day < _one_month_after(notice_date)
     contract.save(update_fields=["status", "notice_date", "left_on", "leave_reason", "short_notice", "updated_at"])
+    _record_end(contract, user)
     figures_changed([contract.tambon_id])
     return contract
 
 
 @transaction.atomic
-def contract_terminate(*, contract: Contract, last_day: dt.date, reason: str) -> Contract:
+def contract_terminate(*, contract: Contract, last_day: dt.date, reason: str, user: User | None = None) -> Contract:
     _require_active(contract)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the termination.")})
     if last_day < contract.start_date:
         raise ValidationError({"last_day": _("The last working day is before the contract started.")})
+    _check_last_day(contract, last_day)
     contract.status, contract.left_on, contract.leave_reason = ContractStatus.TERMINATED, last_day, reason
     contract.save(update_fields=["status", "left_on", "leave_reason", "updated_at"])
+    _record_end(contract, user)
     figures_changed([contract.tambon_id])
     return contract
 
 
 @transaction.atomic
-def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date) -> Contract:
+def contract_replace(
+    *, ended: Contract, reserve: Contract, start_date: dt.date, user: User | None = None
+) -> Contract:
     """Hire `reserve` (from the tambon's reserve list) in the place of `ended`, keeping the link."""
     if ended.status not in (ContractStatus.RESIGNED, ContractStatus.TERMINATED):
         raise ValidationError(_("Only a person who resigned or was terminated can be replaced."))
@@ -72,6 +107,9 @@ def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date)
         raise ValidationError(
             {"start_date": _("The replacement must start after the last working day of the person replaced.")}
         )
+    locks.require_open(tambon_id=ended.tambon_id, months=[(start_date.year, start_date.month)],
+                       what=_("%(name)s was not hired from %(date)s") % {"name": reserve.person,
+                                                                           "date": date_be(start_date)})  # fmt: skip
     reserve.status, reserve.replaces, reserve.start_date, reserve.reserve_rank = (
         ContractStatus.ACTIVE,
         ended,
@@ -85,6 +123,8 @@ def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date)
         raise ValidationError(
             {"reserve": _("This reserve is already hired in another tambon; choose the next one.")}
         ) from None
+    figures_record(tambon_id=reserve.tambon_id, user=user, edits=[
+        FigureEdit(str(reserve.person), "replacement", "", start_date, (start_date.year, start_date.month))])  # fmt: skip
     figures_changed([reserve.tambon_id])
     return reserve
 
