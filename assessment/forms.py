@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pbm.forms import VersionField
+
 from .selectors import Row
 from .services import ColumnInput, GoalInput
 
@@ -11,7 +13,7 @@ class AssessmentForm(forms.Form):
     """One quarterly assessment: a met box and evidence per goal (tambon only), evidence per indicator."""
 
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, goal_rows: list[Row], indicator_rows: list[Row], **kwargs) -> None:
         super().__init__(*args, **kwargs)

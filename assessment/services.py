@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,8 +43,6 @@ from .models import (
 )
 from .quarters import parse_quarter, programme_quarters
 
-STALE = _("Someone else changed this report while you were working on it. Reload the page and try again.")
-
 RESULT_MODEL = {
     TambonAssessment: TambonIndicatorResult,
     UniversityAssessment: UniversityIndicatorResult,
@@ -79,16 +76,14 @@ def _open_assessment(model: type[QuarterlyAssessment], *, user: User, programme:
     return obj, created
 
 
-def _bump(obj: QuarterlyAssessment, *, user: User, notes: str) -> None:
-    expected = obj.version
-    updated = (
-        type(obj)
-        .objects.filter(pk=obj.pk, version=expected)
-        .update(version=F("version") + 1, notes=notes, updated_by=user, updated_at=timezone.now())
-    )
-    if not updated:
-        raise ValidationError(STALE)
-    obj.version, obj.notes, obj.updated_by = expected + 1, notes, user
+def _finish(obj: QuarterlyAssessment, *, user: User, notes: str, changes: list[review.Change], submit: bool) -> None:
+    """Save the draft through the one optimistic save (pbm/review.py), keep its history, and with `submit`
+    submit it in the same step: a refused submit writes nothing."""
+    obj.notes, obj.updated_by, obj.updated_at = notes, user, timezone.now()
+    review.save_versioned(obj, ["notes", "updated_by", "updated_at"])
+    review.review_record_changes(obj=obj, user=user, changes=changes)
+    if submit:
+        assessment_submit(assessment=obj, user=user)
 
 
 def _save_indicators(obj: QuarterlyAssessment, indicators: dict[int, str]) -> list[review.Change]:
@@ -114,7 +109,7 @@ def _save_indicators(obj: QuarterlyAssessment, indicators: dict[int, str]) -> li
         else:
             continue
         if old != evidence:
-            changes.append(review.Change(f"indicator {valid[indicator_id]}", old, evidence))
+            changes.append(review.Change("indicator", old, evidence, subject=str(valid[indicator_id])))
     result_model.objects.bulk_create(to_create)
     result_model.objects.bulk_update(to_update, ["evidence"])
     return changes
@@ -123,7 +118,7 @@ def _save_indicators(obj: QuarterlyAssessment, indicators: dict[int, str]) -> li
 @transaction.atomic
 def tambon_assessment_save(
     *, tambon: Tambon, quarter: Quarter, user: User, goals: dict[int, GoalInput], indicators: dict[int, str],
-    notes: str = "", seen_version: int | None = None,
+    notes: str = "", seen_version: int | None = None, submit: bool = False,
 ) -> TambonAssessment:  # fmt: skip
     """Create or update the draft of a tambon's quarterly assessment: each goal met or not, TSI evidence."""
     obj, _created = _open_assessment(
@@ -140,47 +135,48 @@ def tambon_assessment_save(
         row = existing.get(goal_id)
         if row is None:
             to_create.append(GoalResult(assessment=obj, goal_id=goal_id, met=value.met, evidence=evidence))
-            changes.append(review.Change(f"goal {valid[goal_id]}", "", f"{value.met} {evidence}".strip()))
+            changes.append(review.Change("goal", "", _goal_text(value.met, evidence), subject=str(valid[goal_id])))
         elif (row.met, row.evidence) != (value.met, evidence):
-            changes.append(review.Change(f"goal {valid[goal_id]}", f"{row.met} {row.evidence}".strip(),
-                                         f"{value.met} {evidence}".strip()))  # fmt: skip
+            changes.append(review.Change("goal", _goal_text(row.met, row.evidence), _goal_text(value.met, evidence),
+                                         subject=str(valid[goal_id])))  # fmt: skip
             row.met, row.evidence = value.met, evidence
             to_update.append(row)
     GoalResult.objects.bulk_create(to_create)
     GoalResult.objects.bulk_update(to_update, ["met", "evidence"])
     changes += _save_indicators(obj, indicators)
-    _bump(obj, user=user, notes=notes.strip())
-    review.review_record_changes(obj=obj, user=user, changes=changes)
+    _finish(obj, user=user, notes=notes.strip(), changes=changes, submit=submit)
     return obj
+
+
+def _goal_text(met: bool, evidence: str) -> str:
+    return f"{_('met') if met else _('not met')} {evidence}".strip()
 
 
 @transaction.atomic
 def university_assessment_save(
     *, university: University, programme: Programme, quarter: Quarter, user: User, indicators: dict[int, str],
-    notes: str = "", seen_version: int | None = None,
+    notes: str = "", seen_version: int | None = None, submit: bool = False,
 ) -> UniversityAssessment:  # fmt: skip
     obj, _created = _open_assessment(
         UniversityAssessment, user=user, programme=programme, quarter=quarter, seen_version=seen_version,
         university=university,
     )  # fmt: skip
     changes = _save_indicators(obj, indicators)
-    _bump(obj, user=user, notes=notes.strip())
-    review.review_record_changes(obj=obj, user=user, changes=changes)
+    _finish(obj, user=user, notes=notes.strip(), changes=changes, submit=submit)
     return obj
 
 
 @transaction.atomic
 def network_assessment_save(
     *, network: Network, programme: Programme, quarter: Quarter, user: User, indicators: dict[int, str],
-    notes: str = "", seen_version: int | None = None,
+    notes: str = "", seen_version: int | None = None, submit: bool = False,
 ) -> NetworkAssessment:  # fmt: skip
     obj, _created = _open_assessment(
         NetworkAssessment, user=user, programme=programme, quarter=quarter, seen_version=seen_version,
         network=network,
     )  # fmt: skip
     changes = _save_indicators(obj, indicators)
-    _bump(obj, user=user, notes=notes.strip())
-    review.review_record_changes(obj=obj, user=user, changes=changes)
+    _finish(obj, user=user, notes=notes.strip(), changes=changes, submit=submit)
     return obj
 
 

@@ -52,10 +52,10 @@ def _quarter_or_404(programme: Programme, text: str):
         raise Http404("No such quarter") from None
 
 
-def _save(kind: str, unit, form: AssessmentForm, user, programme, quarter):
+def _save(kind: str, unit, form: AssessmentForm, user, programme, quarter, submit: bool):
     data = form.cleaned_data
     common = {"quarter": quarter, "user": user, "indicators": form.indicator_inputs(), "notes": data["notes"],
-              "seen_version": data["version"]}  # fmt: skip
+              "seen_version": data["version"], "submit": submit}  # fmt: skip
     if kind == "tambon":
         return services.tambon_assessment_save(tambon=unit, goals=form.goal_inputs(), **common)
     if kind == "university":
@@ -76,16 +76,14 @@ def _assessment_page(request: HttpRequest, kind_name: str, pk: int, quarter_text
                           indicator_rows=indicator_rows,
                           initial={"notes": assessment.notes, "version": assessment.version})  # fmt: skip
     if request.method == "POST" and can_file and form.is_valid():
+        submit = "submit" in request.POST
         try:
-            saved = _save(kind_name, unit, form, request.user, programme, quarter)
-            if "submit" in request.POST:
-                services.assessment_submit(assessment=saved, user=request.user)
-                messages.success(request, _("Assessment submitted for review."))
-            else:
-                messages.success(request, _("Draft saved."))
-            return redirect(kind.url_name, pk=unit.pk, quarter=str(quarter))
+            _save(kind_name, unit, form, request.user, programme, quarter, submit)
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error)  # nothing was written: the form keeps what was typed and its version
+        else:
+            messages.success(request, _("Assessment submitted for review.") if submit else _("Draft saved."))
+            return redirect(kind.url_name, pk=unit.pk, quarter=str(quarter))
     elif request.method == "POST" and not can_file:
         raise PermissionDenied(_("This assessment is not open for you to change."))
     return render(request, "assessment/assessment_form.html", {

@@ -47,9 +47,10 @@ FIELD_LABELS = {
     "left_on": gettext_lazy("last working day"),
     "replacement": gettext_lazy("replacement starts"),
     "households": gettext_lazy("TPMAP households"),
-    "goals": gettext_lazy("goals met"),
-    "indicators": gettext_lazy("indicators"),
+    "goal": gettext_lazy("goal"),
+    "indicator": gettext_lazy("indicator"),
 }
+NUMBERED = {"goal", "indicator"}  # shown as "goal 3", the others as "2.1 สัมมาชีพ · plan"
 
 
 def field_label(key: str) -> str:
@@ -144,5 +145,7 @@ def history(*, obj: Reviewable | None = None, tambon_id: int | None = None, mont
 
 
 def _change_label(change: dict) -> str:
-    label = field_label(change.get("field", ""))
-    return f"{change['subject']} · {label}" if change.get("subject") else label
+    key, subject = change.get("field", ""), change.get("subject", "")
+    if not subject:
+        return field_label(key)
+    return f"{field_label(key)} {subject}" if key in NUMBERED else f"{subject} · {field_label(key)}"

@@ -4,20 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pbm.formats import month_label
+from pbm.forms import VersionField
 
 from .models import Activity, BudgetCategory, ExpenseType
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "required": False}
-
-
-class VersionField(forms.IntegerField):
-    """The version of the object the page was rendered with; a missing one is refused like a stale one."""
-
-    widget = forms.HiddenInput
-    default_error_messages = {
-        "required": _("This page is out of date (its version is missing). Reload the page and try again."),
-        "invalid": _("This page is out of date (its version is missing). Reload the page and try again."),
-    }
 
 
 class LinePlanForm(forms.Form):

@@ -3,6 +3,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pbm.forms import VersionField
+
 from ..forms import MultipleFileField, MultipleFileInput
 from .models import PARTICIPANT_UNITS, MouReport
 
@@ -13,7 +15,7 @@ class ActivityCompleteForm(forms.Form):
 
 
 class CompletionReportForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     results = forms.CharField(label=_("Results"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     files = MultipleFileField(label=_("Photos and files"), required=False, widget=MultipleFileInput())
 
@@ -30,7 +32,7 @@ class CompletionReportForm(forms.Form):
 
 
 class MouReportForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = MouReport

@@ -82,8 +82,11 @@ def _clean_participants(raw: dict[str, object]) -> dict[str, int]:
 @transaction.atomic
 def completion_report_save(
     *, report: CompletionReport, user: User, results: str, participants: dict[str, object],
-    files: list[UploadedFile] = (), seen_version: int | None = None,
+    files: list[UploadedFile] = (), seen_version: int | None = None, submit: bool = False,
+    at: dt.datetime | None = None,
 ) -> CompletionReport:  # fmt: skip
+    """Save the results, participants and new files, and with `submit` submit, in one step: a refused submit
+    writes nothing (the form keeps what was typed and its version)."""
     if not review.can_file(user, report):
         raise PermissionDenied(_("Only the tambon's university staff can write its completion reports."))
     if not report.is_open_for_editing:
@@ -109,6 +112,9 @@ def completion_report_save(
             report=report, file=upload, name=upload.name[:200], content_type=content_type, size=upload.size,
             uploaded_by=user,
         )  # fmt: skip
+        review.review_record_changes(obj=report, user=user, changes=[review.Change("files", "", upload.name)])
+    if submit:
+        completion_report_submit(report=report, user=user, at=at)
     return report
 
 
@@ -146,7 +152,8 @@ def mou_report_for(
 
 @transaction.atomic
 def mou_report_save(
-    *, report: MouReport, user: User, sections: dict[str, str], seen_version: int | None = None
+    *, report: MouReport, user: User, sections: dict[str, str], seen_version: int | None = None,
+    submit: bool = False, at: dt.datetime | None = None,
 ) -> MouReport:
     if not review.can_file(user, report):
         raise PermissionDenied(_("You may not write this report."))
@@ -162,6 +169,8 @@ def mou_report_save(
             setattr(report, name, new)
     review.save_versioned(report, list(MouReport.SECTIONS))
     review.review_record_changes(obj=report, user=user, changes=changes)
+    if submit:  # one step: a refused submit writes nothing
+        mou_report_submit(report=report, user=user, at=at)
     return report
 
 

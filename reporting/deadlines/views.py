@@ -58,12 +58,14 @@ def completion_report(request: HttpRequest, activity_id: int) -> HttpResponse:
             services.completion_report_save(
                 report=report, user=request.user, results=form.cleaned_data["results"],
                 participants=form.participants(), files=form.cleaned_data["files"] or [],
-                seen_version=form.cleaned_data["version"],
+                seen_version=form.cleaned_data["version"], submit="submit" in request.POST,
             )  # fmt: skip
-            if "submit" in request.POST:
-                services.completion_report_submit(report=report, user=request.user)
         except ValidationError as error:
             form.add_error(None, error)
+            if form.cleaned_data["files"]:
+                form.add_error("files", _("Nothing was saved, so the files you chose are not attached yet: "
+                                          "choose them again."))  # fmt: skip
+            report = CompletionReport.objects.get(pk=report.pk)  # nothing was written; as stored
         else:
             messages.success(request, _("Submitted for review.") if "submit" in request.POST else _("Saved."))
             return redirect("completion_report", activity_id=activity.pk)
@@ -149,11 +151,11 @@ def mou_report(request: HttpRequest, period: str, owner: str, owner_id: int) -> 
         if form.is_valid():
             try:
                 services.mou_report_save(report=report, user=request.user, seen_version=form.cleaned_data["version"],
-                                         sections={n: form.cleaned_data[n] for n in MouReport.SECTIONS})  # fmt: skip
-                if "submit" in request.POST:
-                    services.mou_report_submit(report=report, user=request.user)
+                                         sections={n: form.cleaned_data[n] for n in MouReport.SECTIONS},
+                                         submit="submit" in request.POST)  # fmt: skip
             except ValidationError as error:
                 form.add_error(None, error)
+                report = MouReport.objects.get(pk=report.pk)  # nothing was written; as stored
             else:
                 messages.success(request, _("Submitted for review.") if "submit" in request.POST else _("Saved."))
                 return redirect(request.path)

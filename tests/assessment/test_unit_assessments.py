@@ -16,7 +16,7 @@ from tests.assessment.helpers import make_activity
 
 
 def _indicators(programme, level: str) -> dict:
-    return {
+    return {"version": 0} | {
         f"indicator_{i.pk}": f"{level} {i.number}" for i in Indicator.objects.filter(programme=programme, level=level)
     }
 

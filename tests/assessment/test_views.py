@@ -6,7 +6,7 @@ from pbm.models import ReviewStatus
 from tests.assessment.helpers import make_assessment
 
 
-def _form_data(programme, goals_met: int, submit: bool = False, version: int | None = None) -> dict:
+def _form_data(programme, goals_met: int, submit: bool = False, version: int | None = 0) -> dict:
     data = {"notes": "quarter notes"}
     if version is not None:
         data["version"] = version
@@ -49,10 +49,30 @@ def test_submit_refused_when_met_goal_has_no_evidence(world, client_for):
     data = _form_data(world.programme, 3, submit=True)
     goal = Goal.objects.get(programme=world.programme, number=2)
     data[f"goal_{goal.pk}_evidence"] = ""
-    response = client_for(world.alice).post(url(world.tambon_a), data)
+    client = client_for(world.alice)
+    response = client.post(url(world.tambon_a), data)
     assert response.status_code == 200
     assert "2" in response.context["form"].non_field_errors()[0]
-    assert TambonAssessment.objects.get(tambon=world.tambon_a).status == ReviewStatus.DRAFT
+    assert not TambonAssessment.objects.filter(tambon=world.tambon_a).exists()  # a refused submit writes nothing
+
+
+def test_refused_submit_is_fixed_on_the_same_form_and_submitted(world, client_for):
+    """The way back from a mistake: the re-rendered form holds what was typed and its version, so fixing the
+    cause and pressing submit again works (it used to say someone else had changed the report)."""
+    client = client_for(world.alice)
+    client.post(url(world.tambon_a), _form_data(world.programme, 1, version=0))  # a draft exists: version 1
+    data = _form_data(world.programme, 3, submit=True, version=1)
+    goal = Goal.objects.get(programme=world.programme, number=2)
+    data[f"goal_{goal.pk}_evidence"] = ""
+    refused = client.post(url(world.tambon_a), data)
+    form = refused.context["form"]
+    assert refused.status_code == 200 and form.non_field_errors()
+    assert form["version"].value() == "1" and form[f"goal_{goal.pk}_met"].value()  # what was typed is kept
+    assert TambonAssessment.objects.get(tambon=world.tambon_a).version == 1
+    fixed = {**form.data.dict(), f"goal_{goal.pk}_evidence": "แปลงเกษตรผสมผสาน 12 ครัวเรือน"}
+    assert client.post(url(world.tambon_a), fixed).status_code == 302
+    assessment = TambonAssessment.objects.get(tambon=world.tambon_a)
+    assert assessment.status == ReviewStatus.SUBMITTED and assessment.goal_results.filter(met=True).count() == 3
 
 
 def test_stale_version_is_refused(world, client_for):
