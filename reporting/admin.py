@@ -26,8 +26,22 @@ class ExpenseTypeAdmin(admin.ModelAdmin):
     list_editable = ["funded"]
 
 
+class ReadOnlyAdminMixin:
+    """Shown in the admin to look up, changed only on the tambon's pages, where the locks (reporting/locks.py),
+    the versions and the history apply: the admin is not a door around them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Activity)
-class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ActivityAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_path = "tambon"
     list_display = ["name", "tambon", "category", "budget", "start_date", "end_date", "completed_on"]
     list_filter = ["category"]
@@ -36,11 +50,9 @@ class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class MonthlyReportAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_path = "tambon"
     list_display = ["tambon", "year", "month", "status", "is_late", "is_over_budget", "submitted_at"]
     list_filter = ["status", "is_late", "is_over_budget", "year", "month"]
     list_select_related = ["tambon__subdistrict__district__province"]
-    readonly_fields = ["status", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by", "first_submitted_at",
-                       "version", "is_late"]  # fmt: skip
     raw_id_fields = ["tambon"]

@@ -20,3 +20,8 @@ class ContractAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["person", "tambon__subdistrict__district__province", "hiring_type"]
     search_fields = ["person__last_name", "person__first_name"]
     raw_id_fields = ["person", "tambon", "replaces"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """What decides a month's wages changes on the team page, where the month locks and the history apply."""
+        wage_fields = ["tambon", "hiring_type", "status", "start_date", "end_date", "left_on", "replaces"]
+        return wage_fields if obj is not None else []

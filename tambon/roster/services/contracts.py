@@ -64,9 +64,9 @@ def contract_resign(
         raise ValidationError({"last_day": _("The last working day is before the contract started.")})
     if last_day < notice_date:
         raise ValidationError({"last_day": _("The last working day is before the notice was given.")})
+    _check_last_day(contract, last_day)
     contract.status = ContractStatus.RESIGNED
     contract.notice_date, contract.left_on, contract.leave_reason = notice_date, last_day, reason
-    _check_last_day(contract, last_day)
     contract.short_notice = last_day < _one_month_after(notice_date)
     contract.save(update_fields=["status", "notice_date", "left_on", "leave_reason", "short_notice", "updated_at"])
     _record_end(contract, user)
