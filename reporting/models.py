@@ -147,7 +147,9 @@ class BudgetLine(models.Model):
     activity = models.OneToOneField(Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="line")
     total = models.DecimalField(_("total budget"), default=Decimal(0), **MONEY)
     explanation = models.TextField(_("explanation"), blank=True)
-    version = models.PositiveIntegerField(default=0, help_text="Bumped on every save of the plan; guards against lost updates.")
+    version = models.PositiveIntegerField(
+        default=0, help_text="Bumped on every save of the plan; guards against lost updates."
+    )
 
     class Meta:
         ordering = ["category__position", "activity_id"]

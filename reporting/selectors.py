@@ -105,9 +105,9 @@ def line_refs(*, tambon_ids: list[int]) -> dict[int, tuple[LineRef, str]]:
     """{line_id: (its LineRef, its category kind)} of these tambons' lines, one query."""
     return {
         pk: (LineRef(pk, tambon_id, type_id if kind == CategoryKind.HIRING and not activity_id else None), kind)
-        for pk, tambon_id, kind, type_id, activity_id in BudgetLine.objects.filter(tambon_id__in=tambon_ids).values_list(
-            "pk", "tambon_id", "category__kind", "category__hiring_type_id", "activity_id"
-        )
+        for pk, tambon_id, kind, type_id, activity_id in BudgetLine.objects.filter(
+            tambon_id__in=tambon_ids
+        ).values_list("pk", "tambon_id", "category__kind", "category__hiring_type_id", "activity_id")
     }
 
 

@@ -362,7 +362,9 @@ def live_monthly_sums(tambons: QuerySet[Tambon], key: str) -> dict[tuple[int, in
     over the tambons of each child, from the one source of figures (`reporting.selectors.line_figures`).
     Four queries; what `dashboard_refresh` stores per tambon."""
     tambon_child = dict(tambons.values_list("id", key))
-    months = sorted({m for p in Programme.objects.filter(tambons__in=list(tambon_child)).distinct() for m in p.months()})
+    months = sorted(
+        {m for p in Programme.objects.filter(tambons__in=list(tambon_child)).distinct() for m in p.months()}
+    )
     return kind_month_sums(tambon_child=tambon_child, months=months)
 
 

@@ -152,8 +152,13 @@ def mou_report_for(
 
 @transaction.atomic
 def mou_report_save(
-    *, report: MouReport, user: User, sections: dict[str, str], seen_version: int | None = None,
-    submit: bool = False, at: dt.datetime | None = None,
+    *,
+    report: MouReport,
+    user: User,
+    sections: dict[str, str],
+    seen_version: int | None = None,
+    submit: bool = False,
+    at: dt.datetime | None = None,
 ) -> MouReport:
     if not review.can_file(user, report):
         raise PermissionDenied(_("You may not write this report."))

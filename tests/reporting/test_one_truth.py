@@ -193,7 +193,9 @@ def locked_january(world):
 
 def _figures(tambon):
     table = budget_table(tambon=tambon)
-    return [(r.code, r.line.pk if r.line else None, r.total, r.cells[0]) for r in table.rows]  # January's plan and actual of every row
+    return [
+        (r.code, r.line.pk if r.line else None, r.total, r.cells[0]) for r in table.rows
+    ]  # January's plan and actual of every row
 
 
 def test_no_roster_action_changes_a_locked_month(world, locked_january, client_for):
@@ -255,9 +257,11 @@ def test_an_activity_with_spending_in_a_locked_month_keeps_its_budget(world, cli
     activity = services.activity_save(tambon=world.tambon_a, user=world.alice, category=category, name="แปรรูปกล้วย",
                                       budget=D(50000), start_date=dt.date(2021, 1, 5))  # fmt: skip
     services.line_plan_save(line=activity.line, user=world.alice, plans={(2021, 1): D(50000)})
-    services.line_plan_save(line=services.BudgetLine.objects.get(tambon=world.tambon_a, category=category,
-                                                                 activity__isnull=True),
-                            user=world.alice, plans={(2021, 1): D(0), (2021, 2): D(14000)})  # 50,000 to the activity
+    services.line_plan_save(
+        line=services.BudgetLine.objects.get(tambon=world.tambon_a, category=category, activity__isnull=True),
+        user=world.alice,
+        plans={(2021, 1): D(0), (2021, 2): D(14000)},
+    )  # 50,000 to the activity
     services.monthly_report_save(tambon=world.tambon_a, year=2021, month=1, user=world.alice, seen_version=None,
                                  actuals={activity.line.pk: D(12000)}, narrative="อบรม")  # fmt: skip
     _accept(world.tambon_a, 1, world)
@@ -309,6 +313,6 @@ def test_month_history_shows_every_figure_from_the_first_save_with_names_and_tha
     services.line_plan_save(line=lines["2.2"], user=world.alice, plans={(2021, 1): D(17000)})
     client = client_for(world.alice)
     html = client.get(_report_url(world.tambon_a, 1), HTTP_ACCEPT_LANGUAGE="th").content.decode()
-    history = html[html.index('id="history"'):]
+    history = html[html.index('id="history"') :]
     assert "อลิสา ใจดี" in history and "2.1" in history and "30,000" in history and "17,000" in history
     assert "narrative" not in history and "actual" not in history  # labels, in Thai

@@ -98,7 +98,9 @@ def work_unaccept(*, contract: Contract, year: int, month: int, user: User | Non
     """Withdraw an acceptance made by mistake (before wages are paid); refused in a locked month."""
     locks.require_open(tambon_id=contract.tambon_id, months=[(year, month)],
                        what=_("The work acceptance of %(month)s was not withdrawn") % {"month": month_label(year, month)})  # fmt: skip
-    withdrawn = list(WorkAcceptance.objects.filter(contract=contract, year=year, month=month).select_related("contract"))
+    withdrawn = list(
+        WorkAcceptance.objects.filter(contract=contract, year=year, month=month).select_related("contract")
+    )
     WorkAcceptance.objects.filter(pk__in=[w.pk for w in withdrawn]).delete()
     _record(withdrawn, year, month, user, "work_withdrawn")
     figures_changed([contract.tambon_id])

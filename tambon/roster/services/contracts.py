@@ -90,9 +90,7 @@ def contract_terminate(*, contract: Contract, last_day: dt.date, reason: str, us
 
 
 @transaction.atomic
-def contract_replace(
-    *, ended: Contract, reserve: Contract, start_date: dt.date, user: User | None = None
-) -> Contract:
+def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date, user: User | None = None) -> Contract:
     """Hire `reserve` (from the tambon's reserve list) in the place of `ended`, keeping the link."""
     if ended.status not in (ContractStatus.RESIGNED, ContractStatus.TERMINATED):
         raise ValidationError(_("Only a person who resigned or was terminated can be replaced."))
