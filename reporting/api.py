@@ -119,7 +119,12 @@ def monthly_report(request: Request, tambon_id: int, year: int, month: int) -> R
         raise Http404("Month outside the project year")
     report = selectors.monthly_report_find(tambon=tambon, year=year, month=month)
     lines = selectors.month_lines(tambon=tambon, year=year, month=month)
-    data = {
+    return Response(MonthlyReportSerializer(monthly_report_data(tambon, year, month, report, lines)).data)
+
+
+def monthly_report_data(tambon, year: int, month: int, report, lines) -> dict:
+    """The monthly-report API's payload (also read by `check_figures`, so the API is compared as it answers)."""
+    return {
         "tambon": tambon.pk, "year": year, "month": month,
         "status": report.status if report else "not_filed",
         "is_late": bool(report and report.is_late), "is_over_budget": bool(report and report.is_over_budget),
@@ -128,8 +133,7 @@ def monthly_report(request: Request, tambon_id: int, year: int, month: int) -> R
         "over_budget_explanation": report.over_budget_explanation if report else "",
         "version": report.version if report else 0,
         "lines": [{"line_id": line.pk, "code": line.category.code, "name": line.label,
-                   "plan": amount.plan if amount else None, "actual": amount.actual if amount else None}
-                  for line, amount in lines],
+                   "plan": figure.plan, "actual": figure.actual}
+                  for line, figure in lines],
         "history": list(review_history(report)) if report else [],
     }  # fmt: skip
-    return Response(MonthlyReportSerializer(data).data)
