@@ -76,10 +76,18 @@ def _plan_tambons(scale: str) -> list[tuple[str, int, int]]:
     return plan
 
 
-def _account(username: str, password_hash: str, first_name: str = "", email: str = "") -> User:
-    user, _created = User.objects.get_or_create(
-        username=username, defaults={"password": password_hash, "first_name": first_name, "email": email}
+FIRST_NAMES = ("สมชาย", "สุภาพร", "วิชัย", "กนกวรรณ", "ธนพล", "ศิริพร", "อนุชา", "พิมพ์ชนก", "ประเสริฐ", "รัตนา", "กิตติ")
+LAST_NAMES = ("ใจดี", "ทองดี", "ศรีสุข", "แก้วมณี", "บุญมา", "สายทอง", "พรหมมา", "จันทร์เพ็ญ", "วงศ์ไทย")
+
+
+def _account(username: str, password_hash: str, n: int, email: str = "") -> User:
+    """A demo person with a Thai full name (the history shows who did what by name and role)."""
+    first, last = FIRST_NAMES[n % len(FIRST_NAMES)], LAST_NAMES[(n * 7 + n // len(FIRST_NAMES)) % len(LAST_NAMES)]
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"password": password_hash, "first_name": first, "last_name": last, "email": email}
     )
+    if not created and not user.last_name:  # demo databases seeded before people had names
+        User.objects.filter(pk=user.pk).update(first_name=first, last_name=last)
     return user
 
 
@@ -104,27 +112,21 @@ def seed(*, scale: str = "small", stdout=None) -> DemoContext:
     )
 
     password_hash = make_password(DEMO_PASSWORD)  # hashed once: hundreds of accounts, one demo password
-    admin = _account("nsi", password_hash, "NSI admin", "nsi@example.org")
+    admin = _account("nsi", password_hash, 0, "nsi@example.org")
     if not admin.is_staff:
         admin.is_staff = admin.is_superuser = True
         admin.save(update_fields=["is_staff", "is_superuser"])
     services.membership_grant(user=admin, role=Role.NSI_ADMIN)
     services.membership_grant(
-        user=_account("nsi-review", password_hash, "NSI reviewer", "nsi-review@example.org"), role=Role.NSI_REVIEWER
+        user=_account("nsi-review", password_hash, 1, "nsi-review@example.org"), role=Role.NSI_REVIEWER
     )
     for network in Network.objects.order_by("number"):
-        user = _account(
-            f"rsi{network.number}", password_hash, f"RSI {network.number}", f"rsi{network.number}@example.org"
-        )
+        user = _account(f"rsi{network.number}", password_hash, 1 + network.number, f"rsi{network.number}@example.org")
         services.membership_grant(user=user, role=Role.RSI_REVIEWER, network=network)
     for index, university in enumerate(universities, start=1):
-        reporter = _account(
-            f"usi{index}", password_hash, f"{university.short_name or university.code}", f"usi{index}@example.org"
-        )
+        reporter = _account(f"usi{index}", password_hash, 10 + 2 * index, f"usi{index}@example.org")
         services.membership_grant(user=reporter, role=Role.UNIVERSITY_REPORTER, university=university)
-        manager = _account(
-            f"usi{index}-manager", password_hash, f"{university.code} manager", f"usi{index}-manager@example.org"
-        )
+        manager = _account(f"usi{index}-manager", password_hash, 11 + 2 * index, f"usi{index}-manager@example.org")
         services.membership_grant(user=manager, role=Role.UNIVERSITY_MANAGER, university=university)
     tambons = list(Tambon.objects.filter(programme=programme).with_place().order_by("id"))
     if stdout:
