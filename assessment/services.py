@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pbm import review
+from pbm.history import FigureEdit, figures_record
 from pbm.models import ReviewStatus
 from pbm.periods import Quarter
 from reporting.models import Activity
@@ -377,8 +378,11 @@ def households_import(*, tambon: Tambon, user: User, content: bytes, filename: s
         if extra > 0:
             shown.append(_("… and %(n)s more problems.") % {"n": extra})
         raise ValidationError(shown)
+    before = Household.objects.filter(tambon=tambon).count()
     Household.objects.filter(tambon=tambon).delete()
     Household.objects.bulk_create(households, batch_size=2000)
+    figures_record(tambon_id=tambon.pk, user=user,
+                   edits=[FigureEdit(filename[:200] or "TPMAP", "households", before, len(households))])  # fmt: skip
     return HouseholdImport.objects.create(
         tambon=tambon, filename=filename[:200], households=len(households), imported_by=user
     )

@@ -39,8 +39,9 @@ def budget_table(request: HttpRequest, tambon_id: int) -> HttpResponse:
     return render(
         request,
         "reporting/budget_table.html",
-        {"tambon": tambon, "table": table, "can_edit": access.can_edit_tambon(request.user, tambon)},
-    )
+        {"tambon": tambon, "table": table, "can_edit": access.can_edit_tambon(request.user, tambon),
+         "history": history(tambon_id=tambon.pk)},  # totals, activities, household imports: no single month's
+    )  # fmt: skip
 
 
 @login_required
