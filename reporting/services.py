@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pbm import review
+from pbm.formats import baht as _baht  # the one rule for showing baht, in messages too
 from pbm.formats import date_be, month_label
 from pbm.models import ReviewStatus
 from pbm.periods import end_of_day, month_due_date
@@ -35,10 +36,6 @@ from .models import (
 from .selectors import ZERO, Month, budget_table, hiring_actuals
 
 Money = Decimal
-
-
-def _baht(value: Decimal) -> str:
-    return f"{value:,.2f}".removesuffix(".00")
 
 
 def _check_edit(user: User, tambon: Tambon) -> None:

@@ -37,11 +37,15 @@ def month_label(year: int, month: int) -> str:
 
 
 @register.filter
-def baht(value: Decimal | int | None, places: int = 0) -> str:
-    """Thousands separators, no currency sign: '2,640,000'. Empty for None, so blank cells stay blank."""
-    if value is None or value == "":
-        return ""
-    return f"{Decimal(value):,.{int(places)}f}"
+def baht(value: Decimal | int | None) -> str:
+    """formats.baht: '2,640,000.00', satang always shown. Empty for None, so blank cells stay blank."""
+    return formats.baht(value)
+
+
+@register.filter
+def number(value: int | Decimal | None) -> str:
+    """formats.number: a count with thousands separated, '1,550'. Empty for None."""
+    return formats.number(value)
 
 
 @register.filter

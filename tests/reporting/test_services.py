@@ -75,14 +75,14 @@ def test_not_funded_expense_is_refused_quoting_the_rule(world):
 
 def test_activities_cannot_exceed_their_category_budget(world):
     enter_sample_plan(world.tambon_a, world.alice)
-    with pytest.raises(ValidationError, match="above the category's budget of 80,000 by 1,000"):
+    with pytest.raises(ValidationError, match="above the category's budget of 80,000.00 by 1,000.00"):
         services.activity_save(tambon=world.tambon_a, user=world.alice, category=BudgetCategory.objects.get(code="2.4"),
                                name="Compost", budget=D(81000), start_date=dt.date(2021, 9, 1))  # fmt: skip
 
 
 def test_activity_categories_cannot_exceed_the_activity_budget(world):
     lines = enter_sample_plan(world.tambon_a, world.alice)
-    with pytest.raises(ValidationError, match="above the activity budget of 800,000 by 1,000"):
+    with pytest.raises(ValidationError, match="above the activity budget of 800,000.00 by 1,000.00"):
         services.line_plan_save(line=lines["2.5"], user=world.alice, plans={}, total=D(65000))
 
 
@@ -124,7 +124,7 @@ def test_full_flow_return_fix_resubmit_accept_and_locked(world):
     assert history[1].reason == "2.1 receipts missing"
     changed = {c["field"]: (c["old"], c["new"]) for c in history[2].changes}
     assert changed["narrative"] == ("Progress of month 1", "Receipts attached")
-    assert changed[f"{lines['2.1'].label} · actual"] == ("30,000", "29,000")
+    assert changed[f"{lines['2.1'].label} · actual"] == ("30,000.00", "29,000.00")
     assert history[2].actor == world.alice
 
 
