@@ -81,9 +81,7 @@ def test_money_errors_name_the_field_and_say_what_to_write_in_the_page_language(
 
 
 def test_required_amount_and_count_and_date_errors():
-    assert _errors({"total": ""})["total"] == (
-        "งบทั้งหมด: ต้องกรอก เขียนจำนวนเงินเป็นบาท เช่น 80,000 (ใส่ 0 ถ้าไม่มี)"
-    )
+    assert _errors({"total": ""})["total"] == ("งบทั้งหมด: ต้องกรอก เขียนจำนวนเงินเป็นบาท เช่น 80,000 (ใส่ 0 ถ้าไม่มี)")
     assert _errors({"hours": "1,500"})["hours"] == "ชั่วโมง: “1,500” มากเกินไป เขียนได้ไม่เกิน 1,000"
     assert "ไม่ใช่จำนวนเต็ม" in _errors({"hours": "2.5"})["hours"]
     assert "ไม่ใช่ตัวเลข" in _errors({"hours": "สิบ"})["hours"]
