@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -118,6 +119,10 @@ class MoneyField(forms.Field):
             raise self._error("max_value", raw, limit=self.show(self.max_value))
         self.run_validators(number)
         return number.quantize(Decimal(1).scaleb(-self.places)) if self.places else number
+
+
+# A ModelAdmin whose decimal fields are all baht reads them the same way: formfield_overrides = MONEY_ADMIN.
+MONEY_ADMIN = {models.DecimalField: {"form_class": MoneyField}}
 
 
 class CountField(MoneyField):

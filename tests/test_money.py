@@ -262,3 +262,25 @@ def test_no_english_message_on_a_thai_page_and_no_thai_on_an_english_one(world):
         english = [(text, name, type(f).__name__) for f in _project_forms(world) for text, name in _error_sentences(f)]
     assert [e for e in english if THAI.search(e[0])] == []
     assert len(english) == len(thai)
+
+
+@pytest.mark.django_db
+def test_admin_reads_baht_the_same_way(world, client_for, rf):
+    from django.contrib import admin
+
+    from reporting.models import Activity, ProgrammeSettings
+    from tambon.models import Programme
+
+    world.nina.is_staff = world.nina.is_superuser = True
+    world.nina.save()
+    request = rf.get("/")
+    request.user = world.nina
+    for model, name in ((ProgrammeSettings, "activity_budget"), (Activity, "budget")):
+        field = admin.site._registry[model].get_form(request).base_fields[name]
+        assert isinstance(field, MoneyField) and field.clean("800,000") == D("800000")
+    inline = admin.site._registry[Programme].get_inline_instances(request)[0]
+    rate = inline.get_formset(request).form.base_fields["monthly_rate"]
+    assert isinstance(rate, MoneyField) and rate.max_value == D("99999999.99")
+    settings_row = ProgrammeSettings.objects.get()
+    page = client_for(world.nina).get(f"/admin/reporting/programmesettings/{settings_row.pk}/change/").content.decode()
+    assert 'name="activity_budget" value="800,000.00" inputmode="decimal"' in page
