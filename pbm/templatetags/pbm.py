@@ -53,3 +53,16 @@ def percent(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{Decimal(value):,.2f}"
+
+
+@register.inclusion_tag("snippets/form_errors.html")
+def form_errors(form) -> dict:
+    """At the top of a long form: every field's error as a link to its box, each naming the field (the amount and
+    date fields' messages already start with it; Django's own ones get the label put in front)."""
+    items = []
+    for field in form:
+        label = str(field.label or "")
+        for error in field.errors:
+            text = str(error)
+            items.append((field.id_for_label, text if not label or text.startswith(label) else f"{label}: {text}"))
+    return {"items": items}

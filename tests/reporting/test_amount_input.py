@@ -43,6 +43,9 @@ def test_letters_are_refused_in_thai_naming_the_line_and_kept_in_the_input(world
     assert f'name="actual_{lines["2.1"].pk}" value="80k" inputmode="decimal"' in page
     assert 'type="number"' not in page
     assert not MonthlyReport.objects.exists()
+    # the summary at the top links to the box, so an error below the fold is not missed
+    assert "ต้องแก้ไข 1 ช่อง ยังไม่ได้บันทึกข้อมูลใด:" in page
+    assert f'<li><a href="#id_actual_{lines["2.1"].pk}">{lines["2.1"].label}: “80k” ไม่ใช่จำนวนเงิน' in page
 
 
 def test_seventeen_digits_get_a_thai_message_with_the_largest_amount(world, client_for):
@@ -93,6 +96,8 @@ def test_activity_budget_and_dates_are_read_as_written(world, client_for):
     page = client_for(world.alice).post(url, data).content.decode()
     assert "2564 เป็นปี พ.ศ. แต่ช่องวันที่ใช้ปี ค.ศ. ให้เขียน 2021" in page
     assert 'value="50,000"' in page and not Activity.objects.exists()
+    page = client_for(world.alice).post(url, {**data, "name": "", "start_date": "2021-03-01"}).content.decode()
+    assert '<a href="#id_name">ชื่อกิจกรรม: ต้องกรอกช่องนี้</a>' in page  # Django's own message, named in the summary
     response = client_for(world.alice).post(url, {**data, "start_date": "2021-03-01", "target_quantity": "1,200"})
     assert response.status_code == 302, response.content.decode()[:2000]
     activity = Activity.objects.get()
