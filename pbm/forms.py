@@ -29,6 +29,19 @@ def _field_name(field: forms.Field) -> str:
     return str(capfirst(field.label)) if field.label else str(_("This field"))
 
 
+def _echo(raw: str) -> str:
+    """What was typed, quoted back in a message; a pasted page of digits is cut short."""
+    return raw if len(raw) <= 40 else raw[:40] + "…"
+
+
+def _places(number: Decimal) -> int:
+    """Digits after the point that matter: 1.500 has 1, 1.505 has 3 (exact, with no rounding context)."""
+    _sign, digits, exponent = number.as_tuple()
+    while exponent < 0 and digits and digits[-1] == 0:
+        digits, exponent = digits[:-1], exponent + 1
+    return max(-exponent, 0)
+
+
 class MoneyInput(forms.TextInput):
     """type=text with inputmode=decimal: phones still show the digit keyboard, and what was typed comes back."""
 
@@ -88,7 +101,7 @@ class MoneyField(forms.Field):
         return formats.baht(value)
 
     def _error(self, code: str, raw: str = "", **params) -> ValidationError:
-        params = {"field": _field_name(self), "value": raw, **params}
+        params = {"field": _field_name(self), "value": _echo(raw), **params}
         return ValidationError(self.error_messages[code], code=code, params=params)
 
     def to_python(self, value) -> Decimal | None:
@@ -113,10 +126,10 @@ class MoneyField(forms.Field):
             raise self._error("negative", raw)
         if self.min_value is not None and number < self.min_value:
             raise self._error("min_value", raw, limit=self.show(Decimal(self.min_value)))
-        if number != number.quantize(Decimal(1).scaleb(-self.places)):
-            raise self._error("decimal_places", raw)
-        if number > self.max_value:
+        if number > self.max_value:  # before any arithmetic: 40 typed digits must not overflow the context
             raise self._error("max_value", raw, limit=self.show(self.max_value))
+        if _places(number) > self.places:
+            raise self._error("decimal_places", raw)
         self.run_validators(number)
         return number.quantize(Decimal(1).scaleb(-self.places)) if self.places else number
 
@@ -186,7 +199,7 @@ class DateField(forms.DateField):
             return super().to_python(value)
         except ValidationError as error:
             if error.code == "invalid":
-                raise self._error("invalid", value=value) from None
+                raise self._error("invalid", value=_echo(str(value))) from None
             raise
 
     def validate(self, value) -> None:

@@ -80,6 +80,14 @@ def test_money_errors_name_the_field_and_say_what_to_write_in_the_page_language(
     assert en.startswith("2.1 ส่งเสริมอาชีพ: ") and english in en
 
 
+def test_forty_digits_or_a_pasted_page_are_refused_not_a_server_error():
+    assert "มากเกินไป" in _errors({"actual": "9" * 40})["actual"]
+    assert "มีตัวเลขหลังจุดเกิน 2 หลัก" in _errors({"actual": "1." + "0" * 40 + "1"})["actual"]
+    long = _errors({"actual": "1" * 5000})["actual"]
+    assert "“" + "1" * 40 + "…”" in long and len(long) < 200
+    assert AmountForm({"total": "1", "actual": "1.50000000000000000000000000000000000"}).is_valid()
+
+
 def test_required_amount_and_count_and_date_errors():
     assert _errors({"total": ""})["total"] == ("งบทั้งหมด: ต้องกรอก เขียนจำนวนเงินเป็นบาท เช่น 80,000 (ใส่ 0 ถ้าไม่มี)")
     assert _errors({"hours": "1,500"})["hours"] == "ชั่วโมง: “1,500” มากเกินไป เขียนได้ไม่เกิน 1,000"
