@@ -1,6 +1,8 @@
-"""The one place dates become text: Buddhist Era years and Thai month names (DOMAIN.md: users read BE)."""
+"""The one place dates and numbers become text (BE years, Thai months, baht, counts) and typed numbers are read."""
 
 import datetime as dt
+import re
+from decimal import Decimal
 
 from django.utils import timezone, translation
 
@@ -45,3 +47,65 @@ def date_be(value: dt.date | dt.datetime | None, with_time: bool = False) -> str
         text = f"{value.day} {month_abbr(value.month)} {be_year(value.year)}"
         return f"{text} {value:%H:%M}" if with_time else text
     return f"{value.day} {month_abbr(value.month)} {be_year(value.year)}"
+
+
+# Money and counts. One rule, on the page, in messages, in the .xlsx and in the API: an amount of baht always
+# shows its satang, two decimals, so a column lines up and 40,935.48 is never rounded to 40,935:
+#   page and messages  "80,000.00", "40,935.48" (thousands separated)
+#   .xlsx              numeric cells formatted MONEY_XLSX_FORMAT ("#,##0.00")
+#   API                strings with two decimals and no separators, "80000.00" (DRF DecimalField)
+# Counts (tambons, people, hours) are whole numbers with thousands separated: "1,550".
+MONEY_PLACES = 2
+MONEY_MAX_DIGITS = 14  # the models' DecimalField(max_digits=14, decimal_places=2)
+MONEY_MAX = Decimal("999999999999.99")
+MONEY_XLSX_FORMAT = "#,##0.00"
+COUNT_XLSX_FORMAT = "#,##0"
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_PLAIN = re.compile(r"^(\d+)?(?:\.(\d*))?$")
+_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.(\d*))?$")
+
+
+def baht(value: Decimal | int | float | str | None) -> str:
+    """'80,000.00', '40,935.48', '-1,200.00'; empty for None, so a blank cell stays blank."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value):,.{MONEY_PLACES}f}"
+
+
+def number(value: Decimal | int | str | None) -> str:
+    """A count: '1,550'; empty for None."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value):,.0f}"
+
+
+class NumberSyntaxError(ValueError):
+    """`code` says what is wrong, for a message that says what to write instead."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A number as people write it: '80,000', '80000.50', ' ๘๐,๐๐๐ ', '฿80,000', '80,000 บาท'. None when blank.
+
+    Commas must separate thousands (80,000): '80,50' is refused ('grouping') rather than read as 8,050,
+    since a comma there may well be a decimal comma. A leading minus is read, so the caller can refuse a
+    negative amount by name."""
+    text = text.translate(THAI_DIGITS).strip()
+    text = text.removeprefix("฿").removesuffix("บาท").strip()
+    if not text:
+        return None
+    negative = text[0] in "-−"
+    if negative:
+        text = text[1:].strip()
+    if _GROUPED.match(text):
+        text = text.replace(",", "")
+    elif "," in text and re.fullmatch(r"[\d,]*(\.\d*)?", text):
+        raise NumberSyntaxError("grouping")
+    if not _PLAIN.match(text) or text in ("", "."):
+        raise NumberSyntaxError("invalid")
+    value = Decimal(text)
+    return -value if negative else value

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from tambon.models import Membership, User
 
-from .formats import date_be
+from .formats import baht, date_be
 from .models import FigureChange, Reviewable, ReviewAction, ReviewEvent
 
 Month = tuple[int, int]
@@ -85,7 +85,7 @@ def _text(value: object) -> str:
     if isinstance(value, dt.date):
         return date_be(value)
     if isinstance(value, Decimal):
-        return f"{value:,.2f}".removesuffix(".00")
+        return baht(value)
     return str(value)
 
 

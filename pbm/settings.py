@@ -120,7 +120,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True
-# Numbers get separators only through the explicit filters (baht, intcomma): ids in forms and links never do.
+# Numbers get separators only through the explicit filters (baht, number): ids in forms and links never do.
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from pbm.forms import MONEY_ADMIN
 from tambon.admin import ScopedAdminMixin
 
 from .models import Activity, BudgetCategory, ExpenseType, MonthlyReport, ProgrammeSettings
@@ -10,6 +11,7 @@ from .models import Activity, BudgetCategory, ExpenseType, MonthlyReport, Progra
 @admin.register(ProgrammeSettings)
 class ProgrammeSettingsAdmin(admin.ModelAdmin):
     list_display = ["programme", "due_day", "activity_budget", "management_budget", "evidence_max_mb"]
+    formfield_overrides = MONEY_ADMIN
 
 
 @admin.register(BudgetCategory)
@@ -47,6 +49,7 @@ class ActivityAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["category"]
     list_select_related = ["tambon__subdistrict__district__province", "category"]
     raw_id_fields = ["tambon"]
+    formfield_overrides = MONEY_ADMIN
 
 
 @admin.register(MonthlyReport)

@@ -11,12 +11,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pbm.formats import month_label
+from pbm.formats import MONEY_XLSX_FORMAT, month_label
 from tambon.models import Tambon
 
 from .selectors import BudgetTable, budget_tables
 
-MONEY_FORMAT = "#,##0.00;-#,##0.00;"
+MONEY_FORMAT = MONEY_XLSX_FORMAT  # formats' one rule: satang always shown, as on the page
 PERCENT_FORMAT = "0.00"
 BOLD = Font(bold=True)
 GROUP_FILL = PatternFill("solid", fgColor="ECE6F3")

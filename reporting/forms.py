@@ -4,18 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pbm.formats import month_label
-from pbm.forms import VersionField
+from pbm.forms import CountField, DateField, MoneyField, VersionField
 
 from .models import Activity, BudgetCategory, ExpenseType
-
-MONEY = {"max_digits": 14, "decimal_places": 2, "required": False}
 
 
 class LinePlanForm(forms.Form):
     """A line's monthly plan, one field per programme month (the PBM "🔍" dialog), plus total and explanation."""
 
     version = VersionField()
-    total = forms.DecimalField(label=_("Total budget"), min_value=Decimal(0), **MONEY)
+    total = MoneyField(label=_("Total budget"), required=False)
     explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, months, with_total: bool, **kwargs):
@@ -24,7 +22,7 @@ class LinePlanForm(forms.Form):
             del self.fields["total"]
         self.months = months
         for year, month in months:
-            self.fields[f"plan_{year}_{month}"] = forms.DecimalField(label=month_label(year, month), **MONEY)
+            self.fields[f"plan_{year}_{month}"] = MoneyField(label=month_label(year, month), required=False)
 
     def plans(self) -> dict[tuple[int, int], Decimal | None]:
         return {(y, m): self.cleaned_data.get(f"plan_{y}_{m}") for y, m in self.months}
@@ -40,7 +38,8 @@ class ActivityForm(forms.ModelForm):
         model = Activity
         fields = ["category", "name", "expense_type", "budget", "start_date", "end_date", "target_group",
                   "target_quantity", "target_unit"]  # fmt: skip
-        widgets = {f: forms.DateInput(attrs={"type": "date"}) for f in ("start_date", "end_date")}
+        field_classes = {"budget": MoneyField, "start_date": DateField, "end_date": DateField,
+                         "target_quantity": CountField}  # fmt: skip
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,7 +82,7 @@ class MonthlyReportForm(forms.Form):
         for line, figure in lines:
             if figure.is_wages:
                 continue  # hiring actuals come from the roster's accepted work
-            self.fields[f"actual_{line.pk}"] = forms.DecimalField(label=line.label, **MONEY)
+            self.fields[f"actual_{line.pk}"] = MoneyField(label=line.label, required=False)
             self.line_ids.append(line.pk)
 
     def actuals(self) -> dict[int, Decimal | None]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pbm import locks, review
+from pbm.formats import baht as _baht  # the one rule for showing baht, in messages too
 from pbm.formats import date_be, month_label
 from pbm.history import FigureEdit, figures_record
 from pbm.models import ReviewStatus
@@ -35,10 +36,6 @@ from .models import (
 from .selectors import ZERO, Month, Row, budget_table, budget_tables
 
 Money = Decimal
-
-
-def _baht(value: Decimal) -> str:
-    return f"{value:,.2f}".removesuffix(".00")
 
 
 def _check_edit(user: User, tambon: Tambon) -> None:

@@ -6,6 +6,8 @@ from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
 
+from pbm.forms import MONEY_ADMIN
+
 from . import access
 from .models import (
     District,
@@ -69,6 +71,7 @@ class SubDistrictAdmin(ImportExportModelAdmin):
 class HiringTypeInline(admin.TabularInline):
     model = HiringType
     extra = 0
+    formfield_overrides = MONEY_ADMIN
 
 
 @admin.register(Programme)

@@ -24,7 +24,9 @@ def test_be_years_and_thai_months():
 def test_template_filters_never_put_a_separator_in_a_year():
     with translation.override("th"):
         assert render("{{ y|be_year }}", y=2021) == "2564"
-        assert render("{{ v|baht }} {{ p|percent }}", v=Decimal("2640000"), p=Decimal("55.4666")) == "2,640,000 55.47"
+        assert (
+            render("{{ v|baht }} {{ p|percent }}", v=Decimal("2640000"), p=Decimal("55.4666")) == "2,640,000.00 55.47"
+        )
 
 
 def test_quarters_and_deadlines():

@@ -37,11 +37,15 @@ def month_label(year: int, month: int) -> str:
 
 
 @register.filter
-def baht(value: Decimal | int | None, places: int = 0) -> str:
-    """Thousands separators, no currency sign: '2,640,000'. Empty for None, so blank cells stay blank."""
-    if value is None or value == "":
-        return ""
-    return f"{Decimal(value):,.{int(places)}f}"
+def baht(value: Decimal | int | None) -> str:
+    """formats.baht: '2,640,000.00', satang always shown. Empty for None, so blank cells stay blank."""
+    return formats.baht(value)
+
+
+@register.filter
+def number(value: int | Decimal | None) -> str:
+    """formats.number: a count with thousands separated, '1,550'. Empty for None."""
+    return formats.number(value)
 
 
 @register.filter
@@ -49,3 +53,16 @@ def percent(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{Decimal(value):,.2f}"
+
+
+@register.inclusion_tag("snippets/form_errors.html")
+def form_errors(form) -> dict:
+    """At the top of a long form: every field's error as a link to its box, each naming the field (the amount and
+    date fields' messages already start with it; Django's own ones get the label put in front)."""
+    items = []
+    for field in form:
+        label = str(field.label or "")
+        for error in field.errors:
+            text = str(error)
+            items.append((field.id_for_label, text if not label or text.startswith(label) else f"{label}: {text}"))
+    return {"items": items}

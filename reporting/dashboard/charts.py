@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pbm.formats import month_label
+from pbm.formats import month_label, number
 
 from ..models import CategoryKind
 from .selectors import Dashboard
@@ -65,7 +65,7 @@ def hiring_bars(board: Dashboard) -> list[Bar]:
             t.name,
             total.hired.get(t.pk, 0),
             _width(total.hired.get(t.pk, 0), total.quota.get(t.pk, 0)),
-            extra=str(total.quota.get(t.pk, 0)),
+            extra=number(total.quota.get(t.pk, 0)),
         )
         for t in board.hiring.types
     ]

@@ -11,14 +11,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from pbm.formats import be_year, month_label
-from reporting.exports import MONEY_FORMAT
+from pbm.formats import COUNT_XLSX_FORMAT, MONEY_XLSX_FORMAT, be_year, month_label
 
 from ..models import CategoryKind
 from .selectors import Child, Dashboard
 
 WIDGETS = ("completeness", "spending", "hiring", "classification")
-NUMBER_FORMATS = {"int": "#,##0", "money": MONEY_FORMAT, "pct": "0.0"}
+NUMBER_FORMATS = {"int": COUNT_XLSX_FORMAT, "money": MONEY_XLSX_FORMAT, "pct": "0.0"}
 
 
 @dataclass

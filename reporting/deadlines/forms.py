@@ -3,15 +3,14 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pbm.forms import VersionField
+from pbm.forms import CountField, DateField, VersionField
 
 from ..forms import MultipleFileField, MultipleFileInput
 from .models import PARTICIPANT_UNITS, MouReport
 
 
 class ActivityCompleteForm(forms.Form):
-    completed_on = forms.DateField(label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"}),
-                                   initial=dt.date.today)  # fmt: skip
+    completed_on = DateField(label=_("Completed on"), initial=dt.date.today)
 
 
 class CompletionReportForm(forms.Form):
@@ -22,7 +21,7 @@ class CompletionReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for unit, label in PARTICIPANT_UNITS:
-            self.fields[f"participants_{unit}"] = forms.IntegerField(label=label, min_value=0, required=False)
+            self.fields[f"participants_{unit}"] = CountField(label=label, required=False)
 
     def participants(self) -> dict[str, int | None]:
         return {unit: self.cleaned_data.get(f"participants_{unit}") for unit, _label in PARTICIPANT_UNITS}

@@ -1,10 +1,9 @@
 """A dashboard table cell in one call: tables have hundreds of cells, and an {% include %} per cell is slow."""
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html
 
-from pbm.templatetags.pbm import baht
+from pbm.formats import baht, number
 
 register = template.Library()
 
@@ -16,7 +15,7 @@ def _text(cell) -> str:
         return baht(cell.value)
     if cell.fmt == "pct":
         return str(cell.value)
-    return intcomma(cell.value)
+    return number(cell.value)
 
 
 @register.simple_tag

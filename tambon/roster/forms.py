@@ -2,10 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pbm.formats import month_label
+from pbm.forms import CountField, DateField
 
 from .models import Contract, SkillArea
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ImportUploadForm(forms.Form):
@@ -13,19 +12,19 @@ class ImportUploadForm(forms.Form):
 
 
 class ResignForm(forms.Form):
-    notice_date = forms.DateField(label=_("Notice given on"), widget=DATE)
-    last_day = forms.DateField(label=_("Last working day"), widget=DATE)
+    notice_date = DateField(label=_("Notice given on"))
+    last_day = DateField(label=_("Last working day"))
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class TerminateForm(forms.Form):
-    last_day = forms.DateField(label=_("Last working day"), widget=DATE)
+    last_day = DateField(label=_("Last working day"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReplaceForm(forms.Form):
     reserve = forms.ModelChoiceField(label=_("Reserve"), queryset=Contract.objects.none())
-    start_date = forms.DateField(label=_("Starts on"), widget=DATE)
+    start_date = DateField(label=_("Starts on"))
 
     def __init__(self, *args, reserves=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,9 +41,9 @@ class DigitizeForm(forms.Form):
 
 class TrainingForm(forms.Form):
     skill_area = forms.ModelChoiceField(label=_("Skill area"), queryset=SkillArea.objects.all())
-    completed_on = forms.DateField(label=_("Completed on"), widget=DATE)
+    completed_on = DateField(label=_("Completed on"))
     passed = forms.BooleanField(label=_("Passed"), required=False, initial=True)
-    hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=1000, initial=0)
+    hours = CountField(label=_("Hours"), max_value=1000, initial=0)
 
 
 class AcceptForm(forms.Form):

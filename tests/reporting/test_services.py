@@ -76,14 +76,14 @@ def test_not_funded_expense_is_refused_quoting_the_rule(world):
 
 def test_activities_cannot_exceed_their_category_budget(world):
     enter_sample_plan(world.tambon_a, world.alice)
-    with pytest.raises(ValidationError, match="above the category's budget of 80,000 by 1,000"):
+    with pytest.raises(ValidationError, match="above the category's budget of 80,000.00 by 1,000.00"):
         services.activity_save(tambon=world.tambon_a, user=world.alice, category=BudgetCategory.objects.get(code="2.4"),
                                name="Compost", budget=D(81000), start_date=dt.date(2021, 9, 1))  # fmt: skip
 
 
 def test_activity_categories_cannot_exceed_the_activity_budget(world):
     lines = enter_sample_plan(world.tambon_a, world.alice)
-    with pytest.raises(ValidationError, match="above the activity budget of 800,000 by 1,000"):
+    with pytest.raises(ValidationError, match="above the activity budget of 800,000.00 by 1,000.00"):
         services.line_plan_save(line=lines["2.5"], user=world.alice, plans={}, total=D(65000))
 
 
@@ -127,7 +127,7 @@ def test_full_flow_return_fix_resubmit_accept_and_locked(world):
     changes = [(label, old, new) for e in entries for label, old, new in e.changes]
     actual_21 = f"{lines['2.1'].label} · {field_label('actual')}"
     # From the first save, before any submission: the amount typed in, then the correction after the return.
-    assert changes.index((actual_21, "", "30,000")) < changes.index((actual_21, "30,000", "29,000"))
+    assert changes.index((actual_21, "", "30,000.00")) < changes.index((actual_21, "30,000.00", "29,000.00"))
     assert (field_label("narrative"), "Progress of month 1", "Receipts attached") in changes
     assert all(e.who.startswith(world.alice.get_full_name() or world.alice.username) for e in entries
                if e.action == str(ReviewAction.CHANGED.label))  # fmt: skip
