@@ -45,6 +45,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", "สถานะ", "status", False, "จ้างงาน / สำรอง (ว่าง = จ้างงาน)"),
     Column("reserve_rank", "ลำดับสำรอง", "reserve rank", False, "ลำดับ 1, 2, 3 … สำหรับผู้สำรอง"),
     Column("phone", "โทรศัพท์", "phone", False, "ไม่บังคับ"),
+    Column("monthly_wage", "ค่าจ้างต่อเดือน", "monthly wage", False, "ไม่บังคับ: ถ้ากรอก ต้องตรงกับอัตราของประเภทการจ้าง"),
 )
 ERRORS_COLUMN = Column("errors_note", "ข้อผิดพลาด", "errors", False, "", 60)
 INFORMATIONAL = {"tambon_name", "errors_note"}  # read for people, ignored by the import
@@ -61,6 +62,8 @@ for _column in (*COLUMNS, ERRORS_COLUMN):
     HEADER_LOOKUP[header_key(_column.header)] = _column
     HEADER_LOOKUP[header_key(_column.english)] = _column
     HEADER_LOOKUP[_column.key] = _column
+for _alias in ("ค่าจ้าง", "อัตราค่าจ้าง", "wage"):  # what universities' own sheets call the wage column
+    HEADER_LOOKUP[header_key(_alias)] = HEADER_LOOKUP["monthly_wage"]
 
 
 def normalise_national_id(value: Any) -> str:

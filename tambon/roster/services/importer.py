@@ -48,6 +48,7 @@ from ..sheet import (
     parse_date,
 )
 from .acceptance import figures_changed
+from .rules import PERSON_LIMITS, Place, place_of, quota_overflows, text_too_long, wage_mismatch
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,11 @@ LOOKUP_CHUNK = 20_000  # IDs per set-based query (SQLite allows ~32k parameters)
 WRITE_BATCH = 2_000
 COPY_BATCH = 10_000  # rows per COPY statement: few enough statements to cost nothing, enough for the bar to move
 CHECK_REPORT_EVERY = 2_000
+CELL_MAX = 200  # the longest text any other cell may hold (codes, types, dates, statuses are far shorter)
+FORMULA_MARKS = ("=", "+", "-", "@")  # a name starting with one would be a formula in a spreadsheet
 GRADUATE_YEARS = 3
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+CELL_LIMITS = {key: PERSON_LIMITS.get(key, CELL_MAX) for key in COLUMN_BY_KEY if key not in INFORMATIONAL}
 PERSON_FIELDS = ("first_name", "last_name", "phone", "graduated_on")
 CONTRACT_FIELDS = ("hiring_type_id", "status", "reserve_rank", "start_date", "end_date")
 
@@ -308,6 +312,9 @@ def roster_check(
     if progress:
         progress(70, ImportPhase.COMPARING)
     _compare_with_database(checked, result, tambons)
+    _check_quota(checked, result)
+    for row in checked:
+        setattr(result, row.outcome, getattr(result, row.outcome) + 1)
     result.errors.sort(key=lambda e: e.row)
     return result, checked
 
@@ -321,8 +328,15 @@ def _check_row(sheet_row: SheetRow, *, types: _TypeNames, tambons: dict, univers
         error(RowError(number, COLUMN_BY_KEY[key].header, message))
 
     for key, value in values.items():
-        if key not in INFORMATIONAL and isinstance(value, str) and value.startswith("="):
+        if key in INFORMATIONAL or not isinstance(value, str):
+            continue
+        if value.lstrip().startswith("="):
             fail(key, _("holds a formula; values are required. Copy the column and paste it back as values only."))
+        elif message := text_too_long(value.strip(), CELL_LIMITS[key]):
+            fail(key, message)
+        elif key in ("first_name", "last_name") and value.strip().startswith(FORMULA_MARKS):
+            fail(key, _("a name cannot start with “%(mark)s”; remove it (spreadsheets read it as a formula).")
+                 % {"mark": value.strip()[0]})  # fmt: skip
     if not ok:
         return None
     national_id = normalise_national_id(values.get("national_id"))
@@ -352,6 +366,8 @@ def _check_row(sheet_row: SheetRow, *, types: _TypeNames, tambons: dict, univers
     if hiring_type is None:
         fail("hiring_type", _("“%(value)s” is not a hiring type; use one of %(names)s.")
              % {"value": type_text, "names": types.names()})  # fmt: skip
+    elif (wage := cell_text(values.get("monthly_wage"))) and (message := wage_mismatch(wage, hiring_type)):
+        fail("monthly_wage", message)
     code = cell_text(values.get("tambon_code"))
     code = code.zfill(6) if code else ""
     tambon = tambons.get(code)
@@ -470,8 +486,22 @@ def _compare_with_database(checked: list[CheckedRow], result: ImportResult, tamb
         else:
             row.outcome = "new"
     checked[:] = keep
-    for row in checked:
-        setattr(result, row.outcome, getattr(result, row.outcome) + 1)
+
+
+def _check_quota(checked: list[CheckedRow], result: ImportResult) -> None:
+    """The programme's quota per hiring type per tambon (rules.quota_overflows), for the new and changed rows."""
+    changing = [row for row in checked if row.outcome != "unchanged"]
+    places: list[Place | None] = [
+        place_of({**row.contract, "tambon_id": row.tambon_id}, row.row, proposed=True, replaces=row.contract_id)
+        for row in changing
+    ]  # fmt: skip
+    changed = [row.contract_id for row in changing if row.contract_id]
+    refused = set()
+    for overflow in quota_overflows([p for p in places if p is not None], changed=changed):
+        refused.add(overflow.key)
+        result.errors.append(RowError(overflow.key, COLUMN_BY_KEY["hiring_type"].header, overflow.message()))
+    if refused:
+        checked[:] = [row for row in checked if row.row not in refused]
 
 
 # --- writing -------------------------------------------------------------------------------------------
