@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from pbm.formats import month_label
 
 from .models import Contract, SkillArea
+from .services.rules import TEXT_MAX
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -15,12 +16,14 @@ class ImportUploadForm(forms.Form):
 class ResignForm(forms.Form):
     notice_date = forms.DateField(label=_("Notice given on"), widget=DATE)
     last_day = forms.DateField(label=_("Last working day"), widget=DATE)
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class TerminateForm(forms.Form):
     last_day = forms.DateField(label=_("Last working day"), widget=DATE)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReplaceForm(forms.Form):

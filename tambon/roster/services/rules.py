@@ -178,8 +178,13 @@ def contract_rules_check(*, contract: Contract) -> None:
         if contract.hiring_type.programme_id != contract.tambon.programme_id:
             errors.setdefault("hiring_type", []).append(
                 _("This hiring type belongs to another programme than the tambon's; choose one of %(names)s.")
-                % {"names": " / ".join(HiringType.objects.filter(programme_id=contract.tambon.programme_id)
-                                       .values_list("name_th", flat=True))}  # fmt: skip
+                % {
+                    "names": " / ".join(
+                        HiringType.objects.filter(programme_id=contract.tambon.programme_id).values_list(
+                            "name_th", flat=True
+                        )
+                    )
+                }  # fmt: skip
             )
         elif place := place_of(contract, "this contract", proposed=True, replaces=contract.pk):
             for overflow in quota_overflows([place]):
