@@ -169,13 +169,57 @@ def roster_read(*, file: IO[bytes] | str | Path, name: str, size: int | None = N
             )
         )
     try:
-        return _read_rows(xlsx.read_rows(file))
+        return _read_rows(xlsx.read_rows(file, workbook_limits()))
+    except xlsx.TooLarge as exc:
+        raise ValidationError(_too_large_message(exc)) from None
     except xlsx.BadWorkbook:
         raise ValidationError(
             _(
                 "The workbook cannot be opened: the file is damaged or not really .xlsx. Open it in Excel, save it again as .xlsx and upload it."
             )
         ) from None
+
+
+def workbook_limits() -> xlsx.Limits:
+    """xlsx.Limits, each overridable in settings.ROSTER_WORKBOOK_LIMITS ({"rows": 100_000, …})."""
+    return xlsx.Limits(**getattr(settings, "ROSTER_WORKBOOK_LIMITS", {}))
+
+
+def _too_large_message(exc: xlsx.TooLarge) -> str:
+    """What was past which limit, and what to do; the limit is always stated."""
+    scale = 1_048_576 if exc.what in ("uncompressed", "row_bytes") else 1  # those two in MB
+    numbers = {"limit": f"{exc.limit / scale:,.0f}", "found": f"{(exc.found or 0) / scale:,.0f}"}
+    messages = {
+        "uncompressed": _(
+            "The workbook unpacks to more than %(limit)s MB; that is the limit (a national sheet of 60,000 people "
+            "unpacks to about 40 MB). Remove pictures and other sheets, or split the sheet by university."
+        ),
+        "parts": _(
+            "The workbook holds %(found)s files inside; the limit is %(limit)s. Copy the roster sheet into a new "
+            "workbook, save it as .xlsx and upload that."
+        ),
+        "sheets": _(
+            "The workbook has more than %(limit)s sheets; that is the limit. The roster is read from the first "
+            "sheet: copy it into a new workbook and upload that."
+        ),
+        "rows": _(
+            "The sheet has more than %(limit)s rows; that is the limit (blank rows count too). Delete the empty "
+            "rows below the roster, or split it by university and import each part."
+        ),
+        "columns": _(
+            "The sheet uses more than %(limit)s columns; that is the limit. Delete the columns to the right of "
+            "the roster (the template has 13) and upload again."
+        ),
+        "shared_strings": _(
+            "The workbook holds more than %(limit)s different texts; that is the limit. Split the sheet by "
+            "university and import each part."
+        ),
+        "row_bytes": _(
+            "One row of the sheet is larger than %(limit)s MB; that is the limit. Check for a cell filled with "
+            "pasted text and clear it."
+        ),
+    }
+    return messages[exc.what] % numbers
 
 
 def _read_rows(rows: Iterable[xlsx.Row]) -> Sheet:
