@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pbm.exports import safe_cell, unescape
+
 BE_OFFSET = 543
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 HINT_MARK = "คำแนะนำ"
@@ -82,6 +84,7 @@ def mask_national_id(national_id: str) -> str:
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
+    value = unescape(value)  # what our exports escaped comes back as it was
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).translate(THAI_DIGITS).strip()
@@ -175,7 +178,9 @@ def write_workbook(
 
 
 def _cell(value: Any) -> Any:
-    return None if value == "" else value  # an empty cell, not an empty string: smaller files, faster reads
+    """An empty cell, not an empty string (smaller files, faster reads); text that a spreadsheet would run as a
+    formula is escaped (pbm.exports): the template, the exports and the error file all go through here."""
+    return None if value == "" else safe_cell(value)
 
 
 def _letter(index: int) -> str:

@@ -30,6 +30,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.th import pin
 
+from pbm.exports import unescape
 from tambon.models import HiringType, Programme, Tambon, University
 
 from .. import xlsx
@@ -374,6 +375,7 @@ def _check_row(sheet_row: SheetRow, *, types: _TypeNames, tambons: dict, univers
     for key, value in values.items():
         if key in INFORMATIONAL or not isinstance(value, str):
             continue
+        value = unescape(value)
         if value.lstrip().startswith("="):
             fail(key, _("holds a formula; values are required. Copy the column and paste it back as values only."))
         elif message := text_too_long(value.strip(), CELL_LIMITS[key]):
