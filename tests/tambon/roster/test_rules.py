@@ -160,7 +160,7 @@ def test_a_job_that_breaks_while_writing_ends_failed_with_words(world, client_fo
     monkeypatch.setattr(importer_module, "_write", broken)
     job = upload_and_confirm(client_for(world.mona), world, [person_row(1, world.tambon_a)],
                              django_capture_on_commit_callbacks)  # fmt: skip
-    assert job.status == ImportStatus.FAILED and "nothing was written" in job.message
+    assert job.status == ImportStatus.FAILED and "ไม่มีข้อมูลใดถูกบันทึก" in job.message  # nothing written (Thai)
     assert not job.is_running and Person.objects.count() == 0
 
 
@@ -174,7 +174,7 @@ def test_a_database_error_while_writing_ends_the_job_failed_on_postgresql(world,
     monkeypatch.setitem(importer_module.CELL_LIMITS, "first_name", 1_000_000)  # let it reach the database
     client = client_for(world.mona)
     job = upload_and_confirm(client, world, hostile.long_name(), django_capture_on_commit_callbacks)
-    assert job.status == ImportStatus.FAILED and "nothing was written" in job.message
+    assert job.status == ImportStatus.FAILED and "ไม่มีข้อมูลใดถูกบันทึก" in job.message
     assert Person.objects.count() == 0
     assert client.get(f"/roster/imports/{job.pk}/progress/").json()["status"] == "failed"
 
@@ -232,7 +232,7 @@ def test_the_admin_refuses_a_contract_over_the_quota(world, client_for):
     form = {"person": person.pk, "tambon": world.tambon_a.pk, "hiring_type": hiring_type(world, "student").pk,
             "status": "active", "start_date": "2021-02-01", "track": "tambon"}  # fmt: skip
     response = client_for(world.nina).post(reverse("admin:tambon_contract_add"), form)
-    assert response.status_code == 200 and "allows 5" in response.content.decode()
+    assert response.status_code == 200 and "ได้ไม่เกิน 5 คนต่อตำบล" in response.content.decode()  # the admin is Thai
     assert not Contract.objects.filter(person=person).exists()
     form["status"] = "reserve"
     response = client_for(world.nina).post(reverse("admin:tambon_contract_add"), form)
