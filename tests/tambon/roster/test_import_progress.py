@@ -139,7 +139,7 @@ def test_another_connection_sees_the_write_progress_but_none_of_the_rows(
 ):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    rows = [person_row(n, world.tambon_a) for n in range(1, 11)]
+    rows = [person_row(n, world.tambon_a, hiring_type="ประชาชน" if n <= 5 else "นักศึกษา") for n in range(1, 11)]
     job = RosterImport.objects.create(
         university=world.university_a, original_name="roster.xlsx", created_by=world.mona, status="writing"
     )
