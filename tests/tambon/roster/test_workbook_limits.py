@@ -114,3 +114,17 @@ def test_the_message_is_in_thai_for_the_uploader(zip_bomb):
     with translation.override("th"):
         message = refusal(zip_bomb)
     assert "100" in message and "MB" in message and "ไฟล์" in message
+
+
+@pytest.mark.django_db
+def test_a_zip_bomb_uploaded_through_the_page_fails_its_job_with_the_limit(
+    world, client_for, zip_bomb, django_capture_on_commit_callbacks
+):
+    from tambon.roster.models import ImportStatus, RosterImport
+
+    upload = io.BytesIO(zip_bomb)
+    upload.name = "bomb.xlsx"
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.mona).post(f"/universities/{world.university_a.pk}/roster/", {"file": upload})
+    job = RosterImport.objects.get()
+    assert job.status == ImportStatus.FAILED and "100 MB" in job.message and not job.is_running
