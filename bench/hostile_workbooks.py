@@ -3,13 +3,13 @@
     DATABASE_URL=… python bench/hostile_workbooks.py [--scale small|full]
 
 Builds the files of tests/tambon/roster/hostile.py (zip bomb, 100,000-character name, 20,000 columns, 50
-sheets, a million rows, lying zip sizes, XML entities, a lying <dimension>, a file just inside the limits)
-and a normal sheet written by the template writer (full: 60,000 rows; small: 3,000). Each file is imported
-with `roster_import(dry_run=True)` — reading, limits, row checks, comparison with the database; nothing is
-written — in a child process of its own, so each peak RSS (ru_maxrss) is that file's alone. Prints, per file:
-its size, what happened (rows read, row errors, or the refusal), the time and the peak RSS (VmHWM), each as a ratio to
-the normal sheet; and the child's RSS after Django starts, the floor under every figure. Figures only, no
-assertion: the target (peak RSS under 400 MB for any file) is reported as met or not.
+sheets, a million rows, lying zip sizes, XML entities, a lying <dimension>), a normal sheet written by the
+template writer (full: 60,000 valid rows; small: 3,000) and the same sheet padded to just inside the unpacked-size
+limit. Each file is imported with `roster_import(dry_run=True)` — reading, limits, row checks, comparison with
+the database; nothing is written — in a child process of its own, so each peak RSS (the child's VmHWM) is that
+file's alone. Prints, per file: its size, what happened (rows read, row errors, or the refusal), the time and the
+peak RSS, each as a ratio to the normal sheet; and the child's RSS after Django starts, the floor under every
+figure. Figures only, no assertion: the target (peak RSS under 400 MB for any file) is reported as met or not.
 """
 
 from __future__ import annotations

@@ -139,7 +139,7 @@ def zip_bomb(megabytes: int = 200) -> bytes:
     filler = "ก" * 30_000  # Excel's own maximum is 32,767 characters per cell
     one = row_xml(3, [*person(1), filler])
     rows = max(1, megabytes * 1_000_000 // len(one.encode()))
-    return workbook(sheet_rows(person(1 + n % 3, **{}) + [filler] for n in range(rows)))
+    return workbook(sheet_rows(person(1 + n % 3) + [filler] for n in range(rows)))
 
 
 def long_name(length: int = 100_000) -> bytes:
