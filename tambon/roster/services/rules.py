@@ -64,7 +64,7 @@ def check_lengths(values: dict[str, tuple[str, int]]) -> None:
 def wage_mismatch(value: Any, hiring_type: HiringType) -> str | None:
     """A wage written in a sheet must be the rate the programme sets for the type; the message, or None."""
     try:
-        wage = Decimal(str(value).replace(",", "").strip())
+        wage = Decimal(str(value).replace(",", "").replace("บาท", "").strip())  # "9,000 บาท" is 9000
     except InvalidOperation:
         return _("“%(value)s” is not an amount; write the monthly wage in baht, for example %(rate)s.") % {
             "value": value,

@@ -102,7 +102,7 @@ def test_swapping_a_hired_person_and_a_reserve_at_the_quota_is_allowed(world):
 def test_a_wage_that_contradicts_the_hiring_type_is_a_row_error(world):
     rate = hiring_type(world, "student").monthly_rate
     result = run([person_row(1, world.tambon_a, hiring_type=STUDENT, monthly_wage=15000),
-                  person_row(2, world.tambon_a, hiring_type=STUDENT, monthly_wage=f"{rate:,.0f}")])  # fmt: skip
+                  person_row(2, world.tambon_a, hiring_type=STUDENT, monthly_wage=f"{rate:,.0f} บาท")])  # fmt: skip
     assert len(result.errors) == 1 and result.errors[0].row == 3
     message = str(result.errors[0])
     assert "ค่าจ้างต่อเดือน" in message and "15,000" in message and f"({rate:,.0f} baht a month)" in message
