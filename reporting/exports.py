@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pbm.exports import safe_workbook
 from pbm.formats import MONEY_XLSX_FORMAT, month_label
 from tambon.models import Tambon
 
@@ -88,6 +89,8 @@ def _write_sheet(sheet, table: BudgetTable) -> None:
 
 
 def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
+    """Every workbook a page offers goes out through here: text stays text (pbm.exports)."""
+    safe_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -1,10 +1,27 @@
 """Admin for rosters: skill areas (reference data) and contracts, scoped like every page."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from tambon.admin import ScopedAdminMixin
 
 from .models import Contract, SkillArea
+from .services.rules import contract_rules_check
+
+
+class ContractAdminForm(forms.ModelForm):
+    """The admin is one more door: the same hiring rules as the import and the replacement. (The admin builds
+    the form's Meta from ContractAdmin.)"""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # builds self.instance from the form
+        if self.errors:
+            return
+        try:
+            contract_rules_check(contract=self.instance)
+        except ValidationError as exc:
+            self._update_errors(exc)
 
 
 @admin.register(SkillArea)
@@ -14,6 +31,7 @@ class SkillAreaAdmin(admin.ModelAdmin):
 
 @admin.register(Contract)
 class ContractAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = ContractAdminForm
     scope_path = "tambon"
     list_display = ["person", "tambon", "hiring_type", "status", "start_date", "end_date", "track"]
     list_filter = ["status", "hiring_type__code", "track"]

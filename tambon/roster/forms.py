@@ -5,6 +5,7 @@ from pbm.formats import month_label
 from pbm.forms import CountField, DateField
 
 from .models import Contract, SkillArea
+from .services.rules import TEXT_MAX
 
 
 class ImportUploadForm(forms.Form):
@@ -14,12 +15,14 @@ class ImportUploadForm(forms.Form):
 class ResignForm(forms.Form):
     notice_date = DateField(label=_("Notice given on"))
     last_day = DateField(label=_("Last working day"))
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class TerminateForm(forms.Form):
     last_day = DateField(label=_("Last working day"))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReplaceForm(forms.Form):

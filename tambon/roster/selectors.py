@@ -182,6 +182,7 @@ def export_rows(*, tambons: QuerySet[Tambon], mask: bool) -> Iterator[dict]:
             "status": STATUS_LABELS[c.status],
             "reserve_rank": c.reserve_rank or "",
             "phone": c.person.phone,
+            "monthly_wage": c.hiring_type.monthly_rate,
         }
 
 

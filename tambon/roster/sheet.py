@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pbm.exports import safe_cell, unescape
+
 BE_OFFSET = 543
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 HINT_MARK = "คำแนะนำ"
@@ -45,6 +47,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", "สถานะ", "status", False, "จ้างงาน / สำรอง (ว่าง = จ้างงาน)"),
     Column("reserve_rank", "ลำดับสำรอง", "reserve rank", False, "ลำดับ 1, 2, 3 … สำหรับผู้สำรอง"),
     Column("phone", "โทรศัพท์", "phone", False, "ไม่บังคับ"),
+    Column("monthly_wage", "ค่าจ้างต่อเดือน", "monthly wage", False, "ไม่บังคับ: ถ้ากรอก ต้องตรงกับอัตราของประเภทการจ้าง"),
 )
 ERRORS_COLUMN = Column("errors_note", "ข้อผิดพลาด", "errors", False, "", 60)
 INFORMATIONAL = {"tambon_name", "errors_note"}  # read for people, ignored by the import
@@ -61,6 +64,8 @@ for _column in (*COLUMNS, ERRORS_COLUMN):
     HEADER_LOOKUP[header_key(_column.header)] = _column
     HEADER_LOOKUP[header_key(_column.english)] = _column
     HEADER_LOOKUP[_column.key] = _column
+for _alias in ("ค่าจ้าง", "อัตราค่าจ้าง", "wage"):  # what universities' own sheets call the wage column
+    HEADER_LOOKUP[header_key(_alias)] = HEADER_LOOKUP["monthly_wage"]
 
 
 def normalise_national_id(value: Any) -> str:
@@ -79,6 +84,7 @@ def mask_national_id(national_id: str) -> str:
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
+    value = unescape(value)  # what our exports escaped comes back as it was
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).translate(THAI_DIGITS).strip()
@@ -172,7 +178,9 @@ def write_workbook(
 
 
 def _cell(value: Any) -> Any:
-    return None if value == "" else value  # an empty cell, not an empty string: smaller files, faster reads
+    """An empty cell, not an empty string (smaller files, faster reads); text that a spreadsheet would run as a
+    formula is escaped (pbm.exports): the template, the exports and the error file all go through here."""
+    return None if value == "" else safe_cell(value)
 
 
 def _letter(index: int) -> str:

@@ -18,6 +18,7 @@ from tambon.models import User
 
 from ..models import Contract, ContractStatus, SkillArea, Track, Training, WorkAcceptance
 from .acceptance import figures_changed
+from .rules import TEXT_MAX, check_lengths, contract_rules_check, max_length
 
 
 def _one_month_after(day: dt.date) -> dt.date:
@@ -60,6 +61,7 @@ def contract_resign(
 ) -> Contract:
     """Resignation; notice of less than 1 month (DOMAIN.md §5) is recorded and flagged, not refused."""
     _require_active(contract)
+    check_lengths({"reason": (reason, TEXT_MAX)})
     if last_day < contract.start_date:
         raise ValidationError({"last_day": _("The last working day is before the contract started.")})
     if last_day < notice_date:
@@ -79,6 +81,7 @@ def contract_terminate(*, contract: Contract, last_day: dt.date, reason: str, us
     _require_active(contract)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the termination.")})
+    check_lengths({"reason": (reason, TEXT_MAX)})
     if last_day < contract.start_date:
         raise ValidationError({"last_day": _("The last working day is before the contract started.")})
     _check_last_day(contract, last_day)
@@ -114,6 +117,7 @@ def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date,
         start_date,
         None,
     )
+    contract_rules_check(contract=reserve)  # the quota, counted on the day the replacement starts
     try:
         with transaction.atomic():
             reserve.save(update_fields=["status", "replaces", "start_date", "reserve_rank", "updated_at"])
@@ -133,6 +137,7 @@ def contract_move_to_digitizing(*, contract: Contract, user_agency: str, nda_req
     _require_active(contract)
     if not user_agency.strip():
         raise ValidationError({"user_agency": _("Name the user agency (หน่วยงานผู้ใช้) the person is placed with.")})
+    check_lengths({"user_agency": (user_agency.strip(), max_length(Contract, "user_agency"))})
     contract.track, contract.user_agency, contract.nda_required = Track.DIGITIZING, user_agency.strip(), nda_required
     contract.save(update_fields=["track", "user_agency", "nda_required", "updated_at"])
     return contract

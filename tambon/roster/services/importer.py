@@ -30,6 +30,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.th import pin
 
+from pbm.exports import unescape
 from tambon.models import HiringType, Programme, Tambon, University
 
 from .. import xlsx
@@ -48,6 +49,7 @@ from ..sheet import (
     parse_date,
 )
 from .acceptance import figures_changed
+from .rules import PERSON_LIMITS, Place, place_of, quota_overflows, text_too_long, wage_mismatch
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +61,11 @@ LOOKUP_CHUNK = 20_000  # IDs per set-based query (SQLite allows ~32k parameters)
 WRITE_BATCH = 2_000
 COPY_BATCH = 10_000  # rows per COPY statement: few enough statements to cost nothing, enough for the bar to move
 CHECK_REPORT_EVERY = 2_000
+CELL_MAX = 200  # the longest text any other cell may hold (codes, types, dates, statuses are far shorter)
+FORMULA_MARKS = ("=", "+", "-", "@")  # a name starting with one would be a formula in a spreadsheet
 GRADUATE_YEARS = 3
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+CELL_LIMITS = {key: PERSON_LIMITS.get(key, CELL_MAX) for key in COLUMN_BY_KEY if key not in INFORMATIONAL}
 PERSON_FIELDS = ("first_name", "last_name", "phone", "graduated_on")
 CONTRACT_FIELDS = ("hiring_type_id", "status", "reserve_rank", "start_date", "end_date")
 
@@ -165,13 +170,57 @@ def roster_read(*, file: IO[bytes] | str | Path, name: str, size: int | None = N
             )
         )
     try:
-        return _read_rows(xlsx.read_rows(file))
+        return _read_rows(xlsx.read_rows(file, workbook_limits()))
+    except xlsx.TooLarge as exc:
+        raise ValidationError(_too_large_message(exc)) from None
     except xlsx.BadWorkbook:
         raise ValidationError(
             _(
                 "The workbook cannot be opened: the file is damaged or not really .xlsx. Open it in Excel, save it again as .xlsx and upload it."
             )
         ) from None
+
+
+def workbook_limits() -> xlsx.Limits:
+    """xlsx.Limits, each overridable in settings.ROSTER_WORKBOOK_LIMITS ({"rows": 100_000, …})."""
+    return xlsx.Limits(**getattr(settings, "ROSTER_WORKBOOK_LIMITS", {}))
+
+
+def _too_large_message(exc: xlsx.TooLarge) -> str:
+    """What was past which limit, and what to do; the limit is always stated."""
+    scale = 1_048_576 if exc.what in ("uncompressed", "row_bytes") else 1  # those two in MB
+    numbers = {"limit": f"{exc.limit / scale:,.0f}", "found": f"{(exc.found or 0) / scale:,.0f}"}
+    messages = {
+        "uncompressed": _(
+            "The workbook unpacks to more than %(limit)s MB; that is the limit (a national sheet of 60,000 people "
+            "unpacks to about 40 MB). Remove pictures and other sheets, or split the sheet by university."
+        ),
+        "parts": _(
+            "The workbook holds %(found)s files inside; the limit is %(limit)s. Copy the roster sheet into a new "
+            "workbook, save it as .xlsx and upload that."
+        ),
+        "sheets": _(
+            "The workbook has more than %(limit)s sheets; that is the limit. The roster is read from the first "
+            "sheet: copy it into a new workbook and upload that."
+        ),
+        "rows": _(
+            "The sheet has more than %(limit)s rows; that is the limit (blank rows count too). Delete the empty "
+            "rows below the roster, or split it by university and import each part."
+        ),
+        "columns": _(
+            "The sheet uses more than %(limit)s columns; that is the limit. Delete the columns to the right of "
+            "the roster (the template has 13) and upload again."
+        ),
+        "shared_strings": _(
+            "The workbook holds more than %(limit)s different texts; that is the limit. Split the sheet by "
+            "university and import each part."
+        ),
+        "row_bytes": _(
+            "One row of the sheet is larger than %(limit)s MB; that is the limit. Check for a cell filled with "
+            "pasted text and clear it."
+        ),
+    }
+    return messages[exc.what] % numbers
 
 
 def _read_rows(rows: Iterable[xlsx.Row]) -> Sheet:
@@ -308,6 +357,9 @@ def roster_check(
     if progress:
         progress(70, ImportPhase.COMPARING)
     _compare_with_database(checked, result, tambons)
+    _check_quota(checked, result)
+    for row in checked:
+        setattr(result, row.outcome, getattr(result, row.outcome) + 1)
     result.errors.sort(key=lambda e: e.row)
     return result, checked
 
@@ -321,8 +373,16 @@ def _check_row(sheet_row: SheetRow, *, types: _TypeNames, tambons: dict, univers
         error(RowError(number, COLUMN_BY_KEY[key].header, message))
 
     for key, value in values.items():
-        if key not in INFORMATIONAL and isinstance(value, str) and value.startswith("="):
+        if key in INFORMATIONAL or not isinstance(value, str):
+            continue
+        value = unescape(value)
+        if value.lstrip().startswith("="):
             fail(key, _("holds a formula; values are required. Copy the column and paste it back as values only."))
+        elif message := text_too_long(value.strip(), CELL_LIMITS[key]):
+            fail(key, message)
+        elif key in ("first_name", "last_name") and value.strip().startswith(FORMULA_MARKS):
+            fail(key, _("a name cannot start with “%(mark)s”; remove it (spreadsheets read it as a formula).")
+                 % {"mark": value.strip()[0]})  # fmt: skip
     if not ok:
         return None
     national_id = normalise_national_id(values.get("national_id"))
@@ -352,6 +412,8 @@ def _check_row(sheet_row: SheetRow, *, types: _TypeNames, tambons: dict, univers
     if hiring_type is None:
         fail("hiring_type", _("“%(value)s” is not a hiring type; use one of %(names)s.")
              % {"value": type_text, "names": types.names()})  # fmt: skip
+    elif (wage := cell_text(values.get("monthly_wage"))) and (message := wage_mismatch(wage, hiring_type)):
+        fail("monthly_wage", message)
     code = cell_text(values.get("tambon_code"))
     code = code.zfill(6) if code else ""
     tambon = tambons.get(code)
@@ -470,8 +532,22 @@ def _compare_with_database(checked: list[CheckedRow], result: ImportResult, tamb
         else:
             row.outcome = "new"
     checked[:] = keep
-    for row in checked:
-        setattr(result, row.outcome, getattr(result, row.outcome) + 1)
+
+
+def _check_quota(checked: list[CheckedRow], result: ImportResult) -> None:
+    """The programme's quota per hiring type per tambon (rules.quota_overflows), for the new and changed rows."""
+    changing = [row for row in checked if row.outcome != "unchanged"]
+    places: list[Place | None] = [
+        place_of({**row.contract, "tambon_id": row.tambon_id}, row.row, proposed=True, replaces=row.contract_id)
+        for row in changing
+    ]  # fmt: skip
+    changed = [row.contract_id for row in changing if row.contract_id]
+    refused = set()
+    for overflow in quota_overflows([p for p in places if p is not None], changed=changed):
+        refused.add(overflow.key)
+        result.errors.append(RowError(overflow.key, COLUMN_BY_KEY["hiring_type"].header, overflow.message()))
+    if refused:
+        checked[:] = [row for row in checked if row.row not in refused]
 
 
 # --- writing -------------------------------------------------------------------------------------------

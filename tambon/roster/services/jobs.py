@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import ImportPhase, ImportStatus, RosterImport
 from ..sheet import ERRORS_COLUMN, write_workbook
@@ -45,6 +46,14 @@ def roster_import_run(*, roster_import: RosterImport, confirm: bool) -> RosterIm
             )  # fmt: skip
     except ValidationError as exc:
         job.update(status=ImportStatus.FAILED, progress=100, message=" ".join(exc.messages), finished_at=timezone.now())
+    except Exception:
+        # Whatever breaks (a database error, a lost file), the job ends "failed" with words, never stuck
+        # "checking" or "writing"; the write's transaction has rolled back, so nothing was written.
+        log.exception("roster import %s stopped by an unexpected error", roster_import.pk)
+        job.update(status=ImportStatus.FAILED, progress=100, finished_at=timezone.now(), message=_(
+            "The import stopped because of an unexpected error, and nothing was written. Upload the file again; "
+            "if it stops again, send the file to the programme's support team with the time of the upload."
+        ))  # fmt: skip
     else:
         job.update(
             status=ImportStatus.FAILED if result.errors else (ImportStatus.DONE if confirm else ImportStatus.PREVIEW),

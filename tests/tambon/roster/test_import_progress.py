@@ -40,10 +40,11 @@ def during_write(monkeypatch):
 
 
 def rows_with_updates(world) -> list[dict]:
-    """Twelve rows: 1–4 already hired (their phone changes), 5–12 new in two tambons."""
+    """Twelve rows: 1–4 already hired (their phone changes), 5–12 new in two tambons (within the quotas)."""
     roster_import(file=io.BytesIO(xlsx_bytes([person_row(n, world.tambon_a) for n in range(1, 5)])), name="r.xlsx")
     return [person_row(n, world.tambon_a, phone=f"08{n:08d}") for n in range(1, 5)] + [
-        person_row(n, world.tambon_a if n % 2 else world.tambon_a2) for n in range(5, 13)
+        person_row(n, world.tambon_a, hiring_type="นักศึกษา") if n % 2 else person_row(n, world.tambon_a2)
+        for n in range(5, 13)
     ]
 
 
@@ -103,7 +104,7 @@ def test_failure_in_the_middle_of_the_write_leaves_nothing_and_the_page_says_fai
     world, client_for, django_capture_on_commit_callbacks, small_batches, during_write
 ):
     client = client_for(world.mona)
-    rows = [person_row(n, world.tambon_a) for n in range(1, 11)]
+    rows = [person_row(n, world.tambon_a if n <= 5 else world.tambon_a2) for n in range(1, 11)]
     job = preview(client, world, rows, django_capture_on_commit_callbacks)
     url = f"/roster/imports/{job.pk}/progress/"
     seen = []
@@ -138,7 +139,7 @@ def test_another_connection_sees_the_write_progress_but_none_of_the_rows(
 ):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    rows = [person_row(n, world.tambon_a) for n in range(1, 11)]
+    rows = [person_row(n, world.tambon_a, hiring_type="ประชาชน" if n <= 5 else "นักศึกษา") for n in range(1, 11)]
     job = RosterImport.objects.create(
         university=world.university_a, original_name="roster.xlsx", created_by=world.mona, status="writing"
     )
