@@ -12,6 +12,15 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Hiring sheet (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 
 
+class VersionTokenField(forms.CharField):
+    """When the contract was last changed, as the page saw it; a missing or stale one is refused (reload)."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {
+        "required": _("This page is out of date (its version is missing). Reload the page and try again."),
+    }
+
+
 class ResignForm(forms.Form):
     notice_date = DateField(label=_("Notice given on"))
     last_day = DateField(label=_("Last working day"))

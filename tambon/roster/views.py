@@ -20,7 +20,16 @@ from tambon import access
 from tambon.models import Programme, Tambon
 
 from . import selectors, services
-from .forms import AcceptForm, DigitizeForm, ImportUploadForm, ReplaceForm, ResignForm, TerminateForm, TrainingForm
+from .forms import (
+    AcceptForm,
+    DigitizeForm,
+    ImportUploadForm,
+    ReplaceForm,
+    ResignForm,
+    TerminateForm,
+    TrainingForm,
+    VersionTokenField,
+)
 from .models import Contract, ContractStatus, ImportStatus, RosterImport
 from .services.jobs import roster_error_rows_xlsx
 from .sheet import write_workbook
@@ -122,8 +131,10 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else {}
     )
     form = form_class(request.POST or None, **extra)
+    form.fields["version"] = VersionTokenField(initial=services.contract_version(contract))
     if request.method == "POST" and form.is_valid():
         try:
+            services.contract_version_check(contract, form.cleaned_data.pop("version"))
             perform(contract, form.cleaned_data, request.user)
             messages.success(request, _("Saved: %(what)s.") % {"what": title})
             return redirect("roster_team", pk=contract.tambon_id)

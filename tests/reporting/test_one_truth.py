@@ -217,7 +217,8 @@ def test_no_roster_action_changes_a_locked_month(world, locked_january, client_f
         roster.contract_terminate(contract=person, last_day=dt.date(2021, 1, 20), reason="ขาดงาน")
     client = client_for(world.mona)  # the team page's own door
     response = client.post(reverse("roster_contract_action", args=[person.pk, "resign"]),
-                           {"notice_date": "2021-01-05", "last_day": "2021-01-20"})  # fmt: skip
+                           {"notice_date": "2021-01-05", "last_day": "2021-01-20",
+                            "version": person.updated_at.isoformat()})  # fmt: skip
     assert response.status_code == 200
     assert january_work.count() == 20 and _figures(world.tambon_a) == before
     # February is open: the same person may resign there, and their February work is then prorated.
@@ -316,3 +317,14 @@ def test_month_history_shows_every_figure_from_the_first_save_with_names_and_tha
     history = html[html.index('id="history"') :]
     assert "อลิสา ใจดี" in history and "2.1" in history and "30,000" in history and "17,000" in history
     assert "narrative" not in history and "actual" not in history  # labels, in Thai
+
+
+def test_no_api_call_changes_a_locked_month(world, locked_january):
+    """The API reads figures; no method writes them (its writes are a later issue: they will call these services)."""
+    before = _figures(world.tambon_a)
+    api = APIClient()
+    api.force_authenticate(world.nina)
+    for url in (f"/api/v1/tambons/{world.tambon_a.pk}/reports/2021/1/", f"/api/v1/tambons/{world.tambon_a.pk}/budget/"):
+        for method in (api.post, api.put, api.patch, api.delete):
+            assert method(url, {"narrative": "x", "lines": []}, format="json").status_code == 405
+    assert _figures(world.tambon_a) == before

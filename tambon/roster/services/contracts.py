@@ -26,6 +26,22 @@ def _one_month_after(day: dt.date) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def contract_version(contract: Contract) -> str:
+    """A contract's version for a form: when it was last changed."""
+    return contract.updated_at.isoformat()
+
+
+def contract_version_check(contract: Contract, seen: str | None) -> None:
+    """Refuse a change based on a page rendered before the contract last changed (another tab, a colleague)."""
+    current = Contract.objects.filter(pk=contract.pk).values_list("updated_at", flat=True).first()
+    if current is None or seen != current.isoformat():
+        raise ValidationError(
+            _(
+                "Someone else changed this person's contract while you were working on it. Reload the page and try again."
+            )
+        )
+
+
 def _require_active(contract: Contract) -> None:
     if contract.status != ContractStatus.ACTIVE:
         raise ValidationError(_("Only a hired person's contract can end; this one is “%(status)s”.")

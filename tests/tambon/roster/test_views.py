@@ -170,11 +170,23 @@ def test_exports_mask_ids_for_roles_that_do_not_handle_payments(world, client_fo
     assert client_for(world.bob).get(tambon_url).status_code == 404
 
 
+def version(contract) -> str:
+    from tambon.roster.services import contract_version
+
+    contract.refresh_from_db()
+    return contract_version(contract)
+
+
 @pytest.mark.django_db
 def test_resignation_with_short_notice_is_flagged(world, client_for):
     contract = hire(world, [person_row(1, world.tambon_a)]).get()
-    response = client_for(world.alice).post(f"/roster/contracts/{contract.pk}/resign/",
-                                            {"notice_date": "2021-05-01", "last_day": "2021-05-15", "reason": "ย้ายบ้าน"})  # fmt: skip
+    data = {"notice_date": "2021-05-01", "last_day": "2021-05-15", "reason": "ย้ายบ้าน", "version": version(contract)}
+    client = client_for(world.alice)
+    stale = client.post(f"/roster/contracts/{contract.pk}/resign/", data | {"version": "2020-01-01T00:00:00+00:00"})
+    assert stale.status_code == 200 and Contract.objects.get(pk=contract.pk).status == "active"  # another tab's
+    assert client.post(f"/roster/contracts/{contract.pk}/resign/", {k: v for k, v in data.items() if k != "version"}
+                       ).status_code == 200  # no version at all: refused too  # fmt: skip
+    response = client.post(f"/roster/contracts/{contract.pk}/resign/", data)
     contract.refresh_from_db()
     assert response.status_code == 302 and contract.status == "resigned" and contract.short_notice
     assert (
@@ -244,10 +256,12 @@ def test_replacement_page_offers_the_reserve_list_in_order(world, client_for):
         person_row(3, world.tambon_a, status="สำรอง", reserve_rank=1),
     ])  # fmt: skip
     client = client_for(world.alice)
-    client.post(f"/roster/contracts/{left.pk}/terminate/", {"last_day": "2021-03-31", "reason": "ขาดงาน"})
+    client.post(f"/roster/contracts/{left.pk}/terminate/",
+                {"last_day": "2021-03-31", "reason": "ขาดงาน", "version": version(left)})  # fmt: skip
     page = client.get(f"/roster/contracts/{left.pk}/replace/").content.decode()
     assert f'<option value="{first.pk}" selected>' in page
-    client.post(f"/roster/contracts/{left.pk}/replace/", {"reserve": first.pk, "start_date": "2021-04-01"})
+    client.post(f"/roster/contracts/{left.pk}/replace/",
+                {"reserve": first.pk, "start_date": "2021-04-01", "version": version(left)})  # fmt: skip
     first.refresh_from_db()
     assert (first.status, first.replaces_id) == ("active", left.pk)
 
