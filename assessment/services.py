@@ -401,14 +401,25 @@ class ColumnInput:
 
 
 @transaction.atomic
+def activity_assessment_version(*, tambon: Tambon, stage: str) -> str:
+    """The form's version: when its columns were last saved ("new" before the first save)."""
+    latest = ActivityAssessment.objects.filter(tambon=tambon, stage=stage).order_by("-updated_at").first()
+    return latest.updated_at.isoformat() if latest else "new"
+
+
 def activity_assessment_save(
-    *, tambon: Tambon, stage: str, user: User, columns: list[ColumnInput]
+    *, tambon: Tambon, stage: str, user: User, columns: list[ColumnInput], seen_version: str | None = None
 ) -> list[ActivityAssessment]:
-    """Replace the tambon's activity assessment form at `stage` (start or end) with `columns`."""
+    """Replace the tambon's activity assessment form at `stage` (start or end) with `columns`. `seen_version` is
+    the form's version the page was rendered with (see `activity_assessment_version`); a stale one is refused."""
     from tambon import access
 
     if not access.can_edit_tambon(user, tambon):
         raise PermissionDenied(_("You may not fill this tambon's activity assessment."))
+    if seen_version is not None and seen_version != activity_assessment_version(tambon=tambon, stage=stage):
+        raise ValidationError(
+            _("Someone else changed this report while you were working on it. Reload the page and try again.")
+        )
     if stage not in ActivityStage.values:
         raise ValidationError(_("Stage must be start or end."))
     goal_ids = set(Goal.objects.filter(programme=tambon.programme).values_list("pk", flat=True))

@@ -201,7 +201,8 @@ def activity_assessment(request: HttpRequest, pk: int, stage: str) -> HttpRespon
         columns = parse_activity_grid(request.POST, goal_ids=[g.pk for g in goals],
                                       indicator_ids=[i.pk for i in indicators])  # fmt: skip
         try:
-            services.activity_assessment_save(tambon=tambon, stage=stage, user=request.user, columns=columns)
+            services.activity_assessment_save(tambon=tambon, stage=stage, user=request.user, columns=columns,
+                                              seen_version=request.POST.get("version", ""))  # fmt: skip
             messages.success(request, _("Activity assessment saved."))
             return redirect("activity_assessment", pk=tambon.pk, stage=stage)
         except ValidationError as error:
@@ -210,5 +211,5 @@ def activity_assessment(request: HttpRequest, pk: int, stage: str) -> HttpRespon
     return render(request, "assessment/activity_form.html", {
         "tambon": tambon, "stage": stage, "stages": ActivityStage.choices, "can_edit": can_edit,
         "columns": selectors.activity_grid(tambon, stage), "goals": goals, "indicators": indicators,
-        "marks": GoalMark.choices,
+        "marks": GoalMark.choices, "version": services.activity_assessment_version(tambon=tambon, stage=stage),
     })  # fmt: skip

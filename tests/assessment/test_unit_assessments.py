@@ -73,7 +73,7 @@ def _grid(world, name="ตลาดชุมชน"):
     goals = {g.number: g.pk for g in Goal.objects.filter(programme=world.programme)}
     tsi = {i.number: i.pk for i in Indicator.objects.filter(programme=world.programme, level="tsi")}
     return {
-        "col-0-kind": "activity", "col-0-name": name, f"col-0-goal-{goals[4]}": "expected",
+        "version": "new", "col-0-kind": "activity", "col-0-name": name, f"col-0-goal-{goals[4]}": "expected",
         f"col-0-goal-{goals[7]}": "has", f"col-0-ind-{tsi[8]}": "ผลิตภัณฑ์เด่น",
         "col-1-kind": "activity", "col-1-name": "",  # the empty "add an activity" column
         "col-2-kind": "covid", f"col-2-ind-{tsi[10]}": "weekly survey",
@@ -101,7 +101,7 @@ def test_activity_form_columns_refer_to_the_tambons_reporting_activities(world, 
     page = client_for(world.alice).get(url).content.decode()
     assert f'name="col-0-activity" value="{activity.pk}"' in page and "ฝึกอบรมการแปรรูปกล้วย" in page
     goal = Goal.objects.get(programme=world.programme, number=5)
-    data = {"col-0-kind": "activity", "col-0-activity": str(activity.pk), f"col-0-goal-{goal.pk}": "has",
+    data = {"version": "new", "col-0-kind": "activity", "col-0-activity": str(activity.pk), f"col-0-goal-{goal.pk}": "has",
             "col-1-kind": "covid", "col-2-kind": "community_data"}  # fmt: skip
     assert client_for(world.alice).post(url, data).status_code == 302
     column = ActivityAssessment.objects.get(tambon=world.tambon_a, kind="activity")
@@ -110,6 +110,16 @@ def test_activity_form_columns_refer_to_the_tambons_reporting_activities(world, 
     assert [(t.activity, t.stage, t.already_has) for t in targets] == [(activity, "end", [5])]
     client_for(world.alice).post(url, data | {"col-0-activity": str(other.pk)})
     assert ActivityAssessment.objects.get(tambon=world.tambon_a, kind="activity").activity_id == activity.pk
+
+
+def test_activity_form_refuses_a_stale_or_missing_version(world, client_for):
+    url = reverse("activity_assessment", args=[world.tambon_a.pk, "start"])
+    client = client_for(world.alice)
+    assert client.post(url, _grid(world)).status_code == 302
+    client.post(url, _grid(world, name="another tab's name"))  # rendered before the first save: "new"
+    client.post(url, {k: v for k, v in _grid(world, name="no version").items() if k != "version"})
+    names = list(ActivityAssessment.objects.filter(tambon=world.tambon_a).values_list("activity_name", flat=True))
+    assert "ตลาดชุมชน" in names and "another tab's name" not in names and "no version" not in names
 
 
 def test_activity_form_refuses_duplicate_names_and_read_only_users(world, client_for):
