@@ -147,6 +147,39 @@ def test_monthly_report_save_succeeds_while_the_broker_is_down(world, client_for
     assert month_actual(world.tambon_a) == Decimal(45000)
 
 
+def test_roster_upload_while_redis_is_down_shows_the_import_then_catches_up(
+    world, client_for, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Broker and cache share one Redis: the upload is accepted, its page shows the row's state, the check runs
+    once the broker is back."""
+    import io
+
+    import redis
+
+    from tambon.roster import selectors as roster_selectors
+    from tambon.roster.models import ImportStatus, RosterImport
+    from tests.tambon.roster.conftest import person_row, xlsx_bytes
+
+    def down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(roster_selectors.cache, "get", down)
+    client = client_for(world.mona)
+    sheet = io.BytesIO(xlsx_bytes([person_row(1, world.tambon_a)]))
+    sheet.name = "roster.xlsx"
+    with broker_at(unreachable()), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/universities/{world.university_a.pk}/roster/", {"file": sheet})
+    job = RosterImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/roster/imports/{job.pk}/"
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get(f"/roster/imports/{job.pk}/progress/").json()["status"] == ImportStatus.QUEUED
+    assert PendingTask.objects.get().task == "tambon.roster.tasks.roster_import_check_task"
+
+    assert followups_catch_up().queued == 1  # back (in-process here): the check runs
+    job.refresh_from_db()
+    assert (job.status, job.new_count) == (ImportStatus.PREVIEW, 1)
+
+
 # --- /health/ --------------------------------------------------------------------------------------------------
 
 
