@@ -1,7 +1,7 @@
 """Follow-up work queued after a write: a dashboard refresh, a reclassification, a roster import step.
 
-The write has committed by the time its follow-up is queued, so a broker that is down or hung must not turn the
-person's success into an error page. `enqueue` gives up within seconds (settings: publish retry policy and socket
+The write has committed by the time its follow-up is queued, so a broker that is down or hung (or a transport
+that fails to load) must not turn the person's success into an error page. `enqueue` gives up within seconds (settings: publish retry policy and socket
 timeouts), logs, and records the work as a `PendingTask`; `followups_catch_up` (Celery beat every minute, and
 `manage.py catch_up_tasks`) queues what was recorded once the broker answers again. Every follow-up task is safe
 to run twice, so a catch-up racing a late publish does no harm.
@@ -38,8 +38,8 @@ def _publish(task: Task, args: list, kwargs: dict) -> None:
 
 
 def enqueue(task: Task, *args, **kwargs) -> bool:
-    """Queue `task`; True when it was queued. When the broker cannot take it, log, record it for the catch-up job
-    and return False instead of raising: the caller's write stands either way."""
+    """Queue `task`; True when it was queued. When it cannot be queued, log, record it for the catch-up job and
+    return False instead of raising: the caller's write stands either way."""
     if task.app.conf.task_always_eager:
         _publish(task, list(args), kwargs)  # in-process: the task's own errors are the caller's to see
         return True
@@ -48,6 +48,10 @@ def enqueue(task: Task, *args, **kwargs) -> bool:
     except BROKER_ERRORS as exc:
         log.warning("could not queue %s%s (%s: %s); recorded for the catch-up job", task.name, args,
                     exc.__class__.__name__, exc)  # fmt: skip
+        _record(task.name, list(args), kwargs, exc)
+        return False
+    except Exception as exc:  # noqa: BLE001 - a broken install (a transport's missing import), not an outage
+        log.exception("could not queue %s%s; recorded for the catch-up job", task.name, args)
         _record(task.name, list(args), kwargs, exc)
         return False
     return True
@@ -73,8 +77,8 @@ def _record(name: str, args: list, kwargs: dict, exc: BaseException) -> None:
         if not created:
             PendingTask.objects.filter(pk=pending.pk).update(missed_at=now, attempts=pending.attempts + 1,
                                                              last_error=error)  # fmt: skip
-    except DatabaseError:
-        # Broker and database both down: nothing can be recorded; the periodic jobs (dashboard refresh every ten
+    except (DatabaseError, TypeError, ValueError):
+        # Broker and database both down (or arguments no JSON column takes): nothing can be recorded; the periodic jobs (dashboard refresh every ten
         # minutes, nightly classification) redo most of this work when they run again.
         log.exception("could not record the missed task %s%s either", name, tuple(args))
 
@@ -106,7 +110,7 @@ def followups_catch_up(*, limit: int = 1000) -> CatchUp:
             continue
         try:
             _publish(task, pending.args, pending.kwargs)
-        except BROKER_ERRORS as exc:
+        except Exception as exc:  # noqa: BLE001 - the broker is still down (or the install still broken): next run
             error = f"{exc.__class__.__name__}: {exc}"[:2000]
             PendingTask.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1, last_error=error)
             break

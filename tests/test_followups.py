@@ -81,14 +81,28 @@ def test_enqueue_records_the_task_when_the_broker_is_down(db):
     assert "OperationalError" in pending.last_error
 
 
-def test_enqueue_lets_other_errors_through(db, monkeypatch):
-    """Only a broker that cannot be reached is caught; a programming error stays loud."""
+def test_enqueue_records_a_broken_install_loudly(db, monkeypatch, caplog):
+    """What production hit: the Redis transport could not even be imported. The write still stands; the error is
+    logged with its traceback and the task waits for the catch-up."""
 
     def broken(*args, **kwargs):
-        raise TypeError("not serializable")
+        raise ModuleNotFoundError("No module named 'packaging'")
 
     monkeypatch.setattr(dashboard_refresh_tambons, "apply_async", broken)
-    with broker_at(unreachable()), pytest.raises(TypeError):
+    with broker_at(unreachable()):
+        assert enqueue(dashboard_refresh_tambons, [1]) is False
+    assert "ModuleNotFoundError" in PendingTask.objects.get().last_error
+    assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records)
+
+
+def test_enqueue_in_process_lets_the_task_errors_through(db, monkeypatch):
+    """Without a broker the task runs in the request: its own error is the caller's to see, nothing is recorded."""
+
+    def failing(*args, **kwargs):
+        raise ValueError("bug in the task")
+
+    monkeypatch.setattr(dashboard_refresh_tambons, "apply_async", failing)
+    with pytest.raises(ValueError):
         enqueue(dashboard_refresh_tambons, [1])
     assert not PendingTask.objects.exists()
 
