@@ -1,10 +1,10 @@
 """Follow-up work queued after a write: a dashboard refresh, a reclassification, a roster import step.
 
 The write has committed by the time its follow-up is queued, so a broker that is down or hung (or a transport
-that fails to load) must not turn the person's success into an error page. `enqueue` gives up within seconds (settings: publish retry policy and socket
-timeouts), logs, and records the work as a `PendingTask`; `followups_catch_up` (Celery beat every minute, and
-`manage.py catch_up_tasks`) queues what was recorded once the broker answers again. Every follow-up task is safe
-to run twice, so a catch-up racing a late publish does no harm.
+that fails to load) must not turn the person's success into an error page. `enqueue` gives up within seconds
+(settings: publish retry policy and socket timeouts), logs, and records the work as a `PendingTask`;
+`followups_catch_up` (Celery beat every minute, and `manage.py catch_up_tasks`) queues what was recorded once the
+broker answers again. Every follow-up task is safe to run twice, so a catch-up racing a late publish does no harm.
 """
 
 from __future__ import annotations
