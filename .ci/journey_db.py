@@ -1,11 +1,11 @@
 """The database side of .ci/journey.py, run with the production environment's Python (Django, no test tools).
 
-  journey_db.py pick REPORTER
-      prints "TAMBON YEAR MONTH NEXT_MONTH REVIEWER": a tambon of the reporter's university with a budget plan and
-      two programme months nobody has filed yet, and the RSI reviewer of the tambon's network.
-  journey_db.py verify TAMBON YEAR MONTH --since ISO --status accepted [--history a,b,c]
-      the report's status and review history are as the journey left them, and the worker refreshed the tambon's
-      dashboard figures after the journey began: the stored month equals the records and shows the filed actuals.
+journey_db.py pick REPORTER
+    prints "TAMBON YEAR MONTH NEXT_MONTH REVIEWER": a tambon of the reporter's university with a budget plan and
+    two programme months nobody has filed yet, and the RSI reviewer of the tambon's network.
+journey_db.py verify TAMBON YEAR MONTH --since ISO --status accepted [--history a,b,c]
+    the report's status and review history are as the journey left them, and the worker refreshed the tambon's
+    dashboard figures after the journey began: the stored month equals the records and shows the filed actuals.
 """
 
 from __future__ import annotations
@@ -58,12 +58,16 @@ def verify(tambon_id: int, year: int, month: int, since: dt.datetime, status: st
         actions = list(
             ReviewEvent.objects.filter(
                 content_type=ContentType.objects.get_for_model(MonthlyReport), object_id=report.pk
-            ).exclude(action="changed").values_list("action", flat=True)
+            )
+            .exclude(action="changed")
+            .values_list("action", flat=True)
         )
         if actions != history:
             problems.append(f"review history is {actions}, expected {history}")
     tambons = Tambon.objects.filter(pk=tambon_id)
-    live = {(y, m, kind): actual for (_t, y, m, kind), (_plan, actual) in selectors.live_monthly_sums(tambons, "id").items()}
+    live = {
+        (y, m, kind): actual for (_t, y, m, kind), (_plan, actual) in selectors.live_monthly_sums(tambons, "id").items()
+    }
     stored_row = TambonMonthFigures.objects.filter(tambon_id=tambon_id, year=year, month=month).first()
     figures = TambonFigures.objects.filter(tambon_id=tambon_id).first()
     live_actual = sum((v for (y, m, _k), v in live.items() if (y, m) == (year, month)), Decimal(0))
