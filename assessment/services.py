@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pbm import review
+from pbm.followups import enqueue_on_commit
 from pbm.history import FigureEdit, figures_record
 from pbm.models import ReviewStatus
 from pbm.periods import Quarter
@@ -202,7 +203,7 @@ def _reclassify_on_commit(obj: QuarterlyAssessment) -> None:
         from . import tasks  # the task module imports this one
 
         programme_id, quarter = obj.programme_id, obj.quarter
-        transaction.on_commit(lambda: tasks.classify_quarter.delay(programme_id, quarter))
+        enqueue_on_commit(tasks.classify_quarter, programme_id, quarter)
 
 
 @transaction.atomic

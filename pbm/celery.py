@@ -18,6 +18,8 @@ def every(variable: str, default):
 # Periodic jobs live here, in code, so every deployment runs the same schedule (times are Asia/Bangkok).
 app.conf.beat_schedule = {
     "health-heartbeat": {"task": "pbm.tasks.heartbeat", "schedule": every("PBM_HEARTBEAT_SECONDS", 300.0)},
+    # Follow-ups that writes could not queue while the broker was down (pbm/followups.py), once it is back.
+    "followups-catch-up": {"task": "pbm.tasks.catch_up_followups", "schedule": every("PBM_CATCH_UP_SECONDS", 60.0)},
     # Reminders and escalations, every morning in Bangkok.
     "send-reminders": {
         "task": "reporting.tasks.send_reminders",

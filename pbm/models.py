@@ -146,3 +146,24 @@ class SentMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.recipient} ({self.on_date})"
+
+
+class PendingTask(models.Model):
+    """Follow-up work a write could not queue because the broker was down (pbm/followups.py); the catch-up job
+    queues it when the broker answers again. One row per task and arguments: a second miss of the same work
+    updates the row instead of adding one."""
+
+    key = models.CharField(max_length=64, unique=True, help_text="Hash of the task name and its arguments.")
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    first_missed_at = models.DateTimeField(default=timezone.now)
+    missed_at = models.DateTimeField(default=timezone.now, help_text="Last time this work could not be queued.")
+    attempts = models.PositiveIntegerField(default=1)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["first_missed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)} missed at {self.missed_at:%Y-%m-%d %H:%M:%S}"

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .files import files_sweep
+from .followups import followups_catch_up
 from .models import Heartbeat
 
 
@@ -19,3 +20,9 @@ def heartbeat() -> str:
 def sweep_files() -> int:
     """The weekly clean-up of stored files no row refers to (`manage.py sweep_files`)."""
     return files_sweep().removed
+
+
+@shared_task
+def catch_up_followups() -> int:
+    """Queue the follow-ups writes could not queue while the broker was down (`manage.py catch_up_tasks`)."""
+    return followups_catch_up().queued

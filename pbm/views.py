@@ -1,6 +1,5 @@
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -18,15 +17,18 @@ from django.views.decorators.http import require_POST
 from tambon import access
 
 from . import review
+from .celery import app as celery_app
+from .followups import broker_check
 from .forms import ReviewForm
 from .history import history
-from .models import Heartbeat, Notification, Reviewable
+from .models import Heartbeat, Notification, PendingTask, Reviewable
 from .notifications import notification_mark_read
 
 
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers and compose health checks: database and cache reachable, last worker heartbeat."""
+    """For load balancers and compose health checks: database, cache and Celery broker reachable, follow-ups
+    waiting for the broker, last worker heartbeat."""
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -39,12 +41,17 @@ def health(request: HttpRequest) -> JsonResponse:
         checks["cache"] = "ok" if cache.get("health") == "ok" else "error"
     except Exception as exc:  # noqa: BLE001
         checks["cache"] = f"error: {exc.__class__.__name__}"
-    beat = Heartbeat.objects.filter(name="celery").first() if checks["database"] == "ok" else None
+    eager = celery_app.conf.task_always_eager
+    if not eager:  # in-process tasks need no broker
+        checks["broker"] = broker_check(timeout=2.0)
+    database_ok = checks["database"] == "ok"
+    beat = Heartbeat.objects.filter(name="celery").first() if database_ok else None
     body = {
         "status": "ok" if all(v == "ok" for v in checks.values()) else "error",
         "checks": checks,
-        "celery_eager": settings.CELERY_TASK_ALWAYS_EAGER,
+        "celery_eager": eager,
         "last_worker_heartbeat": beat.beat_at.isoformat() if beat else None,
+        "pending_followups": PendingTask.objects.count() if database_ok else None,
         "time": timezone.now().isoformat(),
     }
     return JsonResponse(body, status=200 if body["status"] == "ok" else 503)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from pbm.followups import enqueue_on_commit
 from tambon.models import Programme, Tambon
 
 from . import selectors
@@ -74,7 +75,7 @@ def dashboard_refresh_on_commit(*, tambon_ids: list[int]) -> None:
         deferred.update(tambon_ids)
         return
     ids = sorted(set(tambon_ids))
-    transaction.on_commit(lambda: dashboard_refresh_tambons.delay(ids))
+    enqueue_on_commit(dashboard_refresh_tambons, ids)
 
 
 @contextmanager

@@ -3,6 +3,7 @@ and the rows of an export. Each is a handful of queries whatever the number of p
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from tambon.models import HiringType, Programme, Tambon
 
 from .models import Contract, ContractStatus, ImportPhase, RosterImport, WorkAcceptance
 from .sheet import STATUS_LABELS, format_date
+
+log = logging.getLogger(__name__)
 
 CERTIFICATE_MONTHS = 6
 
@@ -190,10 +193,18 @@ def hiring_type_names(programme: Programme) -> list[str]:
     return list(HiringType.objects.filter(programme=programme).values_list("name_th", flat=True))
 
 
+def _cached_progress(key: str) -> dict | None:
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - Redis down: the page shows the row's progress rather than an error
+        log.warning("progress of %s unavailable from the cache", key, exc_info=True)
+        return None
+
+
 def import_progress(*, roster_import: RosterImport) -> dict:
     """Where a job stands: the running job's progress from the cache (the write's transaction hides the row's
     updates until it commits), else the row. `label` says the phase in the active language."""
-    live = cache.get(roster_import.progress_key) if roster_import.is_running else None
+    live = _cached_progress(roster_import.progress_key) if roster_import.is_running else None
     if live is None or live["status"] != roster_import.status:  # not started yet, or left from an earlier run
         live = {"status": roster_import.status, "progress": roster_import.progress, "phase": "", "done": 0, "total": 0}
     if live["phase"] in ImportPhase.values:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pbm.followups import enqueue_on_commit
 from tambon import access
 from tambon.models import Programme, Tambon
 
@@ -169,7 +169,7 @@ def university_roster(request: HttpRequest, pk: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         job = RosterImport.objects.create(university=university, file=upload, original_name=upload.name[:255],
                                           created_by=request.user)  # fmt: skip
-        transaction.on_commit(lambda: roster_import_check_task.delay(job.pk, request.LANGUAGE_CODE))
+        enqueue_on_commit(roster_import_check_task, job.pk, request.LANGUAGE_CODE)
         return redirect("roster_import_detail", pk=job.pk)
     imports = RosterImport.objects.filter(university=university)[:10]
     return render(
@@ -243,7 +243,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         status=ImportStatus.WRITING, progress=0
     )
     if updated:
-        transaction.on_commit(lambda: roster_import_apply_task.delay(job.pk, request.LANGUAGE_CODE))
+        enqueue_on_commit(roster_import_apply_task, job.pk, request.LANGUAGE_CODE)
     return redirect("roster_import_detail", pk=job.pk)
 
 
