@@ -62,6 +62,14 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_token_throttle():
+    """The API token endpoint's rate limit counts per address in the cache; each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.delete("throttle_api_token_127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
 def celery_eager():
     """Tasks run in-process in tests, even when REDIS_URL is set; tests of the real worker opt out."""
     from pbm.celery import app

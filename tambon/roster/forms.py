@@ -20,7 +20,7 @@ class ImportUploadForm(forms.Form):
         limit = roster_max_bytes()
         if upload.size > limit:
             raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB. Split the sheet by university and upload each part.")
+                _("The file is %(size)s MB; a hiring sheet may be at most %(limit)s MB. Split it by university and upload each part.")
                 % {"size": round(upload.size / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)}
             )
         head = upload.read(8)
