@@ -114,7 +114,8 @@ def visible_memberships(user: User | None, queryset: QuerySet[Membership] | None
     if scope.is_empty:
         return qs.none()
     return qs.filter(
-        Q(network_id__in=visible_networks(user).values("id")) | Q(university_id__in=visible_universities(user).values("id"))
+        Q(network_id__in=visible_networks(user).values("id"))
+        | Q(university_id__in=visible_universities(user).values("id"))
     )
 
 

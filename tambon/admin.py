@@ -8,11 +8,11 @@ from import_export.widgets import ForeignKeyWidget
 
 from . import access
 from .models import (
+    NATIONAL_ROLES,
     District,
     HiringType,
     Membership,
     Network,
-    NATIONAL_ROLES,
     Programme,
     Province,
     Role,
@@ -175,5 +175,5 @@ class MembershipAdmin(MembershipScopeMixin, admin.ModelAdmin):
     autocomplete_fields = ["user", "network", "university"]
 
 
-from .roster import admin as roster_admin  # noqa: E402, F401 - registers the roster models
 from . import admin_security  # noqa: E402, F401 - API tokens, two-factor devices, login attempts
+from .roster import admin as roster_admin  # noqa: E402, F401 - registers the roster models

@@ -41,8 +41,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return allowed and (obj is None or obj.user == request.user or access.can_manage_user(request.user, obj.user))
 
 
-
-
 class NationalAdminOnly:
     def has_module_permission(self, request):
         return access.is_national_admin(request.user) and super().has_module_permission(request)

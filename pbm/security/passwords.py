@@ -25,8 +25,10 @@ class ProgrammeWordsValidator:
         core = _SEPARATORS_AND_DIGITS.sub("", password.casefold())
         if core in PROGRAMME_WORDS:
             raise ValidationError(
-                _("This password is a word from the programme or the country with digits added (such as a year); "
-                  "choose a passphrase of several unrelated words."),  # fmt: skip
+                _(
+                    "This password is a word from the programme or the country with digits added (such as a year); "
+                    "choose a passphrase of several unrelated words."
+                ),
                 code="password_programme_word",
             )
 

@@ -50,8 +50,12 @@ class TokenObtainView(APIView):
             return Response({"detail": _("Wrong username or password.")}, status=status.HTTP_400_BAD_REQUEST)
         if twofactor.required_for(user) and not twofactor.verify_code(user, data.validated_data.get("otp_token", "")):
             return Response(
-                {"detail": _("NSI admins add otp_token: the current 6-digit code from their authenticator app "
-                             "(enrol on the website first).")},  # fmt: skip
+                {
+                    "detail": _(
+                        "NSI admins add otp_token: the current 6-digit code from their authenticator app "
+                        "(enrol on the website first)."
+                    )
+                },  # fmt: skip
                 status=status.HTTP_400_BAD_REQUEST,
             )
         instance, token = AuthToken.objects.create(user=user)

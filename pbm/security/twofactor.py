@@ -115,7 +115,9 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("code", _("Wrong code: check that the app was set up with this key and the phone's clock is right."))
+        form.add_error(
+            "code", _("Wrong code: check that the app was set up with this key and the phone's clock is right.")
+        )
     context = {
         "form": form, "next": _next_url(request), "secret": base64.b32encode(device.bin_key).decode(),
         "otpauth_url": device.config_url, "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4),

@@ -54,7 +54,9 @@ def _evidence_mb(programme_id: int | None) -> int:
 def _report_evidence(match: ResolverMatch) -> Limit:
     from tambon.models import Tambon
 
-    programme_id = Tambon.objects.filter(pk=match.kwargs.get("tambon_id")).values_list("programme_id", flat=True).first()
+    programme_id = (
+        Tambon.objects.filter(pk=match.kwargs.get("tambon_id")).values_list("programme_id", flat=True).first()
+    )
     return Limit(file_bytes=_evidence_mb(programme_id) * MB, files=settings.EVIDENCE_MAX_FILES)
 
 
@@ -62,7 +64,9 @@ def _completion_files(match: ResolverMatch) -> Limit:
     from reporting.models import Activity
 
     programme_id = (
-        Activity.objects.filter(pk=match.kwargs.get("activity_id")).values_list("tambon__programme_id", flat=True).first()
+        Activity.objects.filter(pk=match.kwargs.get("activity_id"))
+        .values_list("tambon__programme_id", flat=True)
+        .first()
     )
     return Limit(file_bytes=_evidence_mb(programme_id) * MB, files=settings.EVIDENCE_MAX_FILES)
 
@@ -73,7 +77,7 @@ def _sheet_import(match: ResolverMatch) -> Limit:
 
 # URL name → its limit; the admin's import pages (django-import-export) take one sheet like the roster.
 UPLOAD_RULES: dict[str, Callable[[ResolverMatch], Limit]] = {
-    "university_roster": _roster,
+    "roster_university": _roster,
     "report_detail": _report_evidence,
     "completion_report": _completion_files,
     "households_import": _sheet_import,

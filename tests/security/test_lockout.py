@@ -57,7 +57,9 @@ def test_admin_login_is_locked_too(world, client):
 def test_hundred_wrong_passwords_then_the_right_one_is_refused_on_the_token_endpoint(world):
     client = APIClient()
     url = reverse("api_token")
-    statuses = [client.post(url, {"username": "bob", "password": "wrong"}, format="json").status_code for _ in range(100)]
+    statuses = [
+        client.post(url, {"username": "bob", "password": "wrong"}, format="json").status_code for _ in range(100)
+    ]
     right = client.post(url, {"username": "bob", "password": "pbm-test"}, format="json")
     assert right.status_code == 429 and "token" not in right.json()
     assert statuses[:4] == [400] * 4 and set(statuses[4:]) == {429}  # the 5th wrong password locks
