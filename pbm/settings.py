@@ -180,7 +180,7 @@ STORAGES = {
 }
 # Uploads: pbm/security/uploads.py refuses a body over its URL's limit from Content-Length (413, unread) and stops
 # a streamed file once it passes its limit; the form fields besides files stay within Django's default 2.5 MB.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger files are streamed to a temporary file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_DEFAULT_MAX_BYTES = 2_621_440  # any URL that takes no files
 EVIDENCE_MAX_FILES = 10  # evidence files in one request (each at most the programme's evidence_max_mb)

@@ -55,7 +55,7 @@ class TokenObtainView(APIView):
                         "NSI admins add otp_token: the current 6-digit code from their authenticator app "
                         "(enrol on the website first)."
                     )
-                },  # fmt: skip
+                },
                 status=status.HTTP_400_BAD_REQUEST,
             )
         instance, token = AuthToken.objects.create(user=user)
