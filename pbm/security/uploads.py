@@ -172,7 +172,8 @@ class UploadLimitMiddleware:
                     "send smaller or fewer files."
                 )
             return _refused(request, message % {"size": round(length / MB, 1), "limit": round(allowed / MB, 1)})
-        if limit is None or not request.content_type.startswith("multipart/"):
+        # Django parses multipart bodies of POST only; every form that takes files posts
+        if limit is None or request.method != "POST" or not request.content_type.startswith("multipart/"):
             return None
         request.upload_handlers.insert(0, LimitedUploadHandler(request, limit))
         request.POST  # noqa: B018 - parse now, through the limited handler, before any view sees a file
