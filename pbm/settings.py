@@ -5,6 +5,7 @@ REDIS_URL, ALLOWED_HOSTS and the email variables say where everything is (README
 a development install: SQLite, Celery tasks run in-process, email printed to the console.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -28,6 +29,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = env_bool("DEBUG", not SECRET_KEY)
+# Decided once, here, before a test runner flips DEBUG: seed_demo and other development-only doors ask this.
+PRODUCTION_INSTALL = bool(SECRET_KEY) or not DEBUG
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY for a production install (DEBUG is off).")
@@ -45,7 +48,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
@@ -61,12 +68,19 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pbm.middleware.ThaiFirstLocaleMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # before anything reads the body (the CSRF check reads POST): oversized uploads are refused unread
+    "pbm.security.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "pbm.security.twofactor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # last: turns a lockout raised while authenticating into the Thai lockout page (or JSON for the API)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pbm.urls"
@@ -107,12 +121,40 @@ AUTH_USER_MODEL = "tambon.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # first: refuses a locked-out username + address before the password is even checked
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "pbm.security.passwords.ProgrammeWordsValidator"},
 ]
+
+# Lockout (django-axes): 5 wrong passwords for one username from one address lock that pair for 15 minutes,
+# on /login/, /admin/login/ and /api/v1/auth/token/ alike; each further try while locked restarts the wait.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "pbm.security.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "pbm.security.lockout.client_ip"
+# How many proxies in front of Django append to X-Forwarded-For (0: use the connection's address).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Two-factor (django-otp, TOTP): NSI admins confirm a 6-digit code after their password (pbm/security/twofactor.py).
+OTP_TOTP_ISSUER = "PBM tracker"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
+
+# API tokens (django-rest-knox): only a digest is stored; the token is shown once, in the response that creates it.
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "30"))),
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
@@ -129,15 +171,19 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": os.environ.get("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": {"BACKEND": os.environ.get("FILE_STORAGE", "pbm.storage.ThaiFileSystemStorage")},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# Uploads: pbm/security/uploads.py refuses a body over its URL's limit from Content-Length (413, unread) and stops
+# a streamed file once it passes its limit; the form fields besides files stay within Django's default 2.5 MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger files are streamed to a temporary file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+UPLOAD_DEFAULT_MAX_BYTES = 2_621_440  # any URL that takes no files
+EVIDENCE_MAX_FILES = 10  # evidence files in one request (each at most the programme's evidence_max_mb)
 
 # Security: strict unless DEBUG; behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -150,6 +196,29 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp): our own scripts and style sheets only; no inline script or <style> anywhere
+# (the API docs page loads Swagger UI's start-up script as a file: pbm/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # style="…" attributes only (the dashboards' bar widths, the admin's): they cannot run script
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -199,8 +268,9 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
+    "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("API_TOKEN_RATE", "10/minute")},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from assessment.api import views as assessment_api
@@ -12,6 +11,8 @@ from tambon.api import views as tambon_api
 from tambon.roster.api import ContractViewSet
 
 from . import views
+from .security import twofactor
+from .security.tokens import TokenObtainView
 
 router = DefaultRouter()
 router.register("tambons", tambon_api.TambonViewSet, basename="tambon")
@@ -28,7 +29,7 @@ router.register("classifications", assessment_api.ClassificationViewSet, basenam
 api_urlpatterns = [
     path("classifications/distribution/", assessment_api.class_distribution, name="class_distribution_api"),
     path("", include(router.urls)),
-    path("auth/token/", obtain_auth_token, name="api_token"),
+    path("auth/token/", TokenObtainView.as_view(), name="api_token"),
     path("tambons/<int:tambon_id>/budget/", reporting_api.budget_table, name="api_budget_table"),
     path(
         "tambons/<int:tambon_id>/reports/<int:year>/<int:month>/",
@@ -57,6 +58,8 @@ urlpatterns = [
     path("dashboard/", include("reporting.dashboard.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/", twofactor.two_factor_verify, name="two_factor_verify"),
+    path("account/two-factor/enrol/", twofactor.two_factor_enrol, name="two_factor_enrol"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", views.health, name="health"),
     path("notifications/", views.notification_list, name="notification_list"),
@@ -65,5 +68,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # the split view serves Swagger UI's start-up script as a file (?script), so the page needs no inline script
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="pbm/swagger_ui.html"),
+        name="api_docs",
+    ),
 ]

@@ -105,6 +105,46 @@ def visible_networks(user: User | None) -> QuerySet[Network]:
     return qs.filter(id__in=scope.network_ids)
 
 
+def visible_memberships(user: User | None, queryset: QuerySet[Membership] | None = None) -> QuerySet[Membership]:
+    """Memberships over a network or university the user may see (the admin's lists); national roles: NSI only."""
+    qs = Membership.objects.all() if queryset is None else queryset
+    scope = scope_of(user)
+    if scope.national:
+        return qs
+    if scope.is_empty:
+        return qs.none()
+    return qs.filter(
+        Q(network_id__in=visible_networks(user).values("id"))
+        | Q(university_id__in=visible_universities(user).values("id"))
+    )
+
+
+def visible_users(user: User | None, queryset: QuerySet[User] | None = None) -> QuerySet[User]:
+    """People holding a role in the user's scope, and the user; everyone for the NSI."""
+    qs = User.objects.all() if queryset is None else queryset
+    scope = scope_of(user)
+    if scope.national:
+        return qs
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    in_scope = visible_memberships(user).values("user_id")
+    return qs.filter(Q(pk=user.pk) | Q(pk__in=in_scope)).distinct()
+
+
+def can_manage_user(user: User | None, other: User) -> bool:
+    """Change another account (password, roles): the NSI admin, or staff whose scope holds every role the other
+    person has (never a national role); a superuser only by a superuser."""
+    scope = scope_of(user)
+    if other.is_superuser and not (user is not None and user.is_superuser):
+        return False
+    if scope.national_admin:
+        return True
+    memberships = Membership.objects.filter(user=other)
+    if scope.is_empty or not memberships.exists() or memberships.filter(role__in=NATIONAL_ROLES).exists():
+        return False
+    return not memberships.exclude(pk__in=visible_memberships(user).values("pk")).exists()
+
+
 def _get_or_404(queryset: QuerySet, pk: int, what: str):
     try:
         return queryset.get(pk=pk)

@@ -10,12 +10,14 @@ from pbm.forms import MONEY_ADMIN
 
 from . import access
 from .models import (
+    NATIONAL_ROLES,
     District,
     HiringType,
     Membership,
     Network,
     Programme,
     Province,
+    Role,
     SubDistrict,
     Tambon,
     University,
@@ -37,7 +39,28 @@ class ScopedAdminMixin:
         return access.filter_by_tambon(request.user, qs, self.scope_path)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipScopeMixin:
+    """Staff outside the NSI see and grant only roles over their own networks and universities."""
+
+    def get_queryset(self, request):
+        return access.visible_memberships(request.user, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "network":
+            kwargs["queryset"] = access.visible_networks(request.user)
+        elif db_field.name == "university":
+            kwargs["queryset"] = access.visible_universities(request.user)
+        elif db_field.name == "user":
+            kwargs["queryset"] = access.visible_users(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not access.is_national_admin(request.user):
+            kwargs["choices"] = [(v, label) for v, label in Role.choices if v not in NATIONAL_ROLES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class MembershipInline(MembershipScopeMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["network", "university"]
@@ -46,6 +69,23 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class PbmUserAdmin(UserAdmin):
     inlines = [MembershipInline]
+    # only a superuser makes staff, superusers or grants Django permissions
+    privileged_fields = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_queryset(self, request):
+        return access.visible_users(request.user, super().get_queryset(request))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj == request.user or access.can_manage_user(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or access.can_manage_user(request.user, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else [*readonly, *self.privileged_fields]
 
 
 @admin.register(Province)
@@ -131,11 +171,12 @@ class TambonAdmin(ScopedAdminMixin, ImportExportModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(MembershipScopeMixin, admin.ModelAdmin):
     list_display = ["user", "role", "network", "university"]
     list_filter = ["role", "network"]
     search_fields = ["user__username", "university__code"]
     autocomplete_fields = ["user", "network", "university"]
 
 
+from . import admin_security  # noqa: E402, F401 - API tokens, two-factor devices, login attempts
 from .roster import admin as roster_admin  # noqa: E402, F401 - registers the roster models

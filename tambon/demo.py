@@ -6,17 +6,22 @@ scale is the first slice of the national one, and re-running adds nothing that i
 
 from __future__ import annotations
 
+import base64
 import math
 import random
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .models import Network, Programme, Role, SubDistrict, Tambon, University, User
 
 DEMO_PASSWORD = "pbm-demo"  # noqa: S105 - documented in README as local-demo only
+# The demo NSI admin's two-factor key (README): add it to an authenticator app to log in as `nsi`. Only ever seeded
+# on a development install or an explicit staging demo (seed_demo refuses production).
+DEMO_TOTP_KEY_BASE32 = "PBMDEMO2PBMDEMO2PBMDEMO2PBMDEMO2"
 
 # DOMAIN.md §2: programme tambons per network, in the networks' order.
 NATIONAL_TAMBONS = {1: 429, 2: 165, 3: 395, 4: 348, 5: 483, 6: 591, 7: 149, 8: 153, 9: 287}
@@ -117,6 +122,9 @@ def seed(*, scale: str = "small", stdout=None) -> DemoContext:
         admin.is_staff = admin.is_superuser = True
         admin.save(update_fields=["is_staff", "is_superuser"])
     services.membership_grant(user=admin, role=Role.NSI_ADMIN)
+    TOTPDevice.objects.get_or_create(
+        user=admin, name="demo", defaults={"key": base64.b32decode(DEMO_TOTP_KEY_BASE32).hex(), "confirmed": True}
+    )
     services.membership_grant(
         user=_account("nsi-review", password_hash, 1, "nsi-review@example.org"), role=Role.NSI_REVIEWER
     )
@@ -133,4 +141,5 @@ def seed(*, scale: str = "small", stdout=None) -> DemoContext:
         stdout.write(
             f"hierarchy: {Network.objects.count()} networks, {len(universities)} universities, {len(tambons)} tambons"
         )
+        stdout.write(f"demo NSI admin `nsi`: two-factor key {DEMO_TOTP_KEY_BASE32} (add it to an authenticator app)")
     return DemoContext(scale=scale, programme=programme, rng=random.Random(2564), tambons=tambons)

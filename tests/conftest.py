@@ -62,6 +62,14 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_token_throttle():
+    """The API token endpoint's rate limit counts per address in the cache; each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.delete("throttle_api_token_127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
 def celery_eager():
     """Tasks run in-process in tests, even when REDIS_URL is set; tests of the real worker opt out."""
     from pbm.celery import app
@@ -113,6 +121,22 @@ def client_for():
         client = Client()
         if user is not None:
             client.force_login(user)
+            pass_two_factor(client, user)
         return client
 
     return make
+
+
+def pass_two_factor(client: Client, user: User) -> None:
+    """An NSI admin's session as after typing a right two-factor code (tests of the code itself use the pages)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from pbm.security import twofactor
+
+    if not twofactor.required_for(user):
+        return
+    device = twofactor.confirmed_device(user) or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -64,9 +64,28 @@ def login(page):
         page.fill("#id_password", password)
         page.click("button[type=submit].primary")
         page.wait_for_load_state()
+        if "/account/two-factor/" in page.url:
+            type_two_factor_code(page, username)
         return page
 
     return do
+
+
+def type_two_factor_code(page, username: str) -> None:
+    """An NSI admin's second step, as their authenticator app would: enrol with the key the page shows (first
+    login) or type the code of their confirmed device."""
+    import base64
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if page.locator("#totp-secret").count():
+        key = base64.b32decode(page.inner_text("#totp-secret").strip())
+    else:
+        key = TOTPDevice.objects.get(user__username=username, confirmed=True).bin_key
+    page.fill("#id_code", f"{totp(key):06d}")
+    page.click("#two-factor-form button[type=submit]")
+    page.wait_for_load_state()
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 
@@ -44,9 +43,10 @@ def test_detail_out_of_scope_is_404(world):
 
 
 def test_token_authentication(world):
-    token = Token.objects.create(user=world.bob)
+    answer = APIClient().post(reverse("api_token"), {"username": "bob", "password": "pbm-test"}, format="json")
+    assert answer.status_code == 200, answer.content
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {answer.json()['token']}")
     assert client.get("/api/v1/tambons/").json()["count"] == 1
 
 

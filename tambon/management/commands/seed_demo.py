@@ -2,7 +2,8 @@ import importlib
 import importlib.util
 import time
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from reporting.dashboard.services import dashboard_refresh_deferred
 from tambon import demo
@@ -25,8 +26,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--scale", choices=["national", "small"], default="small")
+        parser.add_argument(
+            "--staging", action="store_true",
+            help="Seed a production-configured install anyway: a staging demo whose every account has the known demo "
+                 "password and whose NSI admin has the published two-factor key. Never on the real service.",
+        )  # fmt: skip
 
-    def handle(self, *args, scale: str, **options) -> None:
+    def handle(self, *args, scale: str, staging: bool = False, **options) -> None:
+        if settings.PRODUCTION_INSTALL and not staging:
+            raise CommandError(
+                "Refused: this is a production install (SECRET_KEY is set or DEBUG is off). The demo creates the "
+                "superuser `nsi` and hundreds of accounts with the published password `pbm-demo`. For a staging "
+                "demo that nobody real uses, run `manage.py seed_demo --staging`."
+            )
         started = time.monotonic()
         context = demo.seed(scale=scale, stdout=self.stdout)
         # every write would refresh its tambon's dashboard figures; the last seeder refreshes them all at once
