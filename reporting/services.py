@@ -128,7 +128,7 @@ def line_plan_save(
     rendered with; a stale page is told to reload and nothing is written."""
     tambon = line.tambon
     _check_edit(user, tambon)
-    line = BudgetLine.objects.select_for_update().select_related("category", "activity").get(pk=line.pk)
+    line = BudgetLine.objects.select_for_update(of=("self",)).select_related("category", "activity").get(pk=line.pk)
     _check_line_version(line, seen_version)
     label = line.label
     months = tambon.programme.months()
@@ -239,7 +239,7 @@ def activity_save(
     completion report."""
     _check_edit(user, tambon)
     if activity is not None:
-        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        activity = Activity.objects.select_for_update(of=("self",)).get(pk=activity.pk)
         if seen_version is not None and int(seen_version) != activity.version:
             raise ValidationError(
                 _("Someone else changed this activity while you were working on it. Reload the page and try again.")

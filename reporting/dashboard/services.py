@@ -23,9 +23,14 @@ ZERO = Decimal(0)
 @transaction.atomic
 def dashboard_refresh(*, tambon_ids: list[int] | None = None) -> int:
     """Recompute the summary rows of these tambons (all tambons of every programme when None); returns how many
-    tambons were refreshed. Safe to run twice: rows are replaced, never added to."""
+    tambons were refreshed. Safe to run twice: rows are replaced, never added to.
+
+    Safe to overlap another refresh or a save by design: it first locks its tambons' rows (in id order, so two
+    refreshes never deadlock), so refreshes of the same tambon run one after the other, and each reads the
+    figures only once the one before it has committed. A save queues its refresh after it commits, so the last
+    refresh of a tambon always reads its latest figures."""
     tambons = Tambon.objects.all() if tambon_ids is None else Tambon.objects.filter(pk__in=list(tambon_ids))
-    ids = list(tambons.values_list("pk", flat=True))
+    ids = list(tambons.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
     if not ids:
         return 0
     tambons = Tambon.objects.filter(pk__in=ids)
