@@ -5,7 +5,15 @@ from django.contrib import admin
 from pbm.forms import MONEY_ADMIN
 from tambon.admin import ScopedAdminMixin
 
-from .models import Activity, BudgetCategory, ExpenseType, MonthlyReport, ProgrammeSettings
+from .models import (
+    Activity,
+    BudgetCategory,
+    DeadlineSettings,
+    DisbursementTarget,
+    ExpenseType,
+    MonthlyReport,
+    ProgrammeSettings,
+)
 
 
 @admin.register(ProgrammeSettings)
@@ -59,3 +67,19 @@ class MonthlyReportAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin)
     list_filter = ["status", "is_late", "is_over_budget", "year", "month"]
     list_select_related = ["tambon__subdistrict__district__province"]
     raw_id_fields = ["tambon"]
+
+
+@admin.register(DeadlineSettings)
+class DeadlineSettingsAdmin(admin.ModelAdmin):
+    """A programme's reminder, escalation, completion-report, MOU-report and instalment rules (NSI admins)."""
+
+    list_display = ["programme", "reminder_days_before", "escalation_days_after", "completion_report_days",
+                    "mou_6_month_due", "mou_12_month_due", "instalment_share", "instalment_2_month"]  # fmt: skip
+
+
+@admin.register(DisbursementTarget)
+class DisbursementTargetAdmin(admin.ModelAdmin):
+    """The government's cumulative disbursement targets per fiscal quarter (32/54/77/100 %)."""
+
+    list_display = ["quarter", "cumulative_share"]
+    list_editable = ["cumulative_share"]
