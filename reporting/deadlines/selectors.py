@@ -129,9 +129,7 @@ def completion_reports_overdue(*, today: dt.date, user: User | None = None) -> Q
 
 
 def completion_reports_to_review(*, user: User) -> QuerySet[CompletionReport]:
-    scope = access.scope_of(user)
-    qs = completion_reports(user=user).filter(status=ReviewStatus.SUBMITTED)
-    return qs if scope.national else qs.filter(activity__tambon__network_id__in=scope.network_ids)
+    return access.reviewable(user, completion_reports(user=user).filter(status=ReviewStatus.SUBMITTED))
 
 
 def completion_reminders_due(*, on_date: dt.date, settings: DeadlineSettings) -> QuerySet[CompletionReport]:
