@@ -5,8 +5,8 @@ month of their own university that a colleague had submitted; only "submitted by
 lives in tambon/access.py (`review_conflict`, `can_review`, `reviewable`) and every review list uses it."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
