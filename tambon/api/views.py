@@ -6,18 +6,14 @@ from rest_framework import serializers, viewsets
 
 from pbm.api import InScope, NetworkNumberField, QueryFilters
 from tambon import access
-from tambon.models import Network, Programme, Tambon
+from tambon.models import Network, Programme, Tambon, University
 
 from .serializers import NetworkSerializer, TambonSerializer, UniversitySerializer
 
 
 class TambonFilters(QueryFilters):
     network = NetworkNumberField()
-    university = serializers.RegexField(
-        r"^[A-Za-z0-9_.-]{1,20}$",
-        required=False,
-        error_messages={"invalid": _("Write a university code, for example CU.")},
-    )
+    university = serializers.SlugRelatedField(slug_field="code", queryset=University.objects.all(), required=False)
     province = serializers.RegexField(
         r"^[0-9]{2}$",
         required=False,
@@ -52,7 +48,7 @@ class TambonViewSet(viewsets.ReadOnlyModelViewSet):
         if "network" in params:
             qs = qs.filter(network__number=params["network"])
         if "university" in params:
-            qs = qs.filter(university__code=params["university"])
+            qs = qs.filter(university=params["university"])
         if "province" in params:
             qs = qs.filter(subdistrict__district__province_id=params["province"])
         return qs.order_by("id")
