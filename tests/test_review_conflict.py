@@ -115,7 +115,8 @@ def _refused(kind: Kind, world, client_for, user, report) -> list[str]:
     if kind.listed(user, report):
         problems.append("offered in the review list")
     try:
-        review.review_accept(obj=report, user=user)
+        with translation.override("en"):  # a page request before this one left Thai active in this thread
+            review.review_accept(obj=report, user=user)
         problems.append("review_accept went through")
     except ValidationError as error:
         if "someone else must review" not in " ".join(error.messages):

@@ -47,9 +47,15 @@ def test_opening_a_mou_report_writes_nothing_and_the_first_save_creates_it(world
     assert MouReport.objects.get(university=world.university_a).summary == "Half a year"
 
 
-def test_mou_figures_cover_only_the_viewers_tambons_or_say_so(world, client_for):
+def test_mou_figures_cover_only_the_viewers_tambons_or_say_so(world, client_for, settings):
     """University A works tambon_a, tambon_a2 (network 1) and tambon_cross (network 2's area)."""
     url = reverse("mou_report", args=["6m", "university", world.university_a.pk])
+
+    def client_for(user, make=client_for):  # pages in English, so the sentences can be read here
+        client = make(user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
     alice = client_for(world.alice).get(url)
     assert alice.context["figures"]["tambons"] == 3 and not alice.context["coverage"]
     carol = client_for(world.carol).get(url)  # RSI of network 1: sees tambon_a and tambon_a2 only
