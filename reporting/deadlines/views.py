@@ -79,7 +79,8 @@ def completion_report(request: HttpRequest, activity_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def completion_review(request: HttpRequest, activity_id: int) -> HttpResponse:
-    report = get_object_or_404(selectors.completion_reports(user=request.user), activity_id=activity_id)
+    # by the activity's own key: an id past the integer range is "not found", not a database overflow
+    report = get_object_or_404(selectors.completion_reports(user=request.user), activity__pk=activity_id)
     review_post(request, report)
     return redirect("completion_report", activity_id=activity_id)
 
