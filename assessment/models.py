@@ -123,6 +123,8 @@ class QuarterlyAssessment(Reviewable):
 class TambonAssessment(QuarterlyAssessment):
     """The university's quarterly assessment of one tambon: each goal met or not, and the TSI indicators."""
 
+    review_units = {"tambon": "tambon"}
+
     tambon = models.ForeignKey(Tambon, on_delete=models.PROTECT, related_name="assessments")
 
     indicator_level = IndicatorLevel.TAMBON
@@ -143,6 +145,8 @@ class TambonAssessment(QuarterlyAssessment):
 
 class UniversityAssessment(QuarterlyAssessment):
     """The university's own quarterly assessment on the USI indicators."""
+
+    review_units = {"university": "university"}
 
     university = models.ForeignKey(University, on_delete=models.PROTECT, related_name="assessments")
 
@@ -165,6 +169,8 @@ class UniversityAssessment(QuarterlyAssessment):
 
 class NetworkAssessment(QuarterlyAssessment):
     """The RSI's quarterly assessment on the network indicators."""
+
+    review_units = {"network": "network"}
 
     network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="assessments")
 

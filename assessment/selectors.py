@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 
-from pbm import review
 from pbm.models import ReviewStatus
 from pbm.periods import Quarter
 from reporting.models import Activity
@@ -306,24 +305,15 @@ def class_movements(
 
 
 def review_queue(*, user: User, programme: Programme) -> list:
-    """Submitted assessments this user may accept or return, oldest first."""
-    scope = access.scope_of(user)
-    tambon_items = access.filter_by_tambon(
-        user,
-        TambonAssessment.objects.filter(programme=programme, status=ReviewStatus.SUBMITTED).select_related(
+    """Submitted assessments this user may accept or return (access.reviewable), oldest first."""
+    waiting = {"programme": programme, "status": ReviewStatus.SUBMITTED}
+    items = [
+        *access.reviewable(user, TambonAssessment.objects.filter(**waiting)).select_related(
             "tambon__subdistrict__district__province", "tambon__university", "submitted_by"
         ),
-    )
-    university_items = UniversityAssessment.objects.filter(programme=programme, status=ReviewStatus.SUBMITTED)
-    if not scope.national:
-        tambon_items = tambon_items.filter(tambon__network_id__in=scope.network_ids)
-        university_items = university_items.filter(university__network_id__in=scope.network_ids)
-    network_items = NetworkAssessment.objects.filter(programme=programme, status=ReviewStatus.SUBMITTED)
-    if not scope.national:
-        network_items = network_items.none()
-    items = [
-        *tambon_items,
-        *university_items.select_related("university", "submitted_by"),
-        *network_items.select_related("network", "submitted_by"),
+        *access.reviewable(user, UniversityAssessment.objects.filter(**waiting)).select_related(
+            "university", "submitted_by"
+        ),
+        *access.reviewable(user, NetworkAssessment.objects.filter(**waiting)).select_related("network", "submitted_by"),
     ]
-    return sorted((i for i in items if review.can_review(user, i)), key=lambda i: i.submitted_at)
+    return sorted(items, key=lambda i: i.submitted_at)

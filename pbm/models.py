@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
@@ -39,6 +41,10 @@ class Reviewable(models.Model):
     reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     return_reason = models.TextField(gettext_lazy("reason for return"), blank=True)
     version = models.PositiveIntegerField(default=0, help_text="Bumped on every save; guards against lost updates.")
+
+    # Where the report's unit is, by kind ("tambon", "university" or "network") → ORM path, so that
+    # tambon/access.py can filter a queryset of any reviewable (`reviewable(user, qs)`). Agrees with review_scope.
+    review_units: ClassVar[dict[str, str]] = {}
 
     class Meta:
         abstract = True

@@ -45,12 +45,8 @@ def can_file(user: User, obj: Reviewable) -> bool:
 
 
 def can_review(user: User, obj: Reviewable) -> bool:
-    scope = obj.review_scope()
-    if isinstance(scope, Tambon):
-        return access.can_review_tambon(user, scope)
-    if isinstance(scope, University):
-        return access.scope_of(user).national or scope.network_id in access.scope_of(user).network_ids
-    return access.scope_of(user).national  # a network's own report is reviewed by the NSI
+    """The reviewer of the report's unit, with no conflict of interest: the rule lives in tambon/access.py."""
+    return access.can_review(user, obj)
 
 
 # --- transitions ------------------------------------------------------------------------------------------
@@ -108,13 +104,13 @@ def review_submit(*, obj: Reviewable, user: User, at: dt.datetime | None = None)
 
 
 def _check_reviewer(obj: Reviewable, user: User) -> None:
-    if not can_review(user, obj):
+    if not access.reviews_unit(user, obj.review_scope()):
         raise PermissionDenied(_("You may not review this report."))
     if obj.status != ReviewStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be reviewed; this one is %(status)s.")
                               % {"status": obj.get_status_display()})  # fmt: skip
-    if obj.submitted_by_id == user.pk:
-        raise ValidationError(_("You submitted this report, so someone else must review it."))
+    if conflict := access.review_conflict(user, obj):
+        raise ValidationError(conflict)
 
 
 @transaction.atomic

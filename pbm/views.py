@@ -90,8 +90,12 @@ def unread_notifications(request: HttpRequest) -> dict:
 def review_context(user, obj: Reviewable | None) -> dict:
     """What the review snippets need for any report: may this user review or reopen it now, the form, history."""
     saved = obj is not None and obj.pk is not None
+    waiting = saved and obj.status == review.ReviewStatus.SUBMITTED
+    in_unit = waiting and access.reviews_unit(user, obj.review_scope())
     return {
-        "can_review": saved and obj.status == review.ReviewStatus.SUBMITTED and review.can_review(user, obj),
+        "can_review": in_unit and review.can_review(user, obj),
+        # a reviewer of the unit who must leave this one to a colleague is told why, with no buttons
+        "review_conflict": access.review_conflict(user, obj) if in_unit else None,
         "can_reopen": saved and obj.status == review.ReviewStatus.ACCEPTED and access.is_national(user),
         "review_form": ReviewForm(initial={"version": obj.version if obj is not None else 0}),
         "history": history(obj=obj) if saved else [],

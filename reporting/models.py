@@ -194,6 +194,8 @@ class MonthlyAmount(models.Model):
 class MonthlyReport(Reviewable):
     """A tambon's progress and spending for one month, filed by its university and reviewed by the RSI."""
 
+    review_units = {"tambon": "tambon"}
+
     tambon = models.ForeignKey(Tambon, on_delete=models.CASCADE, related_name="monthly_reports")
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(12)])

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from pbm.models import ReviewStatus
 from pbm.periods import month_due_date
@@ -381,13 +381,14 @@ def months_lines(*, tambon: Tambon, months: list[Month]) -> dict[Month, list[tup
 
 
 def reports_to_review(*, user: User, status: str = ReviewStatus.SUBMITTED) -> QuerySet[MonthlyReport]:
-    """Monthly reports in the user's review scope: the RSI's network area, or everything for the NSI."""
-    scope = access.scope_of(user)
-    qs = MonthlyReport.objects.select_related(
-        "tambon__subdistrict__district__province", "tambon__university", "tambon__network", "submitted_by"
+    """Monthly reports the user may review (access.reviewable): the RSI's network area, or everything for the NSI,
+    less those of a university they file for and those they submitted or changed."""
+    qs = access.reviewable(
+        user,
+        MonthlyReport.objects.select_related(
+            "tambon__subdistrict__district__province", "tambon__university", "tambon__network", "submitted_by"
+        ),
     )
-    if not scope.national:
-        qs = qs.filter(Q(tambon__network_id__in=scope.network_ids)) if scope.network_ids else qs.none()
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("year", "month", "submitted_at", "id")

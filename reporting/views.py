@@ -20,11 +20,14 @@ from .forms import ActivityForm, LinePlanForm, MonthlyReportForm
 from .models import Activity, AttachedFile, BudgetLine, Evidence
 
 
-def _editable_tambon(request: HttpRequest, tambon_id: int):
+def _editable_tambon(request: HttpRequest, tambon_id: int, child=None, **lookup):
+    """The tambon (404 outside scope) and, if asked, its `child` row by `lookup` (404 if it is not the tambon's,
+    before any permission check: another tambon's row is missing here, not forbidden); 403 for a viewer."""
     tambon = access.get_tambon_or_404(request.user, tambon_id)
+    found = get_object_or_404(child, tambon=tambon, **lookup) if child is not None else None
     if not access.can_edit_tambon(request.user, tambon):
         raise PermissionDenied(_("Only the tambon's university staff can change its budget."))
-    return tambon
+    return tambon, found
 
 
 def _month_or_404(tambon, year: int, month: int) -> None:
@@ -47,7 +50,7 @@ def budget_table(request: HttpRequest, tambon_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def budget_init(request: HttpRequest, tambon_id: int) -> HttpResponse:
-    tambon = _editable_tambon(request, tambon_id)
+    tambon, _none = _editable_tambon(request, tambon_id)
     services.budget_plan_init(tambon=tambon, user=request.user)
     messages.success(request, _("The budget plan is set up with the programme's defaults."))
     return redirect("budget_table", tambon_id=tambon.pk)
@@ -55,8 +58,9 @@ def budget_init(request: HttpRequest, tambon_id: int) -> HttpResponse:
 
 @login_required
 def line_edit(request: HttpRequest, tambon_id: int, line_id: int) -> HttpResponse:
-    tambon = _editable_tambon(request, tambon_id)
-    line = get_object_or_404(BudgetLine.objects.select_related("category", "activity"), pk=line_id, tambon=tambon)
+    tambon, line = _editable_tambon(
+        request, tambon_id, BudgetLine.objects.select_related("category", "activity"), pk=line_id
+    )
     months = tambon.programme.months()
     amounts = selectors.line_amounts(line=line)
     initial = {"total": line.total, "explanation": line.explanation, "version": line.version}
@@ -78,8 +82,7 @@ def line_edit(request: HttpRequest, tambon_id: int, line_id: int) -> HttpRespons
 
 @login_required
 def activity_edit(request: HttpRequest, tambon_id: int, activity_id: int | None = None) -> HttpResponse:
-    tambon = _editable_tambon(request, tambon_id)
-    activity = get_object_or_404(Activity, pk=activity_id, tambon=tambon) if activity_id else None
+    tambon, activity = _editable_tambon(request, tambon_id, Activity if activity_id else None, pk=activity_id)
     form = ActivityForm(request.POST or None, instance=activity, programme=tambon.programme)
     if request.method == "POST" and form.is_valid():
         try:

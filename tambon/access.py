@@ -14,8 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+
+from pbm.models import Reviewable, ReviewAction, ReviewEvent
 
 from .models import NATIONAL_ROLES, UNIVERSITY_ROLES, Membership, Network, Role, Tambon, University, User
 
@@ -188,6 +192,84 @@ def can_review_tambon(user: User | None, tambon: Tambon) -> bool:
 def can_review_network(user: User | None, network: Network) -> bool:
     scope = scope_of(user)
     return scope.national or network.pk in scope.network_ids
+
+
+# --- who may accept or return a report: the reviewer of its unit, never someone who files for it or worked on it
+
+
+EDITING_ACTIONS = (ReviewAction.SUBMITTED, ReviewAction.CHANGED)
+
+
+def reviews_unit(user: User | None, unit: Tambon | University | Network) -> bool:
+    """Reviews the reports of `unit`: the RSI of the tambon's area or the university's network, or the NSI; a
+    network's own reports are reviewed by the NSI only."""
+    scope = scope_of(user)
+    if isinstance(unit, Tambon | University):
+        return scope.national or unit.network_id in scope.network_ids
+    return scope.national
+
+
+def files_for_unit(user: User | None, unit: Tambon | University | Network) -> bool:
+    """Holds a filing role for `unit`: reporter or manager of the (tambon's) university, RSI of the network. The
+    NSI admin's national right to file is no such role; an NSI admin who did work on a report is caught by
+    review_conflict's history check."""
+    scope = scope_of(user)
+    if isinstance(unit, Tambon):
+        return unit.university_id in scope.university_ids
+    if isinstance(unit, University):
+        return unit.pk in scope.university_ids
+    return unit.pk in scope.network_ids
+
+
+def _edited_ids(user: User, model: type[Reviewable]) -> QuerySet:
+    return ReviewEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), actor_id=user.pk, action__in=EDITING_ACTIONS
+    ).values("object_id")
+
+
+def review_conflict(user: User | None, obj: Reviewable) -> str | None:
+    """Why `user` must leave `obj` to another reviewer (they submitted or changed it, or file for its unit),
+    or None. The same rule as `reviewable`, for one object."""
+    if user is None or not user.is_authenticated:
+        return None
+    if obj.submitted_by_id == user.pk:
+        return _("You submitted this report, so someone else must review it.")
+    unit = obj.review_scope()
+    if files_for_unit(user, unit):
+        owner = unit.university if isinstance(unit, Tambon) else unit
+        return _("You file reports for %(unit)s, so someone else must review this one.") % {"unit": owner}
+    if obj.pk is not None and _edited_ids(user, type(obj)).filter(object_id=obj.pk).exists():
+        return _("You changed this report, so someone else must review it.")
+    return None
+
+
+def can_review(user: User | None, obj: Reviewable) -> bool:
+    """Accept or return `obj` (whatever its status): a reviewer of its unit with no conflict of interest."""
+    return reviews_unit(user, obj.review_scope()) and review_conflict(user, obj) is None
+
+
+def reviewable(user: User | None, queryset: QuerySet[Reviewable]) -> QuerySet[Reviewable]:
+    """The rows of `queryset` that `user` may accept or return (whatever their status): `can_review` as a filter,
+    for every review list and count. The model names where its unit is (`Reviewable.review_units`)."""
+    scope = scope_of(user)
+    if scope.is_empty:
+        return queryset.none()
+    networks, universities = list(scope.network_ids), list(scope.university_ids)
+    allowed: list[Q] = []
+    conflict = Q(submitted_by_id=user.pk) | Q(pk__in=_edited_ids(user, queryset.model))
+    for kind, path in queryset.model.review_units.items():
+        if kind == "network":
+            allowed += [Q(**{f"{path}__isnull": False})] if scope.national else []
+            conflict |= Q(**{f"{path}_id__in": networks})
+            continue
+        allowed += [Q(**{f"{path}__isnull": False}) if scope.national else Q(**{f"{path}__network_id__in": networks})]
+        conflict |= Q(**{f"{path}__university_id__in" if kind == "tambon" else f"{path}_id__in": universities})
+    if not allowed:
+        return queryset.none()
+    either = allowed[0]
+    for q in allowed[1:]:
+        either |= q
+    return queryset.filter(either).exclude(conflict)
 
 
 def is_national(user: User | None) -> bool:

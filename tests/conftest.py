@@ -82,6 +82,11 @@ def celery_eager():
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The world's rows, for fixtures of any scope (tests/test_url_matrix.py builds it once per module)."""
     programme = Programme.current()
     net1, net2 = NetworkFactory(number=1), NetworkFactory(number=2)
     prov1 = ProvinceFactory(code="19", name_th="สระบุรี", name_en="Saraburi")

@@ -1,8 +1,9 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,7 +16,9 @@ from assessment.models import (
     UniversityAssessment,
 )
 from assessment.quarters import current_quarter, parse_quarter
-from pbm.api import InScope
+from pbm.api import InScope, NetworkNumberField, QueryFilters
+from pbm.models import ReviewStatus
+from pbm.periods import Quarter
 from tambon import access
 from tambon.models import Programme
 
@@ -39,16 +42,30 @@ def _programme() -> Programme:
     return programme
 
 
-def _filter(qs, params, network_path: str):
-    if quarter := params.get("quarter"):
+class QuarterFilters(QueryFilters):
+    quarter = serializers.CharField(required=False, help_text="Programme quarter, e.g. 2021-Q2 (or 2564-Q2)")
+    network = NetworkNumberField()
+
+    def validate_quarter(self, value: str) -> str:
         try:
-            qs = qs.filter(quarter=str(parse_quarter(_programme(), quarter)))
-        except Exception:  # noqa: BLE001 - a bad quarter matches nothing
-            return qs.none()
-    if status := params.get("status"):
-        qs = qs.filter(status=status)
-    if network := params.get("network"):
-        qs = qs.filter(**{network_path: network}) if network.isdigit() else qs.none()
+            return str(parse_quarter(_programme(), value))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+
+
+class AssessmentFilters(QuarterFilters):
+    status = serializers.ChoiceField(choices=ReviewStatus.choices, required=False)
+
+
+def _filter(qs, request: Request, network_path: str, filters: type[QueryFilters] = AssessmentFilters):
+    """Apply the view's query filters; a malformed value answers 400 (QueryFilters)."""
+    params = filters.read(request)
+    if "quarter" in params:
+        qs = qs.filter(quarter=params["quarter"])
+    if "status" in params:
+        qs = qs.filter(status=params["status"])
+    if "network" in params:
+        qs = qs.filter(**{network_path: params["network"]})
     return qs
 
 
@@ -61,7 +78,7 @@ class TambonAssessmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = access.filter_by_tambon(self.request.user, TambonAssessment.objects.all())
-        qs = _filter(qs, self.request.query_params, "tambon__network__number")
+        qs = _filter(qs, self.request, "tambon__network__number")
         return (
             qs.annotate(goals_met=Count("goal_results", filter=Q(goal_results__met=True)))
             .prefetch_related("goal_results__goal", "indicator_results__indicator")
@@ -78,7 +95,7 @@ class UniversityAssessmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = UniversityAssessment.objects.filter(university__in=access.visible_universities(self.request.user))
-        qs = _filter(qs, self.request.query_params, "university__network__number")
+        qs = _filter(qs, self.request, "university__network__number")
         return qs.select_related("university").prefetch_related("indicator_results__indicator").order_by("id")
 
 
@@ -91,7 +108,7 @@ class NetworkAssessmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = NetworkAssessment.objects.filter(network__in=access.visible_networks(self.request.user))
-        qs = _filter(qs, self.request.query_params, "network__number")
+        qs = _filter(qs, self.request, "network__number")
         return qs.select_related("network").prefetch_related("indicator_results__indicator").order_by("id")
 
 
@@ -104,7 +121,7 @@ class ClassificationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = access.filter_by_tambon(self.request.user, TambonClassification.objects.all())
-        qs = _filter(qs, self.request.query_params, "tambon__network__number")
+        qs = _filter(qs, self.request, "tambon__network__number", QuarterFilters)
         return qs.select_related("band", "tambon__network").order_by("tambon_id", "quarter")
 
 
@@ -114,14 +131,11 @@ class ClassificationViewSet(viewsets.ReadOnlyModelViewSet):
 def class_distribution(request: Request) -> Response:
     """Class distribution of the caller's scope against the target shares, and movement since last quarter."""
     programme = _programme()
-    params = request.query_params
-    try:
-        quarter = parse_quarter(programme, params["quarter"]) if params.get("quarter") else current_quarter(programme)
-    except Exception:  # noqa: BLE001
-        raise Http404("No such quarter") from None
+    params = QuarterFilters.read(request)
+    quarter = Quarter.parse(params["quarter"]) if "quarter" in params else current_quarter(programme)
     network = None
-    if number := params.get("network"):
-        network = access.visible_networks(request.user).filter(number=number if number.isdigit() else -1).first()
+    if "network" in params:
+        network = access.visible_networks(request.user).filter(number=params["network"]).first()
         if network is None:
             raise Http404("No such network")
     kwargs = {"user": request.user, "programme": programme, "quarter": quarter, "network": network}

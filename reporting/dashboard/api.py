@@ -6,6 +6,7 @@ the caller's scope is 404, as on the pages; a malformed month or quarter is 400 
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -15,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pbm.api import InScope
+from tambon.models import Programme
 
 from . import selectors
 from .views import board_for, child_url
@@ -293,6 +295,8 @@ def dashboard(request: Request, network_id: int | None = None, university_id: in
               tambon_id: int | None = None) -> Response:  # fmt: skip
     """National (NSI only), a network, a university's tambons in a network, or one tambon: the dashboard's
     widgets with the figures the page shows."""
+    if (code := request.query_params.get("programme")) and not Programme.objects.filter(code=code).exists():
+        raise ValidationError({"programme": [_("No programme has the code %(code)s.") % {"code": code}]})
     board, errors = board_for(request, network_id=network_id, university_id=university_id, tambon_id=tambon_id)
     if errors:
         raise ValidationError({"filters": errors})

@@ -77,6 +77,8 @@ PARTICIPANT_UNITS = [
 class CompletionReport(Reviewable):
     """The report due 7 days after an activity is completed (the BPM rule): results, participants, photos."""
 
+    review_units = {"tambon": "activity__tambon"}
+
     activity = models.OneToOneField("reporting.Activity", on_delete=models.CASCADE, related_name="completion_report")
     due_on = models.DateField(_("due on"))
     results = models.TextField(_("results"), blank=True)
@@ -139,6 +141,7 @@ class MouReport(Reviewable):
     figures = models.JSONField(default=dict, blank=True)
 
     SECTIONS = ("summary", "results", "problems", "lessons", "next_steps")
+    review_units = {"university": "university", "network": "network"}
 
     class Meta:
         verbose_name = _("MOU report")

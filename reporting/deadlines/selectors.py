@@ -129,9 +129,7 @@ def completion_reports_overdue(*, today: dt.date, user: User | None = None) -> Q
 
 
 def completion_reports_to_review(*, user: User) -> QuerySet[CompletionReport]:
-    scope = access.scope_of(user)
-    qs = completion_reports(user=user).filter(status=ReviewStatus.SUBMITTED)
-    return qs if scope.national else qs.filter(activity__tambon__network_id__in=scope.network_ids)
+    return access.reviewable(user, completion_reports(user=user).filter(status=ReviewStatus.SUBMITTED))
 
 
 def completion_reminders_due(*, on_date: dt.date, settings: DeadlineSettings) -> QuerySet[CompletionReport]:
@@ -184,12 +182,21 @@ class MouFigures:
         }  # fmt: skip
 
 
-def mou_figures(*, report: MouReport) -> MouFigures:
-    months = report.period_months()
+def mou_tambons(*, report: MouReport) -> QuerySet[Tambon]:
+    """The tambons a 6/12-month report covers: the university's, or those of the network's area."""
     tambons = Tambon.objects.filter(programme=report.programme, is_active=True)
-    tambons = (
-        tambons.filter(university=report.university) if report.university_id else tambons.filter(network=report.network)
-    )
+    if report.university_id:
+        return tambons.filter(university_id=report.university_id)
+    return tambons.filter(network_id=report.network_id)
+
+
+def mou_figures(*, report: MouReport, user: User | None = None) -> MouFigures:
+    """The report's figures over its tambons; with `user`, over those of them the user may see (a page shows
+    a viewer no aggregate of tambons outside their scope)."""
+    months = report.period_months()
+    tambons = mou_tambons(report=report)
+    if user is not None:
+        tambons = access.visible_tambons(user, tambons)
     tambon_ids = list(tambons.values_list("pk", flat=True))
     month_q = Q()
     for year, month in months:

@@ -81,7 +81,8 @@ def completion_report(request: HttpRequest, activity_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def completion_review(request: HttpRequest, activity_id: int) -> HttpResponse:
-    report = get_object_or_404(selectors.completion_reports(user=request.user), activity_id=activity_id)
+    # by the activity's own key: an id past the integer range is "not found", not a database overflow
+    report = get_object_or_404(selectors.completion_reports(user=request.user), activity__pk=activity_id)
     review_post(request, report)
     return redirect("completion_report", activity_id=activity_id)
 
@@ -142,7 +143,9 @@ def mou_report(request: HttpRequest, period: str, owner: str, owner_id: int) -> 
     if period not in MouPeriod.values:
         raise Http404("Unknown report period")
     programme = current_programme()
-    report = services.mou_report_for(programme=programme, period=period, **_mou_owner(request, owner, owner_id))
+    owner_kwargs = {"programme": programme, "period": period, **_mou_owner(request, owner, owner_id)}
+    # A GET never writes: a report nobody has saved yet is shown unsaved and created by its first save.
+    report = MouReport.objects.filter(**owner_kwargs).first() or MouReport(**owner_kwargs)
     can_edit = review.can_file(request.user, report) and report.is_open_for_editing
     form = MouReportForm(request.POST or None, instance=report, initial={"version": report.version})
     if request.method == "POST":
@@ -150,6 +153,7 @@ def mou_report(request: HttpRequest, period: str, owner: str, owner_id: int) -> 
             raise PermissionDenied(_("You may not write this report."))
         if form.is_valid():
             try:
+                report = report if report.pk else services.mou_report_for(**owner_kwargs)
                 services.mou_report_save(report=report, user=request.user, seen_version=form.cleaned_data["version"],
                                          sections={n: form.cleaned_data[n] for n in MouReport.SECTIONS},
                                          submit="submit" in request.POST)  # fmt: skip
@@ -160,11 +164,31 @@ def mou_report(request: HttpRequest, period: str, owner: str, owner_id: int) -> 
                 messages.success(request, _("Submitted for review.") if "submit" in request.POST else _("Saved."))
                 return redirect(request.path)
     settings = services.DeadlineSettings.for_programme(programme)
-    figures = report.figures if report.first_submitted_at else selectors.mou_figures(report=report).as_json()
+    figures, coverage = _mou_figures(request, report)
     return render(request, "reporting/deadlines/mou_report.html", {
         "report": report, "form": form, "can_edit": can_edit, "figures": figures, "due": report.due_date(settings),
+        "coverage": coverage,
         **review_context(request.user, report),
     })  # fmt: skip
+
+
+def _mou_figures(request: HttpRequest, report: MouReport) -> tuple[dict, str]:
+    """The figures the page shows, and a plain sentence when they are not exactly over the viewer's tambons: live
+    figures count only the tambons the viewer may see; submitted ones are the whole report, as its filer froze it."""
+    tambons = selectors.mou_tambons(report=report)
+    total = tambons.count()
+    if report.first_submitted_at:
+        hidden = total - access.visible_tambons(request.user, tambons).count()
+        if not hidden:
+            return report.figures, ""
+        return report.figures, _(
+            "As submitted, these figures cover all %(total)s tambons of %(owner)s, %(hidden)s of them outside your scope."
+        ) % {"total": total, "owner": report.owner, "hidden": hidden}
+    figures = selectors.mou_figures(report=report, user=request.user).as_json()
+    if figures["tambons"] == total:
+        return figures, ""
+    return figures, _("These figures cover only the %(seen)s of %(total)s tambons of %(owner)s that you may see.") % {
+        "seen": figures["tambons"], "total": total, "owner": report.owner}  # fmt: skip
 
 
 @login_required

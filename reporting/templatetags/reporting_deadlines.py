@@ -57,19 +57,23 @@ def network_reviews(context, network) -> dict:
         return {"show": False}
     programme = Programme.current()
     waiting = ReviewStatus.SUBMITTED
+    # only what this user may accept or return (access.reviewable): not their own university's, nor their own work
     assessments = (
-        TambonAssessment.objects.filter(programme=programme, status=waiting, tambon__network=network).count()
-        + UniversityAssessment.objects.filter(programme=programme, status=waiting, university__network=network).count()
-    )
-    if access.is_national(user):  # a network's own assessment is reviewed by the NSI
-        assessments += NetworkAssessment.objects.filter(programme=programme, status=waiting, network=network).count()
+        access.reviewable(user, TambonAssessment.objects.filter(programme=programme, status=waiting,
+                                                                tambon__network=network)).count()
+        + access.reviewable(user, UniversityAssessment.objects.filter(programme=programme, status=waiting,
+                                                                      university__network=network)).count()
+        + access.reviewable(user, NetworkAssessment.objects.filter(programme=programme, status=waiting,
+                                                                   network=network)).count()
+    )  # fmt: skip
     rows = [
         (_("Monthly reports"), reports_to_review(user=user).filter(tambon__network=network).count(),
          reverse("review_list")),
         (_("Completion reports"), completion_reports_to_review(user=user).filter(activity__tambon__network=network)
          .count(), reverse("completion_list") + "?show=to_review"),
         (_("Quarterly assessments"), assessments, reverse("class_overview")),
-        (_("6- and 12-month reports"), mou_reports(user=user, programme=programme).filter(status=waiting)
-         .filter(Q(university__network=network) | Q(network=network)).count(), reverse("mou_list")),
+        (_("6- and 12-month reports"), access.reviewable(user, mou_reports(user=user, programme=programme))
+         .filter(status=waiting).filter(Q(university__network=network) | Q(network=network)).count(),
+         reverse("mou_list")),
     ]  # fmt: skip
     return {"show": True, "rows": rows, "any": any(n for _label, n, _url in rows)}

@@ -1,13 +1,25 @@
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 
-from pbm.api import InScope
+from pbm.api import InScope, NetworkNumberField, QueryFilters
 from tambon import access
-from tambon.models import Network, Programme, Tambon
+from tambon.models import Network, Programme, Tambon, University
 
 from .serializers import NetworkSerializer, TambonSerializer, UniversitySerializer
+
+
+class TambonFilters(QueryFilters):
+    network = NetworkNumberField()
+    university = serializers.SlugRelatedField(slug_field="code", queryset=University.objects.all(), required=False)
+    province = serializers.RegexField(
+        r"^[0-9]{2}$",
+        required=False,
+        error_messages={"invalid": _("Write a province code of 2 digits, for example 19.")},
+    )
+    programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all(), required=False)
 
 
 @extend_schema_view(
@@ -28,17 +40,17 @@ class TambonViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = access.visible_tambons(self.request.user, Tambon.objects.with_place())
-        params = self.request.query_params
-        if code := params.get("programme"):
-            qs = qs.filter(programme__code=code)
+        params = TambonFilters.read(self.request)
+        if "programme" in params:
+            qs = qs.filter(programme=params["programme"])
         elif self.action == "list" and (programme := Programme.current()):
             qs = qs.filter(programme=programme)
-        if network := params.get("network"):
-            qs = qs.filter(network__number=network) if network.isdigit() else qs.none()
-        if university := params.get("university"):
-            qs = qs.filter(university__code=university)
-        if province := params.get("province"):
-            qs = qs.filter(subdistrict__district__province_id=province)
+        if "network" in params:
+            qs = qs.filter(network__number=params["network"])
+        if "university" in params:
+            qs = qs.filter(university=params["university"])
+        if "province" in params:
+            qs = qs.filter(subdistrict__district__province_id=params["province"])
         return qs.order_by("id")
 
 

@@ -7,10 +7,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from pbm.api import InScope
+from pbm.api import InScope, QueryFilters
 from tambon import access
 
-from .models import Contract
+from .models import Contract, ContractStatus
 from .sheet import mask_national_id
 
 
@@ -30,6 +30,11 @@ class ContractOutputSerializer(serializers.ModelSerializer):
         return contract.person.national_id if full else mask_national_id(contract.person.national_id)
 
 
+class ContractFilters(QueryFilters):
+    tambon = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    status = serializers.ChoiceField(choices=ContractStatus.choices, required=False)
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[OpenApiParameter("tambon", OpenApiTypes.INT), OpenApiParameter("status", OpenApiTypes.STR)]
@@ -43,8 +48,9 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         qs = access.filter_by_tambon(
             self.request.user, Contract.objects.select_related("person", "hiring_type", "tambon")
         )
-        if (tambon := self.request.query_params.get("tambon", "")).isdigit():
-            qs = qs.filter(tambon_id=tambon)
-        if status := self.request.query_params.get("status"):
-            qs = qs.filter(status=status)
+        params = ContractFilters.read(self.request)
+        if "tambon" in params:
+            qs = qs.filter(tambon_id=params["tambon"])
+        if "status" in params:
+            qs = qs.filter(status=params["status"])
         return qs.order_by("tambon_id", "id")
