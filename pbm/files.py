@@ -70,3 +70,8 @@ def files_sweep(*, dry_run: bool = False, now: dt.datetime | None = None) -> Swe
     if result.removed:
         log.info("sweep_files removed %s stored files no row referred to", result.removed)
     return result
+
+
+def files_missing() -> list[str]:
+    """Stored names that a row refers to but the storage does not hold (after a restore: what the backup lacked)."""
+    return sorted(name for name in _referenced() if not default_storage.exists(name))
