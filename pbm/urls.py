@@ -56,7 +56,7 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("dashboard/", include("reporting.dashboard.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", views.health, name="health"),
     path("notifications/", views.notification_list, name="notification_list"),

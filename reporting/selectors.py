@@ -221,6 +221,11 @@ class BudgetTable:
     def reported_through(self) -> Month | None:
         return self.months[self.reported - 1] if self.reported else None
 
+    @property
+    def filing(self) -> MonthState | None:
+        """The month being filed: the first one not yet submitted or accepted (the table opens scrolled to it)."""
+        return next((s for s in self.month_states if s.status not in ("submitted", "accepted")), None)
+
 
 def budget_tables(
     *,
