@@ -120,7 +120,9 @@ def test_every_page_kind_fits_the_screen_and_passes_axe(world, browser, live_ser
         reached = _visit_all(context, who, width, shot, axed, problems)
         missing = must_reach - reached
         if missing:
-            problems.append(f"{who} @{width}px did not reach {sorted(missing)} by following links (reached {sorted(reached)})")
+            problems.append(
+                f"{who} @{width}px did not reach {sorted(missing)} by following links (reached {sorted(reached)})"
+            )
         context.close()
     assert not problems, "\n".join(problems)
 
