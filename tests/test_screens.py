@@ -53,3 +53,10 @@ def test_logging_out_says_so_and_messages_are_announced(world, client):
 def test_a_second_logout_of_an_anonymous_visitor_says_nothing(client):
     page = client.post("/logout/", follow=True).content.decode()
     assert "ออกจากระบบแล้ว" not in page
+
+
+def test_english_pages_show_the_programme_year_in_be_like_every_other_date(db):
+    from tambon.models import Programme
+
+    programme = Programme.current()
+    assert programme.name_en.endswith("2564") and "2021" not in programme.name_en

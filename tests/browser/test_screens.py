@@ -57,7 +57,27 @@ def _links(page) -> list[str]:
             and not h.startswith("?")] + [urlsplit(base).path + h for h in hrefs if h and h.startswith("?")]  # fmt: skip
 
 
-def _visit_all(context, who: str, width: int, shot: set[str], axed: set[str], problems: list[str]) -> set[str]:
+def _check(page, who: str, kind: str, width: int, problems: list[str], *, axe: bool, shot: bool) -> None:
+    where = f"{who} {kind} {page.url.split('/', 3)[-1]} @{width}px"
+    problems += [f"{where}: {p}" for p in overflow(page)]
+    logout = page.locator(".account form button.link")
+    if logout.count() and (box := logout.bounding_box()) and box["x"] + box["width"] > width + 1:
+        problems.append(f"{where}: the logout button is cut off at {box['x'] + box['width']:.0f}px")
+    if width >= WIDTHS["laptop"]:
+        tops = page.eval_on_selector_all(
+            ".mainnav a", "els => new Set(els.map(e => Math.round(e.getBoundingClientRect().top))).size"
+        )
+        if tops > 1:
+            problems.append(f"{where}: the navigation wraps to {tops} lines")
+    if axe:
+        problems += [f"{where}: {v}" for v in axe_violations(page)]
+    if shot:
+        page.screenshot(path=str(_folder(width) / f"{kind}--{who}.png"), full_page=True)
+
+
+def _crawl(context, who: str, problems: list[str], shot: set[str]) -> dict[str, str]:
+    """Follow links from the role's landing page at 1366 px, checking one page of each kind; kind → its URL."""
+    width = WIDTHS["laptop"]
     page = context.new_page()
     seen: dict[str, str] = {}
     queue = ["/", *STARTS.get(who, [])]
@@ -70,60 +90,64 @@ def _visit_all(context, who: str, width: int, shot: set[str], axed: set[str], pr
         if response is None or response.status >= 400:
             continue
         seen[kind] = url
-        where = f"{who} {kind} {url} @{width}px"
-        problems += [f"{where}: {p}" for p in overflow(page)]
-        logout = page.locator(".account form button.link")
-        if logout.count():
-            box = logout.bounding_box()
-            if box and box["x"] + box["width"] > width + 1:
-                problems.append(f"{where}: the logout button is cut off at {box['x'] + box['width']:.0f}px")
-        if kind not in axed or width == WIDTHS["laptop"]:
-            axed.add(kind)
-            problems += [f"{where}: {v}" for v in axe_violations(page)]
-        if kind not in shot:
-            shot.add(kind)
-            folder = ARTIFACTS / f"screens-{width}"
-            folder.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(folder / f"{kind}--{who}.png"), full_page=True)
+        _check(page, who, kind, width, problems, axe=True, shot=kind not in shot)
+        shot.add(kind)
         queue += [link for link in _links(page) if _kind(link) and _kind(link) not in seen]
     page.close()
-    return set(seen)
+    return seen
 
 
-@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def _login(browser, live_server, who: str):
+    context = browser.new_context(base_url=live_server.url, locale="th-TH", bypass_csp=True,
+                                  viewport={"width": WIDTHS["laptop"], "height": 900})  # fmt: skip
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto("/login/")
+    page.fill("#id_username", who)
+    page.fill("#id_password", "pbm-test")
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+    page.close()
+    return context
+
+
 @pytest.mark.django_db(transaction=True)
-def test_every_page_kind_fits_the_screen_and_passes_axe(world, browser, live_server, width):
+def test_every_page_kind_fits_three_widths_and_passes_axe(world, browser, live_server):
+    """One seeded world, one logged-in context per role. At 1366 px every role follows its links and every page
+    it reaches is checked (overflow, axe); at 390 and 1920 px each page kind is checked again as the first role
+    that reached it (overflow, axe, screenshot)."""
     axe_available()
     seed(world.programme, list(Tambon.objects.with_place().order_by("pk")))
     problems: list[str] = []
-    shot: set[str] = set()
-    axed: set[str] = set()
-    viewport = {"width": width, "height": 900 if width > 600 else 844}
-    # Anonymous: the login page (and the "logged out" message after logging out).
-    context = browser.new_context(base_url=live_server.url, locale="th-TH", viewport=viewport, bypass_csp=True)
-    page = context.new_page()
+    anonymous = browser.new_context(base_url=live_server.url, locale="th-TH", bypass_csp=True)
+    page = anonymous.new_page()
     page.goto("/login/")
-    problems += [f"anonymous login @{width}px: {p}" for p in overflow(page) + axe_violations(page)]
-    page.screenshot(path=str(_folder(width) / "login--anonymous.png"), full_page=True)
-    context.close()
+    for width in WIDTHS.values():
+        page.set_viewport_size({"width": width, "height": 900})
+        _check(page, "anonymous", "login", width, problems, axe=True, shot=True)
+    anonymous.close()
+
+    contexts = {who: _login(browser, live_server, who) for who in ROLES}
+    shot: set[str] = set()
+    first: dict[str, tuple[str, str]] = {}  # kind → (role, url) of the first role that reached it
     for who, must_reach in ROLES.items():
-        context = browser.new_context(base_url=live_server.url, locale="th-TH", viewport=viewport, bypass_csp=True,
-                                      has_touch=width < 600, is_mobile=width < 600)  # fmt: skip
-        context.set_default_timeout(15_000)
-        login = context.new_page()
-        login.goto("/login/")
-        login.fill("#id_username", who)
-        login.fill("#id_password", "pbm-test")
-        login.click("button[type=submit].primary")
-        login.wait_for_load_state()
-        login.close()
-        reached = _visit_all(context, who, width, shot, axed, problems)
-        missing = must_reach - reached
-        if missing:
-            problems.append(
-                f"{who} @{width}px did not reach {sorted(missing)} by following links (reached {sorted(reached)})"
-            )
+        reached = _crawl(contexts[who], who, problems, shot)
+        for kind, url in reached.items():
+            first.setdefault(kind, (who, url))
+        if missing := must_reach - set(reached):
+            problems.append(f"{who} did not reach {sorted(missing)} by following links (reached {sorted(reached)})")
+    for width in (WIDTHS["phone"], WIDTHS["desktop"]):
+        for who, context in contexts.items():
+            page = context.new_page()
+            page.set_viewport_size({"width": width, "height": 844 if width < 600 else 1000})
+            for kind, (role, url) in first.items():
+                if role == who:
+                    page.goto(url)
+                    _check(page, who, kind, width, problems, axe=True, shot=True)
+            page.close()
+    for context in contexts.values():
         context.close()
+    assert len(first) >= 30, sorted(first)  # the crawl found the app's pages, not just a few
     assert not problems, "\n".join(problems)
 
 
