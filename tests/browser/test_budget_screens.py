@@ -106,7 +106,9 @@ def test_reporter_files_a_month_on_a_phone_with_a_photo_and_a_be_date(world, bro
     page.fill("[name=narrative]", "ประชุมกลุ่มอาชีพ ถ่ายภาพจากโทรศัพท์")
     assert page.get_attribute("[name=evidence]", "accept").startswith("image/*")
     page.set_input_files("[name=evidence]", str(photo))
-    page.locator("#report-form").scroll_into_view_if_needed()
+    page.evaluate(
+        "window.scrollTo(0, document.getElementById('report-form').getBoundingClientRect().top + window.scrollY - 150)"
+    )
     page.screenshot(path=str(_artifact("phone-report-form.png")))  # the README's phone picture (docs/)
     submit = _box(page, "button[name=submit]")
     assert submit["height"] >= 44

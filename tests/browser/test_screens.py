@@ -34,6 +34,9 @@ ROLES = {
 # Pages no link leads to (typed or bookmarked), visited first.
 STARTS = {"nina": ["/networks/"], "nora": ["/networks/"], "carol": ["/networks/"]}
 MAX_PAGES = 60
+# What a thumb presses on a phone: at least 44 px high (checkboxes and radios are covered by their labels).
+TARGETS = ("button, a.button, select, textarea, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), "
+           ".mainnav a, .table-wrap td a, .pager a")  # fmt: skip
 
 
 def _kind(url: str) -> str | None:
@@ -69,6 +72,14 @@ def _check(page, who: str, kind: str, width: int, problems: list[str], *, axe: b
         )
         if tops > 1:
             problems.append(f"{where}: the navigation wraps to {tops} lines")
+    if width < 600:
+        small = page.eval_on_selector_all(
+            TARGETS,
+            """els => els.filter(e => { const r = e.getBoundingClientRect();
+            return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden' && r.height < 43.5; })
+            .slice(0, 3).map(e => `${e.tagName.toLowerCase()} "${(e.textContent || e.name || '').trim().slice(0, 30)}" ${Math.round(e.getBoundingClientRect().height)}px`)""",
+        )
+        problems += [f"{where}: target smaller than 44 px: {t}" for t in small]
     if axe:
         problems += [f"{where}: {v}" for v in axe_violations(page)]
     if shot:
