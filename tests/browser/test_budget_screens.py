@@ -88,9 +88,14 @@ def test_reporter_files_a_month_on_a_phone_with_a_photo_and_a_be_date(world, bro
     assert not overflow(page)
     logout = _box(page, ".account form button.link")
     assert logout["x"] + logout["width"] <= 390 and logout["height"] >= 44
-    page.click(".month-jump a[href='#m-2021-1']")
-    page.click("#m-2021-1 a")
-    assert page.url.endswith("/reports/2021/1/")
+    # One line at a time: the tambon total opens first; a line's card lists its months, plan beside actual.
+    card = page.locator("#budget-lines details[data-code='2.1']")
+    card.locator("summary").click()
+    assert card.locator("tbody tr").count() == 12 and "32,000.00" in card.locator("tbody tr").first.inner_text()
+    assert card.locator("summary").bounding_box()["height"] >= 44
+    page.screenshot(path=str(_artifact("phone-budget-lines.png")), full_page=True)
+    card.locator("tbody tr.filing a").click()
+    page.wait_for_url("**/reports/2021/1/")
     assert not overflow(page), overflow(page)
     amounts = page.locator("#report-form input.amount")
     assert amounts.count() >= 1
@@ -113,6 +118,7 @@ def test_reporter_files_a_month_on_a_phone_with_a_photo_and_a_be_date(world, bro
     submit = _box(page, "button[name=submit]")
     assert submit["height"] >= 44
     page.click("button[name=submit]")
+    page.wait_for_selector("#read-only-reason")  # submitted: the page is read-only now
     report = MonthlyReport.objects.get(tambon=world.tambon_a, month=1)
     assert report.status == "submitted" and list(report.evidence.values_list("name", flat=True)) == ["market.png"]
     assert not axe_violations(page)
@@ -131,6 +137,7 @@ def test_reporter_files_a_month_on_a_phone_with_a_photo_and_a_be_date(world, bro
     assert page.input_value("#id_completed_on") == "10/03/2564"
     page.screenshot(path=str(_artifact("phone-be-date-picked.png")), full_page=True)
     page.click("#complete-form button[name=complete]")
+    page.wait_for_selector("#due-on")
     assert "17 มี.ค. 2564" in page.inner_text("#due-on")
     assert CompletionReport.objects.get(activity=activity).activity.completed_on == dt.date(2021, 3, 10)
     today = dt.date.today()
