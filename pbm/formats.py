@@ -49,6 +49,13 @@ def date_be(value: dt.date | dt.datetime | None, with_time: bool = False) -> str
     return f"{value.day} {month_abbr(value.month)} {be_year(value.year)}"
 
 
+def date_be_numeric(value: dt.date | None) -> str:
+    """'25/10/2564': how a date input shows a date (day/month/Buddhist Era year, the same in both languages)."""
+    if value is None:
+        return ""
+    return f"{value.day:02d}/{value.month:02d}/{be_year(value.year)}"
+
+
 # Money and counts. One rule, on the page, in messages, in the .xlsx and in the API: an amount of baht always
 # shows its satang, two decimals, so a column lines up and 40,935.48 is never rounded to 40,935:
 #   page and messages  "80,000.00", "40,935.48" (thousands separated)

@@ -6,6 +6,7 @@ A refused value is shown again as typed (the inputs are type=text, so a browser 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django import forms
@@ -176,28 +177,38 @@ class CountField(MoneyField):
         return None if number is None else int(number)
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker (it posts YYYY-MM-DD); a typed day/month/year is read too."""
-
-    input_type = "date"
+class DateInput(forms.TextInput):
+    """A text box showing the date as people here write it, day/month/Buddhist Era year (25/10/2564), with a small
+    BE calendar beside it (static/js/date_be.js). A refused value is shown again as typed."""
 
     def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
+        defaults = {"inputmode": "numeric", "autocomplete": "off", "data-date-be": "", "class": "date-be",
+                    "placeholder": _("dd/mm/yyyy (BE), e.g. 25/10/2564")}  # fmt: skip
+        super().__init__({**defaults, **(attrs or {})})
+
+    def format_value(self, value) -> str | None:
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return formats.date_be_numeric(value)
+        return super().format_value(value)
+
+
+_DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
 class DateField(forms.DateField):
-    """A date with messages that name the field and say what to write. A year that is plainly Buddhist Era
-    (2564 rather than 2021: the picker takes the Christian Era) is refused with the year to write instead."""
+    """A date typed day/month/year with a Buddhist Era year (25/10/2564), in Thai and in English (the app shows
+    BE everywhere). A Christian Era year (25/10/2021) is read too: the two ranges (2000–2100 and 2543–2643) never
+    overlap, so there is no doubt which was meant. ISO dates (2021-10-25, what scripts and the API send) are CE."""
 
     widget = DateInput
     min_year, max_year = 2000, 2100
-    # The same in Thai and English: the picker's ISO date, or day/month/year as people here write it.
-    input_formats = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
     default_error_messages = {
-        "required": _("%(field)s: this is required. Pick the day in the calendar."),
-        "invalid": _("%(field)s: “%(value)s” is not a date. Pick the day in the calendar, or write day/month/year with a Christian Era year, e.g. 25/10/2021."),
-        "buddhist_year": _("%(field)s: %(year)s is a Buddhist Era year; the date box takes the Christian Era year. Write %(ce_year)s (%(year)s − 543)."),
-        "year_range": _("%(field)s: the year %(year)s is out of range. Write a date between %(min)s and %(max)s (Christian Era)."),
+        "required": _("%(field)s: this is required. Write the day as day/month/year (BE), e.g. 25/10/2564, or pick it in the calendar."),
+        "invalid": _("%(field)s: “%(value)s” is not a date. Write day/month/year with a Buddhist Era year, e.g. 25/10/2564, or pick the day in the calendar."),
+        "year_range": _("%(field)s: the year %(year)s is out of range. Write a date between %(min)s and %(max)s (Buddhist Era)."),
     }  # fmt: skip
 
     def _error(self, code: str, **params) -> ValidationError:
@@ -205,21 +216,29 @@ class DateField(forms.DateField):
         return ValidationError(self.error_messages[code], code=code, params=params)
 
     def to_python(self, value) -> dt.date | None:
-        if isinstance(value, str):
-            value = value.translate(formats.THAI_DIGITS).strip()
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        raw = str(value).translate(formats.THAI_DIGITS).strip()
+        if match := _DMY.match(raw):
+            day, month, year = (int(part) for part in match.groups())
+        elif match := _ISO.match(raw):
+            year, month, day = (int(part) for part in match.groups())
+        else:
+            raise self._error("invalid", value=_echo(str(value)))
+        if formats.be_year(self.min_year) <= year <= formats.be_year(self.max_year):
+            year = formats.ce_year(year)
+        elif not self.min_year <= year <= self.max_year:
+            raise self._error("year_range", year=year, min=formats.be_year(self.min_year),
+                              max=formats.be_year(self.max_year))  # fmt: skip
         try:
-            return super().to_python(value)
-        except ValidationError as error:
-            if error.code == "invalid":
-                raise self._error("invalid", value=_echo(str(value))) from None
-            raise
+            return dt.date(year, month, day)
+        except ValueError:
+            raise self._error("invalid", value=_echo(str(value))) from None
 
     def validate(self, value) -> None:
         if value in self.empty_values and self.required:
             raise self._error("required")
-        if value in self.empty_values:
-            return
-        if formats.be_year(self.min_year) <= value.year <= formats.be_year(self.max_year):
-            raise self._error("buddhist_year", year=value.year, ce_year=formats.ce_year(value.year))
-        if not self.min_year <= value.year <= self.max_year:
-            raise self._error("year_range", year=value.year, min=self.min_year, max=self.max_year)

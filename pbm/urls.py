@@ -57,7 +57,7 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("dashboard/", include("reporting.dashboard.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("account/two-factor/", twofactor.two_factor_verify, name="two_factor_verify"),
     path("account/two-factor/enrol/", twofactor.two_factor_enrol, name="two_factor_enrol"),
     path("i18n/", include("django.conf.urls.i18n")),

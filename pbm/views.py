@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -135,3 +136,14 @@ def review_post(
     else:
         obj.refresh_from_db(fields=["status"])
         messages.success(request, _("The report is now: %(status)s.") % {"status": obj.get_status_display()})
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, then a message on the login page so the person knows it worked."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        was_logged_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_logged_in:
+            messages.success(request, _("You are logged out."))
+        return response

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from pbm.formats import month_label
 from pbm.forms import CountField, DateField, MoneyField, VersionField
 
+from .evidence import CONTENT_TYPES
 from .models import Activity, BudgetCategory, ExpenseType
 
 
@@ -54,7 +55,14 @@ class ActivityForm(forms.ModelForm):
 
 
 class MultipleFileInput(forms.ClearableFileInput):
+    """Several files at once; on a phone the picker offers the camera too (images first, then the documents the
+    evidence check accepts)."""
+
     allow_multiple_selected = True
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        accept = ",".join(["image/*", *(f".{extension}" for extension in CONTENT_TYPES)])
+        super().__init__({"accept": accept, **(attrs or {})})
 
 
 class MultipleFileField(forms.FileField):

@@ -221,6 +221,16 @@ class BudgetTable:
     def reported_through(self) -> Month | None:
         return self.months[self.reported - 1] if self.reported else None
 
+    @property
+    def by_line(self) -> list[tuple[Row, list[tuple[MonthState, Decimal | None, Decimal | None]]]]:
+        """Each row with its months (state, plan, actual): the budget table one line at a time, as a phone shows it."""
+        return [(row, list(zip(self.month_states, row.plans, row.actuals, strict=True))) for row in self.rows]
+
+    @property
+    def filing(self) -> MonthState | None:
+        """The month being filed: the first one not yet submitted or accepted (the table opens scrolled to it)."""
+        return next((s for s in self.month_states if s.status not in ("submitted", "accepted")), None)
+
 
 def budget_tables(
     *,

@@ -98,15 +98,25 @@ def test_required_amount_and_count_and_date_errors():
     assert form.is_valid() and form.cleaned_data["hours"] == 12
 
 
-def test_dates_name_the_field_and_refuse_a_buddhist_era_year_with_the_year_to_write():
-    assert _errors({"day": "2564-03-01"})["day"].endswith("2564 เป็นปี พ.ศ. แต่ช่องวันที่ใช้ปี ค.ศ. ให้เขียน 2021 (2564 − 543)")
-    assert "Write 2021 (2564 − 543)" in _errors({"day": "2564-03-01"}, "en")["day"]
-    assert "ไม่ใช่วันที่" in _errors({"day": "31/02/2021"})["day"]
-    assert "อยู่นอกช่วง" in _errors({"day": "1900-01-01"})["day"]
-    for typed in ("2021-03-01", "01/03/2021", "๐๑/๐๓/๒๐๒๑"):
+def test_dates_take_and_show_a_buddhist_era_year_and_name_the_field_when_refused():
+    for typed in ("01/03/2564", "1/3/2564", "๐๑/๐๓/๒๕๖๔", "01.03.2564", "2021-03-01", "01/03/2021"):
         form = AmountForm({"total": "1", "day": typed})
-        assert form.is_valid(), form.errors
+        assert form.is_valid(), (typed, form.errors)
         assert form.cleaned_data["day"] == dt.date(2021, 3, 1)
+    assert _errors({"day": "31/02/2564"})["day"] == (
+        "Starts on: “31/02/2564” ไม่ใช่วันที่ เขียน วัน/เดือน/ปี พ.ศ. เช่น 25/10/2564 หรือเลือกวันจากปฏิทิน"
+    )
+    assert "Write day/month/year with a Buddhist Era year, e.g. 25/10/2564" in _errors({"day": "soon"}, "en")["day"]
+    assert _errors({"day": "01/01/1900"})["day"].endswith("ปี 1900 อยู่นอกช่วง เขียนวันที่ระหว่างปี พ.ศ. 2543 ถึง 2643")
+    assert "between 2543 and 2643 (Buddhist Era)" in _errors({"day": "01/01/1900"}, "en")["day"]
+    for language in ("th", "en"):
+        with translation.override(language):
+            shown = str(AmountForm(initial={"day": dt.date(2021, 10, 25)})["day"])
+            refused = AmountForm({"total": "1", "day": "32/13/2564"})
+            assert not refused.is_valid()
+            again = str(refused["day"])
+        assert 'value="25/10/2564"' in shown and 'type="text"' in shown and "data-date-be" in shown
+        assert 'value="32/13/2564"' in again  # a refused date stays in its box as typed
 
 
 def test_a_refused_amount_is_shown_again_as_typed_in_a_text_input():

@@ -198,6 +198,8 @@ class RosterImport(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     unknown_columns = models.JSONField(default=list, blank=True)
+    # The sheet's rows as the preview lists them (row, national_id, name, hiring_type, tambon, outcome).
+    preview = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

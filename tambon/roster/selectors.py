@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 
 from tambon.models import HiringType, Programme, Tambon
@@ -213,3 +214,27 @@ def import_progress(*, roster_import: RosterImport) -> dict:
         label = roster_import.get_status_display()
     return {"status": live["status"], "progress": live["progress"], "phase": live["phase"], "label": label,
             "running": roster_import.is_running}  # fmt: skip
+
+
+@dataclass
+class ImportPreview:
+    page: Page  # of the people, each {row, national_id, name, hiring_type, tambon, outcome, errors}
+    unplaced: list[dict]  # errors of no listed row (a job from before previews were kept)
+
+
+PREVIEW_PAGE = 50
+
+
+def import_preview(
+    *, roster_import: RosterImport, only_errors: bool = False, page: str | int | None = None
+) -> ImportPreview:
+    """The people of an uploaded sheet, 50 a page, each with its row's errors beside it; only_errors keeps the
+    rows that have one."""
+    by_row: dict[int, list[dict]] = {}
+    for error in roster_import.errors:
+        by_row.setdefault(error["row"], []).append(error)
+    people = [p for p in roster_import.preview if not only_errors or p["outcome"] == "error"]
+    paged = Paginator(people, PREVIEW_PAGE).get_page(page)
+    paged.object_list = [{**person, "errors": by_row.get(person["row"], [])} for person in paged.object_list]
+    listed = {p["row"] for p in roster_import.preview}
+    return ImportPreview(page=paged, unplaced=[e for e in roster_import.errors if e["row"] not in listed][:200])

@@ -35,7 +35,7 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("national_id", "เลขประจำตัวประชาชน", "national id", True, "13 หลัก เช่น 1-1037-01234-56-7", 22),
+    Column("national_id", "เลขประจำตัวประชาชน", "national id", True, "13 หลัก เช่น 1-1037-01234-56-3", 22),
     Column("first_name", "ชื่อ", "first name", True, "ชื่อจริง ไม่ต้องมีคำนำหน้า"),
     Column("last_name", "นามสกุล", "last name", True, "นามสกุล"),
     Column("hiring_type", "ประเภทการจ้าง", "hiring type", True, "ประชาชน / บัณฑิตจบใหม่ / นักศึกษา"),

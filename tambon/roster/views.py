@@ -215,8 +215,11 @@ def _import_or_404(request: HttpRequest, pk: int) -> RosterImport:
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _import_or_404(request, pk)
+    only_errors = request.GET.get("show") == "errors"
+    preview = selectors.import_preview(roster_import=job, only_errors=only_errors, page=request.GET.get("page"))
     return render(request, "roster/import_detail.html", {
-        "job": job, "errors": job.errors[:200], "progress": selectors.import_progress(roster_import=job),
+        "job": job, "progress": selectors.import_progress(roster_import=job), "preview": preview,
+        "only_errors": only_errors, "show_ids": access.handles_payments(request.user, job.university_id),
     })  # fmt: skip
 
 

@@ -37,7 +37,13 @@ def test_manager_imports_a_roster_after_fixing_three_bad_rows(world, page, login
     page.click("#upload button[type=submit]")
     page.wait_for_selector("#count-errors")
     assert page.inner_text("#count-new") == "8" and page.inner_text("#count-errors") == "3"
-    assert page.locator("#errors tbody tr").count() == 3
+    # The preview lists the people, each row's errors beside it, and filters to the rows with errors.
+    assert page.locator("#people tbody tr").count() == 11
+    page.click("#show-errors")
+    assert page.locator("#people tbody tr").count() == 3
+    bad_id = page.locator("#people tbody tr", has=page.locator("td.national-id", has_text="1234567890123"))
+    assert "เลขประจำตัวประชาชน" in bad_id.locator(".row-errors").inner_text()  # the manager sees whole IDs
+    assert page.locator("#people tbody tr.outcome-error .row-errors li").count() >= 3
     assert page.locator("#confirm").count() == 0
     screenshot("preview-with-errors")
     with page.expect_download() as errors:

@@ -98,13 +98,14 @@ def test_activity_budget_and_dates_are_read_as_written(world, client_for):
 
     category = BudgetCategory.objects.get(programme=world.programme, code="2.4")
     url = f"/tambons/{world.tambon_a.pk}/budget/activities/new/"
-    data = {"category": category.pk, "name": "ปุ๋ยหมัก", "budget": "50,000", "start_date": "2564-03-01"}
+    data = {"category": category.pk, "name": "ปุ๋ยหมัก", "budget": "50,000", "start_date": "31/02/2564"}
     page = client_for(world.alice).post(url, data).content.decode()
-    assert "2564 เป็นปี พ.ศ. แต่ช่องวันที่ใช้ปี ค.ศ. ให้เขียน 2021" in page
-    assert 'value="50,000"' in page and not Activity.objects.exists()
-    page = client_for(world.alice).post(url, {**data, "name": "", "start_date": "2021-03-01"}).content.decode()
+    assert "“31/02/2564” ไม่ใช่วันที่ เขียน วัน/เดือน/ปี พ.ศ. เช่น 25/10/2564" in page
+    assert 'value="50,000"' in page and 'value="31/02/2564"' in page and not Activity.objects.exists()
+    page = client_for(world.alice).post(url, {**data, "name": "", "start_date": "01/03/2564"}).content.decode()
     assert '<a href="#id_name">ชื่อกิจกรรม: ต้องกรอกช่องนี้</a>' in page  # Django's own message, named in the summary
-    response = client_for(world.alice).post(url, {**data, "start_date": "2021-03-01", "target_quantity": "1,200"})
+    assert 'value="01/03/2564"' in page  # the date as written, BE
+    response = client_for(world.alice).post(url, {**data, "start_date": "01/03/2564", "target_quantity": "1,200"})
     assert response.status_code == 302, response.content.decode()[:2000]
     activity = Activity.objects.get()
     assert activity.budget == D("50000") and activity.target_quantity == 1200

@@ -123,6 +123,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     written: bool = False
+    people: list[dict] = field(default_factory=list)  # one per sheet row, for the preview (see preview_people)
 
     @property
     def changes(self) -> int:
@@ -361,7 +362,26 @@ def roster_check(
     for row in checked:
         setattr(result, row.outcome, getattr(result, row.outcome) + 1)
     result.errors.sort(key=lambda e: e.row)
+    result.people = preview_people(sheet, checked, result.errors)
     return result, checked
+
+
+def preview_people(sheet: Sheet, checked: list[CheckedRow], errors: list[RowError]) -> list[dict]:
+    """Each row of the sheet as the preview lists it: who, where, and what the import would do with them
+    ("new", "updated", "unchanged") or "error" (its errors are listed beside it on the page)."""
+    outcome = {row.row: row.outcome for row in checked}
+    failed = {error.row for error in errors}
+    people = []
+    for sheet_row in sheet.rows:
+        values = sheet_row.values
+        name = " ".join(filter(None, (cell_text(values.get("first_name")), cell_text(values.get("last_name")))))
+        people.append({
+            "row": sheet_row.number, "national_id": normalise_national_id(values.get("national_id"))[:20],
+            "name": name[:201], "hiring_type": cell_text(values.get("hiring_type"))[:200],
+            "tambon": cell_text(values.get("tambon_code"))[:20],
+            "outcome": "error" if sheet_row.number in failed else outcome.get(sheet_row.number, "error"),
+        })  # fmt: skip
+    return people
 
 
 def _check_row(sheet_row: SheetRow, *, types: _TypeNames, tambons: dict, university, error) -> CheckedRow | None:

@@ -60,6 +60,7 @@ def roster_import_run(*, roster_import: RosterImport, confirm: bool) -> RosterIm
             progress=100, rows_total=result.rows_total, new_count=result.new, updated_count=result.updated,
             unchanged_count=result.unchanged, error_count=len(result.errors),
             errors=[e.as_dict() for e in result.errors[:5000]], unknown_columns=result.unknown_columns,
+            preview=result.people,
             message=result.summary(), finished_at=timezone.now() if confirm or result.errors else None,
         )  # fmt: skip
     finally:
