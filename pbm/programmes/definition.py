@@ -240,43 +240,90 @@ SCHEMA = record(
         "months": record({"start": date, "end": date}),
         "fiscal_year": record({"first": integer(2400, 2700), "starts_in_month": integer(1, 12)}),
         "unit_levels": list_of(record({"code": slug(20), "depth": integer(0, 10), "name": NAME}), 1),
-        "reports": list_of(record({"code": slug(30), "filed_at": slug(20), "filed_by": slug(20),
-                                   "reviewed_by": slug(20), "name": NAME})),  # fmt: skip
+        "reports": list_of(
+            record(
+                {"code": slug(30), "filed_at": slug(20), "filed_by": slug(20), "reviewed_by": slug(20), "name": NAME}
+            )
+        ),  # fmt: skip
         "roles": list_of(record({"code": slug(30), "level": slug(20), "may": list_of(slug(30)), "name": NAME})),
-        "hiring_types": list_of(record(
-            {"code": slug(20), "name": NAME, "monthly_wage": number(0, Decimal("99999999")),
-             "quota_per_unit": integer(0, 32767)},
-            {"eligibility": record({}, {"years_since_graduation": integer(1, 50), "residency": text(200),
-                                        "enrolment": text(200), "unemployed": boolean,
-                                        "no_other_state_wage": boolean})},
-        )),  # fmt: skip
+        "hiring_types": list_of(
+            record(
+                {
+                    "code": slug(20),
+                    "name": NAME,
+                    "monthly_wage": number(0, Decimal("99999999")),
+                    "quota_per_unit": integer(0, 32767),
+                },
+                {
+                    "eligibility": record(
+                        {},
+                        {
+                            "years_since_graduation": integer(1, 50),
+                            "residency": text(200),
+                            "enrolment": text(200),
+                            "unemployed": boolean,
+                            "no_other_state_wage": boolean,
+                        },
+                    )
+                },
+            )
+        ),  # fmt: skip
         "certificate": record({"consecutive_passed_months": integer(1, 120)}),
-        "budget_per_unit": record({"activity": number(0, Decimal("99999999999999")),
-                                   "management": number(0, Decimal("99999999999999"))}),  # fmt: skip
+        "budget_per_unit": record(
+            {"activity": number(0, Decimal("99999999999999")), "management": number(0, Decimal("99999999999999"))}
+        ),  # fmt: skip
         "evidence_max_mb": integer(1, 1024),
         "not_funded_rule": text(5000),
-        "reporting": record({
-            "monthly": record({"due_day": integer(1, 28), "remind_days_before": list_of(integer(0, 28), 1),
-                               "escalate_days_after": integer(0, 60)}),
-            "after_activity": record({"due_days": integer(1, 365), "remind_days_after": integer(0, 365)}),
-            "fixed_dates": list_of(record({"report": choice(*FIXED_DATE_REPORTS), "due": date})),
-            "periodic_months": list_of(integer(1, 120)),
-        }),  # fmt: skip
-        "instalments": list_of(record({"number": integer(1, 12), "month": integer(1, 120),
-                                       "share": number(0, 100), "unlocked_by": slug(30)}), 1),  # fmt: skip
-        "disbursement_targets": list_of(record({"fiscal_year": integer(2400, 2700),
-                                                "cumulative_percent": list_of(number(0, 100))}), 1),  # fmt: skip
-        "class_bands": list_of(record({"code": slug(20), "rank": integer(0, 100), "min_goals": integer(0, 1000),
-                                       "max_goals": integer(0, 1000), "target_share": number(0, 100),
-                                       "name": NAME})),  # fmt: skip
-        "budget_categories": list_of(record(
-            {"code": text(10), "position": integer(0, 32767), "kind": choice(*CATEGORY_KINDS), "name": NAME},
-            {"parent": text(10), "letter": text(5), "hiring_type": slug(20)},
-        ), 1),  # fmt: skip
+        "reporting": record(
+            {
+                "monthly": record(
+                    {
+                        "due_day": integer(1, 28),
+                        "remind_days_before": list_of(integer(0, 28), 1),
+                        "escalate_days_after": integer(0, 60),
+                    }
+                ),
+                "after_activity": record({"due_days": integer(1, 365), "remind_days_after": integer(0, 365)}),
+                "fixed_dates": list_of(record({"report": choice(*FIXED_DATE_REPORTS), "due": date})),
+                "periodic_months": list_of(integer(1, 120)),
+            }
+        ),  # fmt: skip
+        "instalments": list_of(
+            record(
+                {"number": integer(1, 12), "month": integer(1, 120), "share": number(0, 100), "unlocked_by": slug(30)}
+            ),
+            1,
+        ),  # fmt: skip
+        "disbursement_targets": list_of(
+            record({"fiscal_year": integer(2400, 2700), "cumulative_percent": list_of(number(0, 100))}), 1
+        ),  # fmt: skip
+        "class_bands": list_of(
+            record(
+                {
+                    "code": slug(20),
+                    "rank": integer(0, 100),
+                    "min_goals": integer(0, 1000),
+                    "max_goals": integer(0, 1000),
+                    "target_share": number(0, 100),
+                    "name": NAME,
+                }
+            )
+        ),  # fmt: skip
+        "budget_categories": list_of(
+            record(
+                {"code": text(10), "position": integer(0, 32767), "kind": choice(*CATEGORY_KINDS), "name": NAME},
+                {"parent": text(10), "letter": text(5), "hiring_type": slug(20)},
+            ),
+            1,
+        ),  # fmt: skip
         "expense_types": list_of(record({"funded": boolean, "name": NAME})),
         "goals": list_of(record({"number": integer(1, 63), "name": NAME}, {"detail_th": text(2000)})),
-        "indicators": list_of(record({"level": choice(*INDICATOR_LEVELS), "number": integer(1, 1000),
-                                      "name": LONG_NAME}, {"hint_th": text(2000)})),  # fmt: skip
+        "indicators": list_of(
+            record(
+                {"level": choice(*INDICATOR_LEVELS), "number": integer(1, 1000), "name": LONG_NAME},
+                {"hint_th": text(2000)},
+            )
+        ),  # fmt: skip
     },
     {"current": boolean},
 )
@@ -366,10 +413,10 @@ def _check(r: _Reader, d: dict) -> None:  # noqa: C901 - one list of cross-field
                     % {"code": row["level"], "levels": ", ".join(levels)})  # fmt: skip
     hiring = _unique(r, d["hiring_types"], "hiring_types", lambda x: x["code"], _("hiring type"))
     cert = d["certificate"]
-    if count and isinstance(cert, dict) and _ok(cert["consecutive_passed_months"]):
-        if cert["consecutive_passed_months"] > count:
-            r.error("certificate.consecutive_passed_months", _("is longer than the programme (%(n)s months).")
-                    % {"n": count})  # fmt: skip
+    months_needed = cert["consecutive_passed_months"] if isinstance(cert, dict) else INVALID
+    if count and _ok(months_needed) and months_needed > count:
+        r.error("certificate.consecutive_passed_months", _("is longer than the programme (%(n)s months).")
+                % {"n": count})  # fmt: skip
     reporting = d["reporting"]
     if isinstance(reporting, dict):
         fixed = _unique(r, reporting["fixed_dates"], "reporting.fixed_dates", lambda x: x["report"], _("report"))
@@ -450,7 +497,9 @@ def _check(r: _Reader, d: dict) -> None:  # noqa: C901 - one list of cross-field
                 r.error(f"{path}.kind", _("must be the kind of its group “%(code)s” (%(kind)s).")
                         % {"code": parent, "kind": categories[parent]["kind"]})  # fmt: skip
         if _ok(row["hiring_type"]) and row["hiring_type"] not in hiring:
-            r.error(f"{path}.hiring_type", _("“%(code)s” is not a code of hiring_types.") % {"code": row["hiring_type"]})
+            r.error(
+                f"{path}.hiring_type", _("“%(code)s” is not a code of hiring_types.") % {"code": row["hiring_type"]}
+            )
         if _ok(row["code"]):
             categories[row["code"]] = row
     _unique(r, d["expense_types"], "expense_types", lambda x: x["name"]["th"] if isinstance(x["name"], dict) else INVALID,

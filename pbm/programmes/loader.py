@@ -18,8 +18,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from .definition import programme_month_count
-
 
 class LoadRefused(Exception):
     def __init__(self, reasons: list[str]):
@@ -49,8 +47,8 @@ def as_json(data: dict[str, Any]) -> dict[str, Any]:
 def _holders(obj: models.Model) -> list[str]:
     """“3 budget lines” for every kind of row that refers to obj."""
     found = []
-    for rel in obj._meta.related_objects:
-        if rel.many_to_many:
+    for rel in obj._meta.get_fields(include_hidden=True):  # related_name="+" relations are hidden
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
             continue
         n = rel.related_model._base_manager.filter(**{rel.field.name: obj}).count()
         if n:
