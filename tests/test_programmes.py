@@ -213,3 +213,16 @@ def test_a_malformed_file_fails_the_command_with_line_numbers(tmp_path):
         call_command("programme_load", str(path), stdout=StringIO())
     assert f"programme.yaml:line {line_of('monthly_wage: 15000')}, hiring_types[2].monthly_wage" in str(caught.value)
     assert "nothing was written" in str(caught.value)
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_loaded_definition(world, client_for):
+    from django.urls import reverse
+
+    world.nina.is_staff = world.nina.is_superuser = True
+    world.nina.save()
+    url = reverse("admin:tambon_programme_change", args=[world.programme.pk])
+    assert "programme_load programmes/&lt;code&gt;.yaml" in client_for(world.nina).get(url).content.decode()
+    run(U2T)
+    page = client_for(world.nina).get(url).content.decode()
+    assert "years_since_graduation: 3" in page and "unlocked_by: mou_6_month" in page
