@@ -226,3 +226,29 @@ def test_the_admin_shows_the_loaded_definition(world, client_for):
     run(U2T)
     page = client_for(world.nina).get(url).content.decode()
     assert "years_since_graduation: 3" in page and "unlocked_by: mou_6_month" in page
+
+
+@pytest.mark.django_db
+def test_removing_a_goal_with_results_is_refused(tmp_path, world):
+    from assessment.models import GoalResult, TambonAssessment
+
+    run(U2T)
+    assessment = TambonAssessment.objects.create(tambon=world.tambon_a, programme=world.programme, quarter="2021-Q1")
+    GoalResult.objects.create(assessment=assessment, goal=Goal.objects.get(programme=world.programme, number=16))
+    goal_16 = TEXT[TEXT.index("  - number: 16\n") : TEXT.index("indicators:")]
+    path = variant(tmp_path, (goal_16, ""), ("min_goals: 14, max_goals: 16", "min_goals: 14, max_goals: 15"))
+    held = "goal 16 is no longer in the file but is held by 1 goal results"
+    with pytest.raises(CommandError, match=held), translation.override("en"):
+        call_command("programme_load", str(path), stdout=StringIO())
+    assert Goal.objects.filter(programme=world.programme).count() == 16
+
+
+@pytest.mark.django_db
+def test_class_ranks_can_be_swapped(tmp_path):
+    run(U2T)
+    path = variant(tmp_path, ("code: sustainable, rank: 3", "code: sustainable, rank: 1"),
+                   ("code: survive, rank: 1", "code: survive, rank: 3"))  # fmt: skip
+    out = run(path)
+    assert "changed tambon class sustainable: rank: 3 → 1" in out
+    assert dict(ClassBand.objects.values_list("code", "rank")) == {"sustainable": 1, "sufficiency": 2, "survive": 3}
+    assert run(path) == "programme u2t-2564 is up to date: no change.\n"

@@ -94,7 +94,7 @@ class _Loader:
 
     # --- generic upsert / remove ------------------------------------------------------------------------------
 
-    def upsert(self, model: type[models.Model], key: dict, values: dict, label: str) -> models.Model:
+    def upsert(self, model: type[models.Model], key: dict, values: dict, label: str, was: dict | None = None):
         obj = model._base_manager.filter(**key).first()
         if obj is None:
             obj = model._base_manager.create(**key, **values)
@@ -112,7 +112,7 @@ class _Loader:
                 keys = sorted(k for k in {*old, *value} if old.get(k) != value.get(k))
                 changed.append(_("%(field)s sections %(keys)s") % {"field": name, "keys": ", ".join(keys)})
             else:
-                changed.append(f"{name}: {_show(old)} → {_show(value)}")
+                changed.append(f"{name}: {_show((was or {}).get(name, old))} → {_show(value)}")
             setattr(obj, attname, value)
         if changed:
             obj.save(update_fields=list(values))
@@ -251,13 +251,15 @@ class _Loader:
         moving = ClassBand.objects.filter(programme=p, code__in=codes).exclude(
             pk__in=[b.pk for b in ClassBand.objects.filter(programme=p) if wanted.get(b.code) == b.rank]
         )
+        was = {}
         for offset, band in enumerate(moving):
+            was[band.code] = {"rank": band.rank}
             ClassBand.objects.filter(pk=band.pk).update(rank=1000 + offset)
         for row in self.d["class_bands"]:
             self.upsert(ClassBand, {"programme": p, "code": row["code"]}, {
                 "rank": row["rank"], "name_th": row["name"]["th"], "name_en": row["name"]["en"] or "",
                 "min_goals": row["min_goals"], "max_goals": row["max_goals"], "target_share": row["target_share"],
-            }, _("tambon class %(code)s") % {"code": row["code"]})  # fmt: skip
+            }, _("tambon class %(code)s") % {"code": row["code"]}, was.get(row["code"]))  # fmt: skip
 
     def targets(self) -> None:
         """Today's DisbursementTarget is one set of four quarters for every fiscal year (the schema checks the
