@@ -149,6 +149,14 @@ def test_a_new_programme_is_created_with_all_its_rows(tmp_path):
     assert run(path) == "programme u2t-2565 is up to date: no change.\n"
 
 
+@pytest.mark.django_db
+def test_a_new_current_programme_says_the_old_one_is_no_longer_current(tmp_path):
+    path = variant(tmp_path, ("code: u2t-2564", "code: u2t-2565"),
+                   ("{start: 2021-01-01, end: 2021-12-31}", "{start: 2022-01-01, end: 2022-12-31}"))  # fmt: skip
+    assert "programme u2t-2564 is no longer the current one" in run(path)
+    assert Programme.current().code == "u2t-2565"
+
+
 def problems(text: str) -> list[str]:
     with translation.override("en"):
         with pytest.raises(DefinitionInvalid) as caught:

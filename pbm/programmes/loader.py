@@ -79,7 +79,9 @@ class _Loader:
         else:
             self._check_months(programme)
         if defaults["is_current"]:
-            Programme.objects.filter(is_current=True).exclude(code=d["code"]).update(is_current=False)
+            for other in Programme.objects.filter(is_current=True).exclude(code=d["code"]):
+                Programme.objects.filter(pk=other.pk).update(is_current=False)
+                self.note(_("programme %(code)s is no longer the current one") % {"code": other.code})
         programme = self.upsert(Programme, {"code": d["code"]}, defaults, _("programme %(code)s") % {"code": d["code"]})
         self.p = programme
         self.settings()
