@@ -1,7 +1,10 @@
 """Admin for the hierarchy, with import/export. Lists are scoped through tambon/access.py like every page."""
 
+import yaml
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
@@ -116,8 +119,20 @@ class HiringTypeInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    """The programme and its hiring types; the settings, categories, goals … have their own admin pages. The
+    definition file as last loaded is shown read-only: the parts today's models have no field for (unit levels,
+    reports, roles, eligibility, instalment unlocks, periodic reports) change through `programme_load`."""
+
     list_display = ["code", "name_th", "start_date", "end_date", "is_current"]
+    readonly_fields = ["definition_file"]
     inlines = [HiringTypeInline]
+
+    @admin.display(description=_("definition"))
+    def definition_file(self, obj: Programme) -> str:
+        if not obj.definition:
+            return _("not loaded yet: run manage.py programme_load programmes/<code>.yaml")
+        text = yaml.safe_dump(obj.definition, allow_unicode=True, sort_keys=False, width=110)
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
 
 
 @admin.register(Network)

@@ -86,6 +86,10 @@ class Programme(BilingualName):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     is_current = models.BooleanField(_("current"), default=False)
+    definition = models.JSONField(
+        _("definition"), default=dict, blank=True, editable=False,
+        help_text=_("The programme definition file as last loaded by programme_load (validated)."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-start_date"]
