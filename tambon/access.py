@@ -66,24 +66,23 @@ def _tambon_filter(scope: Scope, prefix: str = "") -> Q:
     )
 
 
-def visible_tambons(user: User | None, queryset: QuerySet[Tambon] | None = None) -> QuerySet[Tambon]:
-    qs = Tambon.objects.all() if queryset is None else queryset
-    scope = scope_of(user)
-    if scope.national:
-        return qs
-    if scope.is_empty:
-        return qs.none()
-    return qs.filter(_tambon_filter(scope))
-
-
-def filter_by_tambon(user: User | None, queryset: QuerySet, path: str = "tambon") -> QuerySet:
-    """Scope any queryset of rows that belong to a tambon (reports, people, assessments) by `path`."""
+def _scoped(user: User | None, queryset: QuerySet, condition) -> QuerySet:
+    """The national roles see every row, a user with no role none, everyone else the rows `condition(scope)` keeps."""
     scope = scope_of(user)
     if scope.national:
         return queryset
     if scope.is_empty:
         return queryset.none()
-    return queryset.filter(_tambon_filter(scope, prefix=f"{path}__"))
+    return queryset.filter(condition(scope))
+
+
+def visible_tambons(user: User | None, queryset: QuerySet[Tambon] | None = None) -> QuerySet[Tambon]:
+    return _scoped(user, Tambon.objects.all() if queryset is None else queryset, _tambon_filter)
+
+
+def filter_by_tambon(user: User | None, queryset: QuerySet, path: str = "tambon") -> QuerySet:
+    """Scope any queryset of rows that belong to a tambon (reports, people, assessments) by `path`."""
+    return _scoped(user, queryset, lambda scope: _tambon_filter(scope, prefix=f"{path}__"))
 
 
 def visible_universities(user: User | None) -> QuerySet[University]:
@@ -111,16 +110,11 @@ def visible_networks(user: User | None) -> QuerySet[Network]:
 
 def visible_memberships(user: User | None, queryset: QuerySet[Membership] | None = None) -> QuerySet[Membership]:
     """Memberships over a network or university the user may see (the admin's lists); national roles: NSI only."""
-    qs = Membership.objects.all() if queryset is None else queryset
-    scope = scope_of(user)
-    if scope.national:
-        return qs
-    if scope.is_empty:
-        return qs.none()
-    return qs.filter(
-        Q(network_id__in=visible_networks(user).values("id"))
-        | Q(university_id__in=visible_universities(user).values("id"))
-    )
+    return _scoped(
+        user, Membership.objects.all() if queryset is None else queryset,
+        lambda _scope: Q(network_id__in=visible_networks(user).values("id"))
+        | Q(university_id__in=visible_universities(user).values("id")),
+    )  # fmt: skip
 
 
 def visible_users(user: User | None, queryset: QuerySet[User] | None = None) -> QuerySet[User]:
