@@ -22,7 +22,9 @@ def test_notify_sends_once_per_recipient_key_and_day(world, django_capture_on_co
         assert notify(user=world.alice, message=message(), on_date=DAY) is False
     assert Notification.objects.filter(user=world.alice).count() == 1
     assert len(mail.outbox) == 1
-    assert "Report due soon" in mail.outbox[0].subject and "ใกล้ครบกำหนด" in mail.outbox[0].subject
+    # in the reader's language only (Thai unless they chose English), with a full link
+    assert mail.outbox[0].subject == "ใกล้ครบกำหนดส่งรายงาน" and "Please file" not in mail.outbox[0].body
+    assert "http://127.0.0.1:8000/tambons/" in mail.outbox[0].body
     assert SentMessage.objects.get().emailed_at is not None
     # another day or another key is another message
     assert notify(user=world.alice, message=message(), on_date=DAY + dt.timedelta(days=1)) is True

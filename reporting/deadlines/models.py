@@ -96,6 +96,14 @@ class CompletionReport(Reviewable):
     def review_scope(self) -> Tambon:
         return self.activity.tambon
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("completion_report", args=[self.activity_id])
+
+    def notification_label(self) -> str:
+        return f"{self.activity.name} · {self.activity.tambon.place}"
+
     def is_overdue(self, today: dt.date) -> bool:
         """Overdue from the day after the due day until it is first submitted."""
         return self.first_submitted_at is None and today > self.due_on
@@ -164,6 +172,15 @@ class MouReport(Reviewable):
 
     def review_scope(self) -> University | Network:
         return self.university or self.network
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        owner = ("university", self.university_id) if self.university_id else ("network", self.network_id)
+        return reverse("mou_report", args=[self.period, *owner])
+
+    def notification_label(self) -> str:
+        return f"{self.get_period_display()} · {self.university.name if self.university_id else self.network}"
 
     @property
     def owner(self) -> University | Network:
