@@ -204,9 +204,10 @@ class ReminderCounts:
     reminders: int = 0
     escalations: int = 0
     completion_reminders: int = 0
+    late_notices: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.reminders} reminders, {self.escalations} escalations, "
+        return (f"{self.reminders} reminders, {self.escalations} escalations, {self.late_notices} late notices, "
                 f"{self.completion_reminders} completion-report reminders")  # fmt: skip
 
 
@@ -284,6 +285,30 @@ def reminders_send(*, on_date: dt.date, programme: Programme | None = None) -> R
                               reverse("network_detail", args=[network_id]))  # fmt: skip
             for user in reviewers.get(network_id, []):
                 counts.escalations += notify(user=user, message=message, on_date=on_date)
+
+        # ... and the late universities themselves, each for its own tambons.
+        by_university: dict[int, list[Tambon]] = defaultdict(list)
+        for tambons in late.values():
+            for tambon in tambons:
+                by_university[tambon.university_id].append(tambon)
+        staff = access.university_staff(by_university)
+        for university_id, tambons in by_university.items():
+
+            def build(tambons=tambons, year=year, month=month):
+                return (
+                    _("PBM: the monthly report for %(month)s is late") % {"month": month_label(year, month)},
+                    _("The deadline for %(month)s has passed and these tambons have not submitted it yet. Submit "
+                      "as soon as you can; your RSI has been told.") % {"month": month_label(year, month)}
+                    + "\n" + _tambon_lines(tambons),
+                )  # fmt: skip
+
+            subject_th, body_th, subject_en, body_en = _bilingual(build)
+            url = reverse("report_detail", args=[tambons[0].pk, year, month]) if len(tambons) == 1 else reverse(
+                "university_detail", args=[university_id])  # fmt: skip
+            message = Message(f"monthly-late-university:{year}-{month:02d}", subject_th, subject_en, body_th, body_en,
+                              url)  # fmt: skip
+            for user in staff.get(university_id, []):
+                counts.late_notices += notify(user=user, message=message, on_date=on_date)
 
     # Completion reports: remind on D+5 of an activity completed on D.
     due_reports = list(selectors.completion_reminders_due(on_date=on_date, settings=settings))
