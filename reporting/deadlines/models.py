@@ -34,6 +34,9 @@ class DeadlineSettings(models.Model):
     )
     mou_6_month_due = models.DateField(_("6-month report due"))
     mou_12_month_due = models.DateField(_("12-month report due"))
+    assessment_due_days = models.PositiveSmallIntegerField(
+        _("quarterly assessments due this many days after the quarter ends"), default=15
+    )
     instalment_share = models.DecimalField(
         _("share of the activity budget per instalment (%)"), max_digits=5, decimal_places=2, default=Decimal("50"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
