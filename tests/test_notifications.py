@@ -114,3 +114,18 @@ def test_daily_digest_is_one_message_in_the_readers_language(world, django_captu
     assert len(mail.outbox) == 1 and "2 messages" in mail.outbox[0].subject
     assert mail.outbox[0].body.count("Report due soon") == 2 and "ใกล้" not in mail.outbox[0].body
     assert timezone.localtime(due).time() == dt.time(7, 0)
+
+
+def test_old_two_language_notifications_are_split(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("pbm.migrations.0007_split_bilingual_notifications")
+    old = Notification.objects.create(
+        user=world.alice, subject="ใกล้ครบกำหนด", body="กรุณาส่ง\n- ตำบลก\n\nPlease file\n- A"
+    )
+    assert migration.split_bodies(apps, None) == 1
+    old.refresh_from_db()
+    assert (old.body, old.body_en) == ("กรุณาส่ง\n- ตำบลก", "Please file\n- A")
+    assert migration.split_bodies(apps, None) == 0  # already split
