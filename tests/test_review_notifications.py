@@ -102,3 +102,12 @@ def test_every_report_kind_is_notified(world, kind, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         review.review_return(obj=obj, user=reviewer, reason="แก้ไข")
     assert Notification.objects.filter(user=filer, body__contains="แก้ไข").exists()
+
+
+def test_lock_exception_tells_the_reporters_and_the_network_with_its_reason(world, django_capture_on_commit_callbacks):
+    report = MonthlyReport.objects.create(tambon=world.tambon_a, year=2021, month=1, status="accepted")
+    with django_capture_on_commit_callbacks(execute=True):
+        review.review_reopen(obj=report, user=world.nina, reason="ตัวเลขค่าจ้างเดือนนี้ผิด ต้องแก้")
+    told = Notification.objects.filter(body__contains="ตัวเลขค่าจ้างเดือนนี้ผิด")
+    assert set(told.values_list("user__username", flat=True)) == {"alice", "mona", "carol"}
+    assert {n.url for n in told} == {report.get_absolute_url()}
