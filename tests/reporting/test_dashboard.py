@@ -272,6 +272,8 @@ def test_university_staff_see_their_own_universitys_dashboard_and_nothing_above(
     ):
         assert alice.get(url).status_code == 404, url
     assert client_for(world.mona).get(own).status_code == 200
+    api = alice.get(f"/api/v1{own}")  # the same figures as JSON
+    assert api.status_code == 200 and api.json()["level"] == "university"
     assert client_for(world.nobody).get("/dashboard/").status_code == 404
 
 
