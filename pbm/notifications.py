@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -245,6 +246,8 @@ def _send_digest(ids: list[int], channel: str, now: dt.datetime) -> int:
         .select_related("sent__notification", "sent__recipient")
         .order_by("created_at", "pk")
     )
+    if not deliveries:  # taken by a concurrent run in the meantime
+        return 0
     user = deliveries[0].sent.recipient
     profile = NotificationProfile.objects.filter(user=user).first()
     language = profile.language if profile else "th"
@@ -386,7 +389,10 @@ def review_event_notify(*, event_id: int) -> int:
     event = ReviewEvent.objects.select_related("actor", "content_type").filter(pk=event_id).first()
     if event is None:
         return 0
-    obj = event.content_type.get_object_for_this_type(pk=event.object_id)
+    try:
+        obj = event.content_type.get_object_for_this_type(pk=event.object_id)
+    except ObjectDoesNotExist:  # the report was deleted before its step could be told
+        return 0
     message = _review_message(event, obj)
     on_date = timezone.localdate(event.at)
     return sum(notify(user=user, message=message, on_date=on_date) for user in review_recipients(event, obj))
