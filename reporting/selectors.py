@@ -389,6 +389,8 @@ def review_list_filter(
 ) -> QuerySet:  # fmt: skip
     """Narrow a review list: a university, a month (the report's month; a completion report's completion month),
     flags (late; over budget, for monthly reports)."""
+    if kind == "mou":  # a university's (or network's) own report: no month, no flags
+        return qs.filter(university_id=university_id) if university_id else qs
     tambon = "tambon" if kind == "monthly" else "activity__tambon"
     if university_id:
         qs = qs.filter(**{f"{tambon}__university_id": university_id})

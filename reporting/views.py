@@ -197,7 +197,8 @@ def evidence_delete(request: HttpRequest, tambon_id: int, evidence_id: int) -> H
     return redirect("report_detail", tambon_id=tambon.pk, year=evidence.report.year, month=evidence.report.month)
 
 
-REVIEW_KINDS = {"monthly": gettext_lazy("Monthly reports"), "completion": gettext_lazy("Activity completion reports")}
+REVIEW_KINDS = {"monthly": gettext_lazy("Monthly reports"), "completion": gettext_lazy("Activity completion reports"),
+                "mou": gettext_lazy("6- and 12-month reports")}  # fmt: skip
 
 
 def _review_filters(request: HttpRequest, user) -> dict:
@@ -235,6 +236,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
         status = ReviewStatus.SUBMITTED
     if kind == "monthly":
         reports = selectors.reports_to_review(user=request.user, status=status)
+    elif kind == "mou":
+        reports = deadline_selectors.mou_reports_to_review(user=request.user)
     else:
         reports = deadline_selectors.completion_reports_to_review(user=request.user).select_related(
             "activity__tambon__university", "submitted_by").order_by("submitted_at", "id")  # fmt: skip
@@ -262,12 +265,14 @@ def _accept_selected(request: HttpRequest, reports, kind: str) -> None:
         messages.error(request, _("Tick the reports to accept first."))
         return
     found = {r.pk: r for r in reports.filter(pk__in=chosen)}  # only what this reviewer's list holds
+    accept = None  # pbm/review.py's accept, as on the report's own page
     if kind == "monthly":
         label = lambda r: f"{r.tambon.place} · {month_label(r.year, r.month)}"  # noqa: E731
         accept = lambda r, user: services.monthly_report_accept(report=r, user=user)  # noqa: E731
+    elif kind == "mou":
+        label = lambda r: r.notification_label()  # noqa: E731
     else:
         label = lambda r: f"{r.activity.name} · {r.activity.tambon.place}"  # noqa: E731
-        accept = None
     result = bulk.review_accept_each(
         user=request.user, items=[(found[pk], chosen[pk]) for pk in chosen if pk in found], label=label, accept=accept
     )

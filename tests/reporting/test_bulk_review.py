@@ -60,3 +60,24 @@ def test_filters_narrow_the_list(world, client_for):
     # an RSI sees only its area; a ticked report outside it is not accepted
     assert client_for(world.dave).get(reverse("review_list")).content.decode().count('name="selected"') == 1
     assert client_for(world.alice).get(reverse("review_list")).status_code == 404
+
+
+def test_mou_reports_are_accepted_from_the_list_too(world, client_for, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from reporting.deadlines.models import MouReport
+
+    when = dt.datetime(2021, 4, 1, tzinfo=dt.UTC)
+    mine = MouReport.objects.create(programme=world.programme, period="6m", university=world.university_a,
+                                    status="submitted", submitted_at=when, submitted_by=world.mona)  # fmt: skip
+    other = MouReport.objects.create(programme=world.programme, period="6m", university=world.university_b,
+                                     status="submitted", submitted_at=when, submitted_by=world.bob)  # fmt: skip
+    carol = client_for(world.carol)
+    page = carol.get(reverse("review_list") + "?kind=mou").content.decode()
+    assert f'value="{mine.pk}:' in page and f'value="{other.pk}:' not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        carol.post(reverse("review_list") + "?kind=mou", {"selected": [f"{mine.pk}:{mine.version}", f"{other.pk}:0"]})
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert (mine.status, other.status) == ("accepted", "submitted")
+    assert Notification.objects.filter(user=world.mona, kind="review").exists()
