@@ -9,6 +9,7 @@ from pbm import review
 from pbm.models import Channel, Delivery, DeliveryMode, Notification, NotificationPreference, NotificationProfile
 from pbm.notifications import review_event_notify
 from reporting.models import MonthlyReport
+from tests.test_line import LINE_USER, stand_in  # noqa: F401 - the LINE stand-in fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +21,11 @@ def _inbox() -> dict[str, list[str]]:
     return by_person
 
 
-def test_submit_return_resubmit_accept_tells_each_side_once(world, django_capture_on_commit_callbacks):
+def test_submit_return_resubmit_accept_tells_each_side_once(world, stand_in, django_capture_on_commit_callbacks):  # noqa: F811
     for person in (world.alice, world.mona, world.carol, world.dave, world.bob):
         person.email = f"{person.username}@example.org"
         person.save()
-    NotificationProfile.objects.create(user=world.carol, language="en")
+    NotificationProfile.objects.create(user=world.carol, language="en", line_user_id=LINE_USER)  # email and LINE
     # mona wants review steps only in the app, not by email
     NotificationPreference.objects.create(user=world.mona, kind="review", channel=Channel.EMAIL, mode=DeliveryMode.OFF)
     report = MonthlyReport.objects.create(tambon=world.tambon_a, year=2021, month=1, narrative="done")
@@ -57,13 +58,18 @@ def test_submit_return_resubmit_accept_tells_each_side_once(world, django_captur
     assert in_app == {"alice": 2, "mona": 2, "carol": 2}  # return + accept; submit + resubmit
     # nobody else: not the other network's reviewer, not the other university, not the NSI
     assert not Notification.objects.exclude(user__in=[world.alice, world.mona, world.carol]).exists()
-    assert Delivery.objects.filter(channel=Channel.EMAIL, status="sent").count() == 4
 
     # a re-run of a step's notification (a task run twice) tells nobody again
     mail.outbox.clear()
     for event in review.review_history(report):
         review_event_notify(event_id=event.pk)
     assert mail.outbox == [] and Notification.objects.count() == 6
+    # carol also had LINE: the submission and the resubmission, once each, in English
+    assert [p["to"] for p in stand_in.pushes] == [LINE_USER, LINE_USER]
+    assert all("submitted for review" in p["messages"][0]["text"] for p in stand_in.pushes)
+    channels = Delivery.objects.filter(status="sent").values_list("sent__recipient__username", "channel")
+    assert sorted(channels) == [("alice", "email"), ("alice", "email"), ("carol", "email"), ("carol", "email"),
+                                ("carol", "line"), ("carol", "line")]  # fmt: skip
 
 
 @pytest.mark.parametrize("kind", ["completion", "university_assessment", "mou", "network_assessment"])
