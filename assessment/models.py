@@ -142,6 +142,14 @@ class TambonAssessment(QuarterlyAssessment):
     def review_scope(self) -> Tambon:
         return self.tambon
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("tambon_assessment", kwargs={"pk": self.tambon_id, "quarter": self.quarter})
+
+    def notification_label(self) -> str:
+        return f"{self.tambon.place} · {self.quarter_label}"
+
 
 class UniversityAssessment(QuarterlyAssessment):
     """The university's own quarterly assessment on the USI indicators."""
@@ -166,6 +174,14 @@ class UniversityAssessment(QuarterlyAssessment):
     def review_scope(self) -> University:
         return self.university
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("university_assessment", kwargs={"pk": self.university_id, "quarter": self.quarter})
+
+    def notification_label(self) -> str:
+        return f"{self.university.name} · {self.quarter_label}"
+
 
 class NetworkAssessment(QuarterlyAssessment):
     """The RSI's quarterly assessment on the network indicators."""
@@ -189,6 +205,14 @@ class NetworkAssessment(QuarterlyAssessment):
 
     def review_scope(self) -> Network:
         return self.network
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("network_assessment", kwargs={"pk": self.network_id, "quarter": self.quarter})
+
+    def notification_label(self) -> str:
+        return f"{self.network} · {self.quarter_label}"
 
 
 class GoalResult(models.Model):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pbm import review
+from pbm import bulk, review
 from pbm.views import review_context, review_post
 from tambon import access
 from tambon.models import Programme
@@ -43,6 +43,7 @@ KINDS = {
     "network": Kind(NetworkAssessment, "network", access.get_network_or_404,
                     lambda n: current_programme(), "network_assessment"),
 }  # fmt: skip
+KIND_OF = {spec.model: name for name, spec in KINDS.items()}
 
 
 def _quarter_or_404(programme: Programme, text: str):
@@ -184,6 +185,39 @@ def class_overview(request: HttpRequest) -> HttpResponse:
         "moved_up": moved_up, "moved_down": moved_down,
         "queue": selectors.review_queue(user=request.user, programme=programme),
     })  # fmt: skip
+
+
+@login_required
+@require_POST
+def assessments_accept_selected(request: HttpRequest) -> HttpResponse:
+    """Accept the ticked assessments of the review queue in one action, each through `assessment_accept` (which
+    also queues its classification); the result names any not accepted and why."""
+    queue = {
+        (KIND_OF[type(a)], a.pk): a for a in selectors.review_queue(user=request.user, programme=current_programme())
+    }
+    chosen = []
+    for value in request.POST.getlist("selected"):
+        kind, _sep, rest = value.partition(":")
+        pk, _sep, version = rest.partition(":")
+        if pk.isdigit():
+            chosen.append(((kind, int(pk)), int(version) if version.isdigit() else None))
+    items = [(queue[key], version) for key, version in chosen if key in queue]
+    if not chosen:
+        messages.error(request, _("Tick the reports to accept first."))
+    else:
+        result = bulk.review_accept_each(
+            user=request.user, items=items, label=lambda a: a.notification_label(),
+            accept=lambda a, user: services.assessment_accept(assessment=a, user=user),
+        )  # fmt: skip
+        if result.accepted:
+            messages.success(request, _("Accepted %(count)d: %(reports)s.") % {
+                "count": len(result.accepted), "reports": "; ".join(result.accepted)})  # fmt: skip
+        for report, why in result.refused:
+            messages.error(request, _("Not accepted: %(report)s — %(why)s") % {"report": report, "why": why})
+        if len(items) < len(chosen):
+            messages.error(request, _("%(count)d ticked reports are no longer waiting for your review; reload the "
+                                      "list.") % {"count": len(chosen) - len(items)})  # fmt: skip
+    return redirect(reverse("class_overview") + "#review-queue")
 
 
 @login_required

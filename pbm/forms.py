@@ -242,3 +242,42 @@ class DateField(forms.DateField):
     def validate(self, value) -> None:
         if value in self.empty_values and self.required:
             raise self._error("required")
+
+
+class NotificationSettingsForm(forms.Form):
+    """Per kind and channel: at once, daily digest or off; the language of messages sent outside the app; when the
+    digest goes out."""
+
+    language = forms.ChoiceField(
+        label=_("Language of email and LINE messages"), choices=[("th", "ไทย"), ("en", "English")]
+    )
+    digest_time = forms.TimeField(label=_("Daily digest at (Bangkok time, HH:MM)"), input_formats=["%H:%M"])
+
+    def __init__(self, *args, modes: dict[tuple[str, str], str], **kwargs):
+        from .models import Channel, DeliveryMode, NotificationKind
+
+        super().__init__(*args, **kwargs)
+        self.grid = []
+        for kind, kind_label in NotificationKind.choices:
+            row = []
+            for channel, channel_label in Channel.choices:
+                name = f"mode_{kind}_{channel}"
+                self.fields[name] = forms.ChoiceField(
+                    label=f"{kind_label} · {channel_label}",
+                    choices=DeliveryMode.choices,
+                    initial=modes[(kind, channel)],
+                )
+                row.append(name)
+            self.grid.append((kind_label, [self[name] for name in row]))
+
+    def modes(self) -> dict[tuple[str, str], str]:
+        return {
+            tuple(name.removeprefix("mode_").rsplit("_", 1)): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("mode_")
+        }
+
+
+class CommentForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)

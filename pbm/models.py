@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from tambon.models import Network, Tambon, University, User
 
@@ -63,6 +64,7 @@ class ReviewAction(models.TextChoices):
     ACCEPTED = "accepted", gettext_lazy("accepted")
     REOPENED = "reopened", gettext_lazy("reopened (lock exception)")
     CHANGED = "changed", gettext_lazy("changed")
+    COMMENTED = "commented", gettext_lazy("commented")
 
 
 class ReviewEvent(models.Model):
@@ -110,13 +112,28 @@ class FigureChange(models.Model):
         return f"{self.tambon_id} {self.subject} {self.field}: {self.old} → {self.new}"
 
 
+class NotificationKind(models.TextChoices):
+    REVIEW = "review", gettext_lazy("Review steps (submitted, returned, accepted, reopened)")
+    COMMENT = "comment", gettext_lazy("Comments on reports")
+    REMINDER = "reminder", gettext_lazy("Reminders and late notices")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", gettext_lazy("Email")
+    LINE = "line", gettext_lazy("LINE")
+
+
 class Notification(models.Model):
-    """An in-app message to one user, linking to the thing it is about."""
+    """An in-app message to one user, linking to the thing it is about, kept in Thai and English so each reader
+    sees it in their own language."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    subject = models.CharField(gettext_lazy("subject"), max_length=300)
-    body = models.TextField(gettext_lazy("message"), blank=True)
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices, default=NotificationKind.REMINDER)
+    subject = models.CharField(gettext_lazy("subject"), max_length=300)  # Thai
+    body = models.TextField(gettext_lazy("message"), blank=True)  # Thai
+    subject_en = models.CharField(max_length=300, blank=True)
+    body_en = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -130,6 +147,20 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    def in_language(self, language: str | None) -> tuple[str, str]:
+        """(subject, body) in `language` ("th" unless English was asked for and exists)."""
+        if (language or "th").startswith("en") and self.subject_en:
+            return self.subject_en, self.body_en
+        return self.subject, self.body
+
+    @property
+    def title(self) -> str:
+        return self.in_language(get_language())[0]
+
+    @property
+    def text(self) -> str:
+        return self.in_language(get_language())[1]
 
 
 class SentMessage(models.Model):
@@ -152,6 +183,76 @@ class SentMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.recipient} ({self.on_date})"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", gettext_lazy("waiting")
+    SENT = "sent", gettext_lazy("sent")
+    FAILED = "failed", gettext_lazy("gave up")
+
+
+class Delivery(models.Model):
+    """One claimed message on one outside channel (email, LINE): at once, or in the person's daily digest.
+    A failed attempt is retried with backoff by the scheduled job; after the last attempt it is FAILED (stuck)
+    and shows in the admin list and on /health/."""
+
+    sent = models.ForeignKey(SentMessage, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    digest = models.BooleanField(default=False, help_text="Goes out in the person's daily digest.")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["sent", "channel"], name="delivery_once_per_channel")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.sent} ({self.status}, {self.attempts} attempts)"
+
+
+class DeliveryMode(models.TextChoices):
+    IMMEDIATE = "immediate", gettext_lazy("at once")
+    DIGEST = "digest", gettext_lazy("daily digest")
+    OFF = "off", gettext_lazy("off")
+
+
+class NotificationPreference(models.Model):
+    """How one person wants one kind of message on one channel; no row means at once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    mode = models.CharField(max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.IMMEDIATE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "channel"], name="notification_preference_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.channel}: {self.mode}"
+
+
+class NotificationProfile(models.Model):
+    """A person's language for messages sent outside the app, their digest time, and their linked LINE user."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="notification_profile")
+    language = models.CharField(
+        gettext_lazy("language of messages"), max_length=5, choices=[("th", "ไทย"), ("en", "English")], default="th"
+    )
+    digest_time = models.TimeField(gettext_lazy("daily digest at (Bangkok time)"), default=dt.time(8, 0))
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+    line_user_id = models.CharField(max_length=64, blank=True, db_index=True)
+    line_linked_at = models.DateTimeField(null=True, blank=True)
+    line_code = models.CharField(max_length=12, blank=True, db_index=True)
+    line_code_expires_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}, digest {self.digest_time:%H:%M}"
 
 
 class PendingTask(models.Model):

@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pbm import notifications
 from pbm.models import Reviewable, ReviewAction, ReviewEvent, ReviewStatus
 from tambon import access
 from tambon.models import Tambon, University, User
@@ -99,7 +100,7 @@ def review_submit(*, obj: Reviewable, user: User, at: dt.datetime | None = None)
     obj.status, obj.submitted_at, obj.submitted_by = ReviewStatus.SUBMITTED, now, user
     obj.first_submitted_at = obj.first_submitted_at or now
     _save(obj, ["status", "submitted_at", "submitted_by", "first_submitted_at"])
-    _event(obj, user, ReviewAction.SUBMITTED)
+    notifications.review_event_queue(_event(obj, user, ReviewAction.SUBMITTED))
     return obj
 
 
@@ -118,7 +119,7 @@ def review_accept(*, obj: Reviewable, user: User) -> Reviewable:
     _check_reviewer(obj, user)
     obj.status, obj.reviewed_at, obj.reviewed_by, obj.return_reason = ReviewStatus.ACCEPTED, timezone.now(), user, ""
     _save(obj, ["status", "reviewed_at", "reviewed_by", "return_reason"])
-    _event(obj, user, ReviewAction.ACCEPTED)
+    notifications.review_event_queue(_event(obj, user, ReviewAction.ACCEPTED))
     return obj
 
 
@@ -130,7 +131,7 @@ def review_return(*, obj: Reviewable, user: User, reason: str) -> Reviewable:
     obj.status, obj.reviewed_at, obj.reviewed_by = ReviewStatus.RETURNED, timezone.now(), user
     obj.return_reason = reason.strip()
     _save(obj, ["status", "reviewed_at", "reviewed_by", "return_reason"])
-    _event(obj, user, ReviewAction.RETURNED, reason=obj.return_reason)
+    notifications.review_event_queue(_event(obj, user, ReviewAction.RETURNED, reason=obj.return_reason))
     return obj
 
 
@@ -145,7 +146,7 @@ def review_reopen(*, obj: Reviewable, user: User, reason: str) -> Reviewable:
         raise ValidationError(_("Write why the accepted report is reopened."))
     obj.status, obj.return_reason = ReviewStatus.RETURNED, reason.strip()
     _save(obj, ["status", "return_reason"])
-    _event(obj, user, ReviewAction.REOPENED, reason=obj.return_reason)
+    notifications.review_event_queue(_event(obj, user, ReviewAction.REOPENED, reason=obj.return_reason))
     return obj
 
 

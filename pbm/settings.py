@@ -232,6 +232,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PBM tracker <pbm@localhost>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# LINE Messaging API (pbm/line.py): off unless both the channel access token and the channel secret are set.
+LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+LINE_CHANNEL_SECRET = os.environ.get("LINE_CHANNEL_SECRET", "")
+LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me")
+LINE_OFFICIAL_ACCOUNT = os.environ.get("LINE_OFFICIAL_ACCOUNT", "")  # the @id people add, shown on the link page
+# Failed email/LINE deliveries: retried with doubling waits from this many seconds, given up after that many tries.
+NOTIFY_RETRY_SECONDS = int(os.environ.get("NOTIFY_RETRY_SECONDS", "300"))
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))
+
 # Celery: Redis when REDIS_URL is set, otherwise tasks run in-process so nothing else must be running.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

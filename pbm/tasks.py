@@ -26,3 +26,28 @@ def sweep_files() -> int:
 def catch_up_followups() -> int:
     """Queue the follow-ups writes could not queue while the broker was down (`manage.py catch_up_tasks`)."""
     return followups_catch_up().queued
+
+
+@shared_task
+def deliver(delivery_id: int) -> bool:
+    """Send one claimed email or LINE message now (queued after the claim commits); safe to run twice."""
+    from .notifications import delivery_attempt
+
+    return delivery_attempt(delivery_id=delivery_id)
+
+
+@shared_task
+def notify_review_event(event_id: int) -> int:
+    """Tell the people concerned about one review step or comment; a re-run tells nobody twice."""
+    from .notifications import review_event_notify
+
+    return review_event_notify(event_id=event_id)
+
+
+@shared_task
+def retry_deliveries() -> int:
+    """Failed deliveries whose wait is over, and the daily digests that are due (`manage.py retry_deliveries`)."""
+    from .notifications import notifications_retry
+
+    counts = notifications_retry()
+    return counts.sent + counts.digests

@@ -217,6 +217,16 @@ class MonthlyReport(Reviewable):
     def review_scope(self) -> Tambon:
         return self.tambon
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("report_detail", args=[self.tambon_id, self.year, self.month])
+
+    def notification_label(self) -> str:
+        from pbm.formats import month_label
+
+        return f"{self.tambon.place} · {month_label(self.year, self.month)}"
+
     def deadline(self, due_day: int) -> dt.datetime:
         """The last instant (Bangkok) the month may be submitted on time."""
         return end_of_day(month_due_date(self.year, self.month, due_day))

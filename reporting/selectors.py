@@ -390,6 +390,32 @@ def months_lines(*, tambon: Tambon, months: list[Month]) -> dict[Month, list[tup
     }  # fmt: skip
 
 
+REVIEW_FLAGS = ("late", "over_budget")
+
+
+def review_list_filter(
+    qs: QuerySet, *, kind: str, university_id: int | None = None, month: tuple[int, int] | None = None,
+    flags: tuple[str, ...] = (),
+) -> QuerySet:  # fmt: skip
+    """Narrow a review list: a university, a month (the report's month; a completion report's completion month),
+    flags (late; over budget, for monthly reports)."""
+    if kind == "mou":  # a university's (or network's) own report: no month, no flags
+        return qs.filter(university_id=university_id) if university_id else qs
+    tambon = "tambon" if kind == "monthly" else "activity__tambon"
+    if university_id:
+        qs = qs.filter(**{f"{tambon}__university_id": university_id})
+    if month:
+        if kind == "monthly":
+            qs = qs.filter(year=month[0], month=month[1])
+        else:
+            qs = qs.filter(activity__completed_on__year=month[0], activity__completed_on__month=month[1])
+    if "late" in flags:
+        qs = qs.filter(is_late=True)
+    if "over_budget" in flags and kind == "monthly":
+        qs = qs.filter(is_over_budget=True)
+    return qs
+
+
 def reports_to_review(*, user: User, status: str = ReviewStatus.SUBMITTED) -> QuerySet[MonthlyReport]:
     """Monthly reports the user may review (access.reviewable): the RSI's network area, or everything for the NSI,
     less those of a university they file for and those they submitted or changed."""

@@ -8,14 +8,18 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pbm import bulk
+from pbm.formats import month_label
 from pbm.history import history
 from pbm.models import ReviewStatus
 from pbm.views import review_context, review_post
 from tambon import access
 
 from . import exports, selectors, services
+from .deadlines import selectors as deadline_selectors
 from .forms import ActivityForm, LinePlanForm, MonthlyReportForm
 from .models import Activity, AttachedFile, BudgetLine, Evidence
 
@@ -196,19 +200,94 @@ def evidence_delete(request: HttpRequest, tambon_id: int, evidence_id: int) -> H
     return redirect("report_detail", tambon_id=tambon.pk, year=evidence.report.year, month=evidence.report.month)
 
 
+REVIEW_KINDS = {"monthly": gettext_lazy("Monthly reports"), "completion": gettext_lazy("Activity completion reports"),
+                "mou": gettext_lazy("6- and 12-month reports")}  # fmt: skip
+
+
+def _review_filters(request: HttpRequest, user) -> dict:
+    """The review list's filters from the query string; a malformed value is ignored."""
+    params = request.GET
+    kind = params.get("kind") if params.get("kind") in REVIEW_KINDS else "monthly"
+    universities = list(access.visible_universities(user).order_by("code"))
+    try:
+        university_id = int(params.get("university") or 0) or None
+    except ValueError:
+        university_id = None
+    if university_id not in {u.pk for u in universities}:
+        university_id = None
+    month = None
+    try:
+        year, number = (int(part) for part in (params.get("month") or "").split("-"))
+        month = (year - 543 if year > 2400 else year, number)
+    except ValueError:
+        pass
+    flags = tuple(f for f in params.getlist("flag") if f in selectors.REVIEW_FLAGS)
+    return {"kind": kind, "university_id": university_id, "month": month, "flags": flags, "universities": universities}
+
+
 @login_required
 def review_list(request: HttpRequest) -> HttpResponse:
+    """What the reviewer has to review, filtered (university, month, kind, late, over budget); the ticked items are
+    accepted in one action, each through its own accept service and rules."""
     scope = access.scope_of(request.user)
     if not (scope.national or scope.network_ids):
         raise Http404("Reviews are for RSI and NSI reviewers")
+    filters = _review_filters(request, request.user)
+    kind = filters["kind"]
     status = request.GET.get("status") or ReviewStatus.SUBMITTED
-    if status not in ReviewStatus.values:
+    if status not in ReviewStatus.values or kind == "completion":
         status = ReviewStatus.SUBMITTED
-    reports = selectors.reports_to_review(user=request.user, status=status)
-    page = Paginator(reports, 100).get_page(request.GET.get("page"))
-    return render(
-        request, "reporting/review_list.html", {"page": page, "status": status, "statuses": ReviewStatus.choices}
+    if kind == "monthly":
+        reports = selectors.reports_to_review(user=request.user, status=status)
+    elif kind == "mou":
+        reports = deadline_selectors.mou_reports_to_review(user=request.user)
+    else:
+        reports = deadline_selectors.completion_reports_to_review(user=request.user).select_related(
+            "activity__tambon__university", "submitted_by").order_by("submitted_at", "id")  # fmt: skip
+    reports = selectors.review_list_filter(
+        reports, kind=kind, university_id=filters["university_id"], month=filters["month"], flags=filters["flags"]
     )
+    if request.method == "POST":
+        _accept_selected(request, reports, kind)
+        return redirect(f"{request.path}?{request.GET.urlencode()}")
+    page = Paginator(reports, 100).get_page(request.GET.get("page"))
+    return render(request, "reporting/review_list.html", {
+        "page": page, "status": status, "statuses": ReviewStatus.choices, "kinds": REVIEW_KINDS.items(),
+        "filters": filters, "query": request.GET.urlencode(), "month_text": request.GET.get("month", ""),
+        "can_bulk": status == ReviewStatus.SUBMITTED,
+    })  # fmt: skip
+
+
+def _accept_selected(request: HttpRequest, reports, kind: str) -> None:
+    chosen: dict[int, int | None] = {}
+    for value in request.POST.getlist("selected"):
+        pk, _sep, version = value.partition(":")
+        if pk.isdigit():
+            chosen[int(pk)] = int(version) if version.isdigit() else None
+    if not chosen:
+        messages.error(request, _("Tick the reports to accept first."))
+        return
+    found = {r.pk: r for r in reports.filter(pk__in=chosen)}  # only what this reviewer's list holds
+    accept = None  # pbm/review.py's accept, as on the report's own page
+    if kind == "monthly":
+        label = lambda r: f"{r.tambon.place} · {month_label(r.year, r.month)}"  # noqa: E731
+        accept = lambda r, user: services.monthly_report_accept(report=r, user=user)  # noqa: E731
+    elif kind == "mou":
+        label = lambda r: r.notification_label()  # noqa: E731
+    else:
+        label = lambda r: f"{r.activity.name} · {r.activity.tambon.place}"  # noqa: E731
+    result = bulk.review_accept_each(
+        user=request.user, items=[(found[pk], chosen[pk]) for pk in chosen if pk in found], label=label, accept=accept
+    )
+    missing = len([pk for pk in chosen if pk not in found])
+    if result.accepted:
+        messages.success(request, _("Accepted %(count)d: %(reports)s.") % {
+            "count": len(result.accepted), "reports": "; ".join(result.accepted)})  # fmt: skip
+    for report, why in result.refused:
+        messages.error(request, _("Not accepted: %(report)s — %(why)s") % {"report": report, "why": why})
+    if missing:
+        messages.error(request, _("%(count)d ticked reports are no longer waiting for your review; reload the list.")
+                       % {"count": missing})  # fmt: skip
 
 
 @login_required

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from assessment.quarters import parse_quarter, programme_quarters
 from pbm.formats import date_be
 from reporting.exports import xlsx_response
 from tambon import access
-from tambon.models import Programme, Tambon
+from tambon.models import Network, Programme, Tambon
 
 from . import charts, exports, selectors
 from .selectors import Child, Level
@@ -59,13 +60,45 @@ def _tambons(request: HttpRequest, programme: Programme, **filters):
     return access.visible_tambons(request.user, Tambon.objects.filter(programme=programme, is_active=True, **filters))
 
 
+def _network_or_404(request: HttpRequest, programme: Programme, network_id: int, *, university_id=None, tambon_id=None):
+    """The network in the URL: one the user may see (RSI, NSI), or, below the network level, the network of the
+    university's or tambon's pages the user may see (university staff reach their own university and tambons)."""
+    if access.visible_networks(request.user).filter(pk=network_id).exists():
+        return access.get_network_or_404(request.user, network_id)
+    if (university_id is None and tambon_id is None) or not Network.objects.filter(pk=network_id).exists():
+        raise Http404("No such network")
+    tambons = _tambons(request, programme, network_id=network_id)
+    if not tambons.filter(
+        **({"pk": tambon_id} if tambon_id is not None else {"university_id": university_id})
+    ).exists():
+        raise Http404("No such network")
+    return Network.objects.get(pk=network_id)
+
+
+def own_university_dashboard(user, programme: Programme) -> str | None:
+    """Where a university's staff start: their university's dashboard, in the network that holds most of the
+    tambons it works (a university can work tambons of two networks' areas)."""
+    scope = access.scope_of(user)
+    if not scope.university_ids:
+        return None
+    row = (
+        access.visible_tambons(user, Tambon.objects.filter(programme=programme, is_active=True,
+                                                           university_id__in=scope.university_ids))
+        .values("university_id", "network_id").annotate(n=Count("id")).order_by("-n", "university_id", "network_id")
+        .first()
+    )  # fmt: skip
+    if row is None:
+        return None
+    return reverse("dashboard_university", args=[row["network_id"], row["university_id"]])
+
+
 def _level(request: HttpRequest, programme: Programme, network_id=None, university_id=None, tambon_id=None) -> Level:
     """The page's level from the URL, each unit looked up through tambon/access.py (404 when out of scope)."""
     if network_id is None:
         if not access.is_national(request.user):
             raise Http404("Not a national reviewer")
         return Level("national", programme, _tambons(request, programme), "network_id")
-    network = access.get_network_or_404(request.user, network_id)
+    network = _network_or_404(request, programme, network_id, university_id=university_id, tambon_id=tambon_id)
     if tambon_id is not None:
         tambon = access.get_tambon_or_404(request.user, tambon_id)
         if tambon.network_id != network.pk or tambon.programme_id != programme.pk:
@@ -153,6 +186,11 @@ def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_
     scope = access.scope_of(request.user)
     if network_id is None and not scope.national and scope.network_ids:  # an RSI starts at its network
         return redirect("dashboard_network", network_id=min(scope.network_ids))
+    if network_id is None and not scope.national:  # university staff start at their university
+        own = own_university_dashboard(request.user, _programme(request))
+        if own is None:
+            raise Http404("No dashboard for this account")
+        return redirect(f"{own}?{request.GET.urlencode()}" if request.GET else own)
     board, tables, errors, query = _board(request, network_id=network_id, university_id=university_id,
                                           tambon_id=tambon_id)  # fmt: skip
     programme = board.level.programme
@@ -162,6 +200,9 @@ def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_
         "months": programme.months(), "quarters": programme_quarters(programme),
         "chosen_month": request.GET.get("month", ""), "charts": _charts(board),
         "export_base": _export_base(board.level),
+        "network_visible": board.level.network is not None
+        and access.visible_networks(request.user).filter(pk=board.level.network.pk).exists(),
+        "national": scope.national,
     })  # fmt: skip
 
 

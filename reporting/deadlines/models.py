@@ -34,6 +34,9 @@ class DeadlineSettings(models.Model):
     )
     mou_6_month_due = models.DateField(_("6-month report due"))
     mou_12_month_due = models.DateField(_("12-month report due"))
+    assessment_due_days = models.PositiveSmallIntegerField(
+        _("quarterly assessments due this many days after the quarter ends"), default=15
+    )
     instalment_share = models.DecimalField(
         _("share of the activity budget per instalment (%)"), max_digits=5, decimal_places=2, default=Decimal("50"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
@@ -97,6 +100,14 @@ class CompletionReport(Reviewable):
 
     def review_scope(self) -> Tambon:
         return self.activity.tambon
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("completion_report", args=[self.activity_id])
+
+    def notification_label(self) -> str:
+        return f"{self.activity.name} · {self.activity.tambon.place}"
 
     def is_overdue(self, today: dt.date) -> bool:
         """Overdue from the day after the due day until it is first submitted."""
@@ -167,6 +178,15 @@ class MouReport(Reviewable):
 
     def review_scope(self) -> University | Network:
         return self.university or self.network
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        owner = ("university", self.university_id) if self.university_id else ("network", self.network_id)
+        return reverse("mou_report", args=[self.period, *owner])
+
+    def notification_label(self) -> str:
+        return f"{self.get_period_display()} · {self.university.name if self.university_id else self.network}"
 
     @property
     def owner(self) -> University | Network:

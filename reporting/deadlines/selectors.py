@@ -157,6 +157,16 @@ def mou_reports(*, user: User, programme: Programme) -> QuerySet[MouReport]:
     )
 
 
+def mou_reports_to_review(*, user: User) -> QuerySet[MouReport]:
+    """Submitted 6/12-month reports this user reviews: a university's by its network's RSI (and the NSI), a
+    network's own by the NSI."""
+    scope = access.scope_of(user)
+    qs = MouReport.objects.filter(status=ReviewStatus.SUBMITTED).select_related("university", "network", "submitted_by")
+    if not scope.national:
+        qs = qs.filter(university__network_id__in=scope.network_ids)
+    return qs.order_by("submitted_at", "id")
+
+
 @dataclass
 class MouFigures:
     """Figures of a 6/12-month report, computed from the monthly data of its tambons."""

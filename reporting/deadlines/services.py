@@ -204,10 +204,67 @@ class ReminderCounts:
     reminders: int = 0
     escalations: int = 0
     completion_reminders: int = 0
+    late_notices: int = 0
+    mou_reminders: int = 0
+    assessment_reminders: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.reminders} reminders, {self.escalations} escalations, "
-                f"{self.completion_reminders} completion-report reminders")  # fmt: skip
+        return (f"{self.reminders} reminders, {self.escalations} escalations, {self.late_notices} late notices, "
+                f"{self.completion_reminders} completion-report reminders, {self.mou_reminders} MOU-report "
+                f"reminders, {self.assessment_reminders} assessment reminders")  # fmt: skip
+
+
+# Reminders of higher apps (the quarterly assessments) join the daily job through a hook registered in their
+# AppConfig.ready: f(on_date=, programme=, settings=, days_before=) → how many were sent.
+REMINDER_HOOKS: list = []
+
+
+def reminders_register(hook) -> None:
+    if hook not in REMINDER_HOOKS:
+        REMINDER_HOOKS.append(hook)
+
+
+def _mou_reminders(*, on_date: dt.date, programme: Programme, settings: DeadlineSettings) -> int:
+    """Before and on the 6- and 12-month reports' due days: the staff of each university (the RSI of each network)
+    whose report is not submitted yet."""
+    from .models import MouPeriod
+
+    sent = 0
+    for period, due in (
+        (MouPeriod.SIX_MONTH, settings.mou_6_month_due),
+        (MouPeriod.TWELVE_MONTH, settings.mou_12_month_due),
+    ):
+        days = (due - on_date).days
+        if days not in settings.days_before:
+            continue
+        filed = MouReport.objects.filter(programme=programme, period=period, first_submitted_at__isnull=False)
+        tambons = Tambon.objects.filter(programme=programme, is_active=True)
+        owners = [
+            ("university", uid)
+            for uid in tambons.values_list("university_id", flat=True).distinct()
+            if not filed.filter(university_id=uid).exists()
+        ]
+        owners += [("network", nid) for nid in tambons.values_list("network_id", flat=True).distinct()
+                   if not filed.filter(network_id=nid).exists()]  # fmt: skip
+        staff = access.university_staff([i for kind, i in owners if kind == "university"])
+        reviewers = access.network_reviewers([i for kind, i in owners if kind == "network"])
+        for kind, owner_id in owners:
+
+            def build(period=period, due=due):
+                return (
+                    _("PBM: %(report)s due %(due)s") % {"report": MouPeriod(period).label, "due": date_be(due)},
+                    _("Your %(report)s is due %(due)s and is not submitted yet.")
+                    % {"report": MouPeriod(period).label, "due": date_be(due)},
+                )
+
+            subject_th, body_th, subject_en, body_en = _bilingual(build)
+            url = reverse("mou_report", args=[period, kind, owner_id])
+            message = Message(
+                f"mou-due:{period}:{kind}-{owner_id}:d-{days}", subject_th, subject_en, body_th, body_en, url
+            )
+            people = (staff if kind == "university" else reviewers).get(owner_id, [])
+            sent += sum(notify(user=user, message=message, on_date=on_date) for user in people)
+    return sent
 
 
 def _tambon_lines(tambons: list[Tambon]) -> str:
@@ -285,6 +342,30 @@ def reminders_send(*, on_date: dt.date, programme: Programme | None = None) -> R
             for user in reviewers.get(network_id, []):
                 counts.escalations += notify(user=user, message=message, on_date=on_date)
 
+        # ... and the late universities themselves, each for its own tambons.
+        by_university: dict[int, list[Tambon]] = defaultdict(list)
+        for tambons in late.values():
+            for tambon in tambons:
+                by_university[tambon.university_id].append(tambon)
+        staff = access.university_staff(by_university)
+        for university_id, tambons in by_university.items():
+
+            def build(tambons=tambons, year=year, month=month):
+                return (
+                    _("PBM: the monthly report for %(month)s is late") % {"month": month_label(year, month)},
+                    _("The deadline for %(month)s has passed and these tambons have not submitted it yet. Submit "
+                      "as soon as you can; your RSI has been told.") % {"month": month_label(year, month)}
+                    + "\n" + _tambon_lines(tambons),
+                )  # fmt: skip
+
+            subject_th, body_th, subject_en, body_en = _bilingual(build)
+            url = reverse("report_detail", args=[tambons[0].pk, year, month]) if len(tambons) == 1 else reverse(
+                "university_detail", args=[university_id])  # fmt: skip
+            message = Message(f"monthly-late-university:{year}-{month:02d}", subject_th, subject_en, body_th, body_en,
+                              url)  # fmt: skip
+            for user in staff.get(university_id, []):
+                counts.late_notices += notify(user=user, message=message, on_date=on_date)
+
     # Completion reports: remind on D+5 of an activity completed on D.
     due_reports = list(selectors.completion_reminders_due(on_date=on_date, settings=settings))
     staff = access.university_staff({r.activity.tambon.university_id for r in due_reports})
@@ -305,4 +386,8 @@ def reminders_send(*, on_date: dt.date, programme: Programme | None = None) -> R
                           reverse("completion_report", args=[activity.pk]))  # fmt: skip
         for user in staff.get(activity.tambon.university_id, []):
             counts.completion_reminders += notify(user=user, message=message, on_date=on_date)
+
+    counts.mou_reminders = _mou_reminders(on_date=on_date, programme=programme, settings=settings)
+    for hook in REMINDER_HOOKS:
+        counts.assessment_reminders += hook(on_date=on_date, programme=programme, settings=settings)
     return counts

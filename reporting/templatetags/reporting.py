@@ -6,6 +6,12 @@ register = template.Library()
 
 
 @register.filter
+def sees_dashboard(user) -> bool:
+    """Every level has its dashboard: the NSI the nation's, an RSI its network's, university staff their university's."""
+    return not access.scope_of(user).is_empty
+
+
+@register.filter
 def reviews_anything(user) -> bool:
     """Whether the user reviews monthly reports (an RSI or the NSI): decides the "Reviews" link."""
     scope = access.scope_of(user)

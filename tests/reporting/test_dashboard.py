@@ -206,13 +206,14 @@ def test_query_count_does_not_grow_with_the_data(world, client_for):
 
 
 @pytest.mark.parametrize(
-    ("username", "status"), [("nora", 200), ("nina", 200), ("carol", 302), ("alice", 404), ("nobody", 404)]
+    ("username", "status"), [("nora", 200), ("nina", 200), ("carol", 302), ("alice", 302), ("nobody", 404)]
 )
 def test_national_dashboard_scope(world, client_for, username, status):
     response = client_for(getattr(world, username)).get("/dashboard/")
-    assert response.status_code == status
+    assert response.status_code == status  # the RSI starts at its network, university staff at their university
     if status == 302:
-        assert response.url == f"/dashboard/networks/{world.tambon_a.network_id}/"
+        own = {"carol": "", "alice": f"universities/{world.university_a.pk}/"}[username]
+        assert response.url == f"/dashboard/networks/{world.tambon_a.network_id}/{own}"
 
 
 def test_anonymous_is_sent_to_login(world, client_for):
@@ -241,10 +242,39 @@ def test_rsi_reaches_its_own_levels_and_not_another_networks(world, client_for):
         assert carol.get(url).status_code == 404, url
 
 
-def test_university_staff_have_no_dashboard(world, client_for):
+def test_university_staff_see_their_own_universitys_dashboard_and_nothing_above(world, client_for):
     alice = client_for(world.alice)
-    assert alice.get(f"/dashboard/networks/{world.tambon_a.network_id}/").status_code == 404
-    assert alice.get(f"/dashboard/networks/{world.tambon_a.network_id}/export/hiring.xlsx").status_code == 404
+    net1, net2 = world.tambon_a.network_id, world.tambon_b.network_id
+    own = f"/dashboard/networks/{net1}/universities/{world.university_a.pk}/"
+    response = alice.get("/dashboard/")
+    assert response.status_code == 302 and response.url == own  # where most of its tambons are
+    page = alice.get(own).content.decode()
+    assert world.university_a.name in page and "ห้วยแห้ง" in page and "ทับกวาง" in page
+    assert f'href="/dashboard/networks/{net1}/"' not in page  # no link to a level she cannot open
+    assert 'href="/dashboard/"' in page  # the navigation offers her dashboard
+    for url in (
+        f"/dashboard/networks/{net1}/tambons/{world.tambon_a.pk}/",
+        f"/dashboard/networks/{net2}/universities/{world.university_a.pk}/",  # her tambon in network 2's area
+        f"/dashboard/networks/{net2}/tambons/{world.tambon_cross.pk}/",
+        f"{own}export/spending.xlsx",
+        f"{own}export/completeness.xlsx",
+    ):
+        assert alice.get(url).status_code == 200, url
+    for url in (
+        f"/dashboard/networks/{net1}/",
+        f"/dashboard/networks/{net1}/export/hiring.xlsx",
+        f"/dashboard/networks/{net2}/universities/{world.university_b.pk}/",
+        f"/dashboard/networks/{net2}/tambons/{world.tambon_b.pk}/",
+        f"/dashboard/networks/{net1}/tambons/{world.tambon_cross.pk}/",  # her tambon, under the wrong network
+        f"/dashboard/networks/{net1}/universities/{world.university_b.pk}/",
+        "/dashboard/export/completeness.xlsx",
+        f"/api/v1/dashboard/networks/{net2}/universities/{world.university_b.pk}/",
+    ):
+        assert alice.get(url).status_code == 404, url
+    assert client_for(world.mona).get(own).status_code == 200
+    api = alice.get(f"/api/v1{own}")  # the same figures as JSON
+    assert api.status_code == 200 and api.json()["level"] == "university"
+    assert client_for(world.nobody).get("/dashboard/").status_code == 404
 
 
 # --- exports -------------------------------------------------------------------------------------------------

@@ -271,7 +271,8 @@ def test_reminders_three_days_before_go_to_staff_with_unfiled_tambons(
     assert sends("monthly-due:2021-01:d-3") == {"alice": 1, "mona": 1}
     body = Notification.objects.get(user=world.alice).body
     assert "ทับกวาง" in body and "พระสิงห์" in body and "ห้วยแห้ง" not in body
-    assert "Huai Haeng" not in body and "Thap Kwang" in body  # the English part
+    english = Notification.objects.get(user=world.alice).body_en  # kept apart, for English readers
+    assert "Huai Haeng" not in english and "Thap Kwang" in english and "ทับกวาง" not in english
     assert len(mailoutbox) == 2 and "2 ก.พ. 2564" in mailoutbox[0].body
 
 
@@ -311,7 +312,12 @@ def test_escalation_digest_the_day_after_the_deadline(world):
     assert "ทับกวาง" in carol and "ห้วยแห้ง" not in carol
     dave = Notification.objects.get(user=world.dave).body
     assert "ศรีภูมิ" in dave and "พระสิงห์" in dave
-    assert services.reminders_send(on_date=dt.date(2021, 2, 3)).escalations == 0
+    # the late universities are told too, each about its own tambons
+    assert counts.late_notices == 3 and sends("monthly-late-university:2021-01") == {"alice": 1, "mona": 1, "bob": 1}
+    alice = Notification.objects.get(user=world.alice).body
+    assert "ทับกวาง" in alice and "พระสิงห์" in alice and "ศรีภูมิ" not in alice and "ห้วยแห้ง" not in alice
+    again = services.reminders_send(on_date=dt.date(2021, 2, 3))
+    assert again.escalations == 0 and again.late_notices == 0
 
 
 def test_month_boundary_in_bangkok_time(world):
@@ -383,8 +389,12 @@ def test_demo_seed_makes_overdue_reports_and_an_accepted_six_month_report(world)
     assert eligible.eligible
     # the reminders of the days around the last deadline: October is filed by nobody here
     reminded = Notification.objects.filter(user=world.alice).order_by("created_at")
-    assert reminded.count() == 2  # 3 days before and on the day, each once although the seed ran twice
-    assert [timezone.localtime(n.created_at).date() for n in reminded] == [dt.date(2021, 10, 30), dt.date(2021, 11, 2)]
+    assert reminded.count() == 3  # 3 days before, on the day and late, each once although the seed ran twice
+    assert [timezone.localtime(n.created_at).date() for n in reminded] == [
+        dt.date(2021, 10, 30),
+        dt.date(2021, 11, 2),
+        dt.date(2021, 11, 3),
+    ]
     assert Notification.objects.filter(user=world.carol).count() == 1  # the escalation digest of 3 Nov
 
 

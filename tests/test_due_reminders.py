@@ -1,0 +1,57 @@
+"""The daily reminder job also covers the 6/12-month MOU reports and the quarterly assessments coming due."""
+
+import datetime as dt
+
+import pytest
+
+from assessment.models import NetworkAssessment, TambonAssessment, UniversityAssessment
+from assessment.quarters import programme_quarters
+from assessment.reminders import quarter_due
+from pbm.models import Notification, SentMessage
+from reporting.deadlines import services
+from reporting.deadlines.models import DeadlineSettings, MouReport
+
+pytestmark = pytest.mark.django_db
+
+
+def told(prefix: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for name in SentMessage.objects.filter(key__startswith=prefix).values_list("recipient__username", flat=True):
+        out[name] = out.get(name, 0) + 1
+    return out
+
+
+def test_mou_reports_due_remind_who_has_not_submitted(world):
+    settings = DeadlineSettings.for_programme(world.programme)
+    settings.save()
+    due = settings.mou_6_month_due
+    MouReport.objects.create(programme=world.programme, period="6m", university=world.university_b,
+                             first_submitted_at=dt.datetime(2021, 1, 1, tzinfo=dt.UTC), status="submitted")  # fmt: skip
+    counts = services.reminders_send(on_date=due - dt.timedelta(days=3))
+    # university A's staff and both networks' RSI; university B has submitted
+    assert told("mou-due:6m") == {"alice": 1, "mona": 1, "carol": 1, "dave": 1}
+    assert counts.mou_reminders == 4
+    assert services.reminders_send(on_date=due - dt.timedelta(days=3)).mou_reminders == 0  # once
+    assert services.reminders_send(on_date=due - dt.timedelta(days=2)).mou_reminders == 0  # not a reminder day
+    alice = Notification.objects.get(user=world.alice, sentmessage__key__startswith="mou-due")
+    assert alice.url == f"/mou/6m/university/{world.university_a.pk}/"
+
+
+def test_quarterly_assessments_due_remind_universities_and_networks(world):
+    settings = DeadlineSettings.for_programme(world.programme)
+    settings.save()
+    quarter = programme_quarters(world.programme)[0]
+    due = quarter_due(world.programme, quarter, settings.assessment_due_days)
+    submitted = {"first_submitted_at": dt.datetime(2021, 1, 1, tzinfo=dt.UTC), "status": "submitted"}
+    for tambon in (world.tambon_b,):
+        TambonAssessment.objects.create(programme=world.programme, tambon=tambon, quarter=str(quarter), **submitted)
+    UniversityAssessment.objects.create(programme=world.programme, university=world.university_b,
+                                        quarter=str(quarter), **submitted)  # fmt: skip
+    NetworkAssessment.objects.create(programme=world.programme, network=world.tambon_b.network, quarter=str(quarter),
+                                     **submitted)  # fmt: skip
+    counts = services.reminders_send(on_date=due)
+    assert told(f"assessment-due:{quarter}") == {"alice": 1, "mona": 1, "carol": 1}  # B and network 2 are done
+    assert counts.assessment_reminders == 3
+    body = Notification.objects.get(user=world.alice).body
+    assert "ห้วยแห้ง" in body and "พระสิงห์" in body and "ศรีภูมิ" not in body
+    assert services.reminders_send(on_date=due).assessment_reminders == 0
