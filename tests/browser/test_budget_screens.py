@@ -136,6 +136,18 @@ def test_reporter_files_a_month_on_a_phone_with_a_photo_and_a_be_date(world, bro
     page.click(".date-be-panel button[data-day='10']")
     assert page.input_value("#id_completed_on") == "10/03/2564"
     page.screenshot(path=str(_artifact("phone-be-date-picked.png")), full_page=True)
+    # The same with the keyboard: the button opens the calendar on the chosen day, arrows move, Enter picks.
+    page.focus("#id_completed_on + button.date-be-open")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.dataset.day") == "10"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "18 มีนาคม 2564"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Enter")
+    assert page.input_value("#id_completed_on") == "10/03/2564" and page.locator(".date-be-panel").count() == 0
+    assert page.evaluate("document.activeElement.classList.contains('date-be-open')")  # focus back on the button
     page.click("#complete-form button[name=complete]")
     page.wait_for_selector("#due-on")
     assert "17 มี.ค. 2564" in page.inner_text("#due-on")

@@ -5,6 +5,7 @@ violation, and a full-page screenshot of each page kind is kept under test-resul
 The pages are found the way a person finds them: each role starts on its landing page and follows the links,
 visiting one page of each kind (Django URL name), so a new page linked from anywhere is checked too."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -156,6 +157,23 @@ def test_every_page_kind_fits_three_widths_and_passes_axe(world, browser, live_s
                     page.goto(url)
                     _check(page, who, kind, width, problems, axe=True, shot=True)
             page.close()
+    # English: the same checks on the pages with the most words in them, switched with the page's own button.
+    page = contexts["nina"].new_page()
+    page.goto("/")
+    page.click(".langswitch button[value=en]")
+    assert page.locator("html[lang=en]").count() == 1
+    english = [
+        first[k][1] for k in ("home", "dashboard", "budget_table", "report_detail", "completion_report") if k in first
+    ]
+    for width in WIDTHS.values():
+        page.set_viewport_size({"width": width, "height": 900})
+        for url in english:
+            page.goto(url)
+            _check(page, "nina (English)", _kind(url) or url, width, problems, axe=True, shot=False)
+            if re.search(r"\b20[0-9]{2}\b(?!-)", page.inner_text("main")) and width == WIDTHS["laptop"]:
+                years = sorted(set(re.findall(r"\b20[0-9]{2}\b(?!-)", page.inner_text("main"))))
+                problems.append(f"nina (English) {url}: Christian Era years {years} beside BE ones")
+    page.close()
     for context in contexts.values():
         context.close()
     assert len(first) >= 30, sorted(first)  # the crawl found the app's pages, not just a few
