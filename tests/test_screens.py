@@ -50,7 +50,7 @@ def test_logging_out_says_so_and_messages_are_announced(world, client):
     assert "ออกจากระบบแล้ว" not in client.get("/login/").content.decode()  # said once
 
 
-def test_a_second_logout_of_an_anonymous_visitor_says_nothing(client):
+def test_a_second_logout_of_an_anonymous_visitor_says_nothing(client, db):
     page = client.post("/logout/", follow=True).content.decode()
     assert "ออกจากระบบแล้ว" not in page
 
