@@ -44,9 +44,12 @@ def browser(transactional_db):
 
 
 @pytest.fixture
-def page(browser, live_server, settings):
+def page(browser, live_server, settings, request):
+    """A page in a fresh context. Tests marked `axe` inject axe-core, which the Content-Security-Policy would block
+    (it forbids inline script), so their context bypasses the CSP; every other test runs under it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    context = browser.new_context(base_url=live_server.url, locale="th-TH", accept_downloads=True)
+    bypass = request.node.get_closest_marker("axe") is not None
+    context = browser.new_context(base_url=live_server.url, locale="th-TH", accept_downloads=True, bypass_csp=bypass)
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page

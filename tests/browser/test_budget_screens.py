@@ -18,6 +18,7 @@ def _box(page, selector: str) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.axe
 def test_budget_table_keeps_its_labels_in_view_while_scrolling_to_december(world, page, login, screenshot):
     enter_sample(world.tambon_a, world.alice, months=(1, 2))
     MonthlyReport.objects.filter(tambon=world.tambon_a).update(status="submitted")
@@ -77,6 +78,7 @@ def test_reporter_files_a_month_on_a_phone_with_a_photo_and_a_be_date(world, bro
     photo = tmp_path / "market.png"
     photo.write_bytes(PNG)
     context = browser.new_context(base_url=live_server.url, locale="th-TH", viewport={"width": 390, "height": 844},
+                                  bypass_csp=True,  # axe-core is injected as a script
                                   is_mobile=True, has_touch=True, device_scale_factor=2)  # fmt: skip
     context.set_default_timeout(15_000)
     page = context.new_page()
