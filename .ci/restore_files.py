@@ -14,8 +14,13 @@ reporters = {m.university_id: m.user for m in Membership.objects.filter(role=Rol
 attached = 0
 for report in MonthlyReport.objects.filter(status=ReviewStatus.DRAFT).select_related("tambon")[:3]:
     services.monthly_report_save(
-        tambon=report.tambon, year=report.year, month=report.month, user=reporters[report.tambon.university_id],
-        seen_version=report.version, actuals={}, narrative=report.narrative,
+        tambon=report.tambon,
+        year=report.year,
+        month=report.month,
+        user=reporters[report.tambon.university_id],
+        seen_version=report.version,
+        actuals={},
+        narrative=report.narrative,
         files=[SimpleUploadedFile(f"ใบเสร็จ-{report.pk}.png", PNG, content_type="image/png")],
     )
     attached += 1

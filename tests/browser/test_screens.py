@@ -154,8 +154,10 @@ def test_every_page_kind_fits_three_widths_and_passes_axe(world, browser, live_s
         for kind, url in reached.items():
             first.setdefault(kind, (who, url))
         if missing := must_reach - set(reached):
-            problems.append(f"{who} did not reach {sorted(missing)} by following links (reached {sorted(reached)}; "
-                            f"links that answered an error: {refused or 'none'})")
+            problems.append(
+                f"{who} did not reach {sorted(missing)} by following links (reached {sorted(reached)}; "
+                f"links that answered an error: {refused or 'none'})"
+            )
     for width in (WIDTHS["phone"], WIDTHS["desktop"]):
         for who, context in contexts.items():
             page = context.new_page()
