@@ -71,12 +71,17 @@ class FigureEdit:
 
 def figures_record(*, tambon_id: int, user: User | None, edits: list[FigureEdit]) -> None:
     """Write these changes to the tambon's history (one insert); unchanged values are skipped."""
+    figures_record_many(user=user, edits=[(tambon_id, e) for e in edits])
+
+
+def figures_record_many(*, user: User | None, edits: list[tuple[int, FigureEdit]]) -> None:
+    """`figures_record` for changes of several tambons at once (one insert whatever their number)."""
     rows = [
         FigureChange(tambon_id=tambon_id, year=e.month[0] if e.month else None, month=e.month[1] if e.month else None,
                      subject=str(e.subject)[:300], field=e.field, old=_text(e.old), new=_text(e.new), actor=user)
-        for e in edits if _text(e.old) != _text(e.new)
+        for tambon_id, e in edits if _text(e.old) != _text(e.new)
     ]  # fmt: skip
-    FigureChange.objects.bulk_create(rows)
+    FigureChange.objects.bulk_create(rows, batch_size=2000)
 
 
 def _text(value: object) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import ValidationError
 
 Month = tuple[int, int]
-FrozenCheck = Callable[[int, list[Month]], dict[Month, str]]
+FrozenCheck = Callable[[list[int], list[Month]], dict[tuple[int, Month], str]]
 
 _check: list[FrozenCheck] = []
 
@@ -21,11 +21,18 @@ def register(check: FrozenCheck) -> None:
 
 def frozen(tambon_id: int, months: Iterable[Month]) -> dict[Month, str]:
     """{month: why it is frozen} for the months of the tambon that are frozen."""
-    wanted = sorted(set(months))
-    return _check[0](tambon_id, wanted) if _check and wanted else {}
+    return {month: why for (_t, month), why in frozen_many([tambon_id], months).items()}
 
 
-def require_open(*, tambon_id: int, months: Iterable[Month], what: str) -> None:
-    """Refuse `what` (a sentence naming the change) when it would change a figure of a frozen month."""
-    if reasons := frozen(tambon_id, months):
-        raise ValidationError([f"{what}: {reason}" for _month, reason in sorted(reasons.items())])
+def frozen_many(tambon_ids: Iterable[int], months: Iterable[Month]) -> dict[tuple[int, Month], str]:
+    """{(tambon id, month): why} for every frozen month of these tambons, in one query."""
+    ids, wanted = sorted(set(tambon_ids)), sorted(set(months))
+    return _check[0](ids, wanted) if _check and ids and wanted else {}
+
+
+def require_open(*, tambon_id: int | Iterable[int], months: Iterable[Month], what: str) -> None:
+    """Refuse `what` (a sentence naming the change) when it would change a figure of a frozen month of the tambon
+    (or of any of the tambons)."""
+    ids = [tambon_id] if isinstance(tambon_id, int) else list(tambon_id)
+    if reasons := frozen_many(ids, months):
+        raise ValidationError(sorted({f"{what}: {reason}" for reason in reasons.values()}))

@@ -81,11 +81,12 @@ def save_versioned(obj: Reviewable, fields: list[str]) -> None:
     _save(obj, fields)
 
 
-def version_check(obj: Reviewable, seen_version: int | None) -> None:
-    """Refuse a save based on a stale page (the form carries the version it was rendered with)."""
+def version_check(obj, seen_version: int | None, stale: str | None = None) -> None:
+    """Refuse a save based on a stale page (the form carries the version it was rendered with). Any object with a
+    `version` (a report, a budget line, an activity); `stale` says what changed, in words the page shows."""
     if seen_version is not None and int(seen_version) != obj.version:
         raise ValidationError(
-            _("Someone else changed this report while you were working on it. Reload the page and try again.")
+            stale or _("Someone else changed this report while you were working on it. Reload the page and try again.")
         )
 
 

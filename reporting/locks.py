@@ -24,13 +24,13 @@ FROZEN = (ReviewStatus.SUBMITTED, ReviewStatus.ACCEPTED)
 Month = locks.Month
 
 
-def frozen_months(tambon_id: int, months: list[Month]) -> dict[Month, str]:
-    """{month: why} of the tambon's frozen months among `months`. One query."""
+def frozen_months(tambon_ids: list[int], months: list[Month]) -> dict[tuple[int, Month], str]:
+    """{(tambon id, month): why} of the tambons' frozen months among `months`. One query."""
     wanted = set(months)
     out = {}
-    for year, month, status, reviewed_at in MonthlyReport.objects.filter(
-        tambon_id=tambon_id, status__in=FROZEN, year__in={y for y, _m in wanted}
-    ).values_list("year", "month", "status", "reviewed_at"):
+    for tambon_id, year, month, status, reviewed_at in MonthlyReport.objects.filter(
+        tambon_id__in=tambon_ids, status__in=FROZEN, year__in={y for y, _m in wanted}
+    ).values_list("tambon_id", "year", "month", "status", "reviewed_at"):
         if (year, month) not in wanted:
             continue
         if status == ReviewStatus.ACCEPTED:
@@ -39,20 +39,5 @@ def frozen_months(tambon_id: int, months: list[Month]) -> dict[Month, str]:
         else:
             reason = _("%(month)s is submitted and awaiting review; its figures cannot change until the reviewer "
                        "returns it.") % {"month": month_label(year, month)}  # fmt: skip
-        out[(year, month)] = reason
+        out[(tambon_id, (year, month))] = reason
     return out
-
-
-def line_months_with_figures(line_id: int) -> list[Month]:
-    from .models import MonthlyAmount
-
-    return [
-        (y, m)
-        for y, m in MonthlyAmount.objects.filter(line_id=line_id)
-        .exclude(plan=0, actual__isnull=True)
-        .exclude(plan=0, actual=0)
-        .values_list("year", "month")
-    ]
-
-
-require_open = locks.require_open

@@ -129,7 +129,11 @@ def line_plan_save(
     tambon = line.tambon
     _check_edit(user, tambon)
     line = BudgetLine.objects.select_for_update(of=("self",)).select_related("category", "activity").get(pk=line.pk)
-    _check_line_version(line, seen_version)
+    review.version_check(
+        line,
+        seen_version,
+        _("Someone else changed this line's plan while you were working on it. Reload the page and try again."),
+    )
     label = line.label
     months = tambon.programme.months()
     errors = []
@@ -177,13 +181,6 @@ def line_plan_save(
     figures_record(tambon_id=tambon.pk, user=user, edits=edits)
     dashboard_refresh_on_commit(tambon_ids=[tambon.pk])
     return line
-
-
-def _check_line_version(line: BudgetLine, seen_version: int | None) -> None:
-    if seen_version is not None and int(seen_version) != line.version:
-        raise ValidationError(
-            _("Someone else changed this line's plan while you were working on it. Reload the page and try again.")
-        )
 
 
 def _check_category_total(line: BudgetLine, total: Decimal) -> None:
@@ -240,10 +237,11 @@ def activity_save(
     _check_edit(user, tambon)
     if activity is not None:
         activity = Activity.objects.select_for_update(of=("self",)).get(pk=activity.pk)
-        if seen_version is not None and int(seen_version) != activity.version:
-            raise ValidationError(
-                _("Someone else changed this activity while you were working on it. Reload the page and try again.")
-            )
+        review.version_check(
+            activity,
+            seen_version,
+            _("Someone else changed this activity while you were working on it. Reload the page and try again."),
+        )
     programme = tambon.programme
     errors = []
     if category.programme_id != programme.pk or category.kind != CategoryKind.ACTIVITY or category.is_group:

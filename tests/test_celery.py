@@ -1,18 +1,12 @@
 """Celery: the health task in-process, and a real worker against Redis when REDIS_URL is set."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from pbm.models import Heartbeat
 from pbm.tasks import heartbeat
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.workers import start_worker, worker_env
 
 
 def test_heartbeat_runs_and_is_idempotent(db):
@@ -32,26 +26,6 @@ def test_beat_schedule_names_real_tasks():
     app.loader.import_default_modules()
     for entry in app.conf.beat_schedule.values():
         assert entry["task"] in app.tasks, entry["task"]
-
-
-def worker_env() -> dict[str, str]:
-    """The worker subprocess talks to the test database this process created."""
-    env = dict(os.environ)
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("postgresql"):
-        env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
-    env["CELERY_TASK_ALWAYS_EAGER"] = "0"
-    return env
-
-
-def start_worker(env: dict[str, str], *extra: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "pbm", "worker", "--pool=solo", "--loglevel=WARNING",
-         "--without-gossip", "--without-mingle", *extra],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
 
 
 @pytest.mark.redis

@@ -1,11 +1,7 @@
 """A real Celery worker and beat retry an email whose first send failed (the SMTP server was down), and send it
 once the server is back. Runs in CI's PostgreSQL + Redis suite."""
 
-import os
 import socket
-import subprocess
-import sys
-import tempfile
 
 import pytest
 from django.conf import settings
@@ -13,9 +9,8 @@ from django.db import connection
 
 from pbm.models import Delivery, DeliveryStatus
 from pbm.notifications import Message, notify
-from tests.reporting.test_reminders_worker import wait_for
 from tests.smtp_standin import SmtpStandIn
-from tests.test_celery import ROOT, start_worker, worker_env
+from tests.workers import start_beat, start_worker, wait_for, worker_env
 
 pytestmark = [
     pytest.mark.redis,
@@ -47,12 +42,7 @@ def test_beat_retries_a_failed_email_until_it_is_sent(world, celery_eager, setti
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
     }  # fmt: skip
-    schedule = tempfile.mkdtemp()
-    beat = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "pbm", "beat", "--loglevel=WARNING",
-         "--schedule", os.path.join(schedule, "beat")],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    beat = start_beat(env)
     worker = start_worker(env)
     try:
         # still down: the job tries again with doubling waits, and the delivery stays pending

@@ -25,7 +25,7 @@ from reporting.dashboard.models import TambonFigures, TambonMonthFigures
 from reporting.dashboard.tasks import dashboard_refresh_tambons
 from reporting.models import MonthlyReport
 from tests.reporting.helpers import enter_sample_plan
-from tests.test_celery import start_worker, worker_env
+from tests.workers import start_worker, worker_env
 
 REFRESH = "reporting.dashboard.tasks.dashboard_refresh_tambons"
 

@@ -2,11 +2,7 @@
 again still gives exactly one reminder per recipient. Runs in CI's PostgreSQL + Redis suite."""
 
 import datetime as dt
-import os
 import signal
-import subprocess
-import sys
-import tempfile
 import time
 
 import pytest
@@ -20,22 +16,13 @@ from reporting.deadlines.models import DeadlineSettings
 from reporting.tasks import send_reminders
 from tambon.models import Programme, Role
 from tests.factories import MembershipFactory, TambonFactory, UniversityFactory, UserFactory
-from tests.test_celery import ROOT, start_worker, worker_env
+from tests.workers import start_beat, start_worker, wait_for, worker_env
 
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (run by .ci/run with Redis)"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.5)
-    return False
 
 
 @pytest.fixture
@@ -77,12 +64,7 @@ def test_beat_schedules_reminders_and_a_killed_worker_sends_nothing_twice(progra
         pytest.skip("the worker processes share the test database: PostgreSQL only")
     env = worker_env() | {"PBM_REMINDER_SECONDS": "2"}
     expected = {u.username: 1 for u in programme_due_today}
-    schedule = tempfile.mkdtemp()
-    beat = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "pbm", "beat", "--loglevel=WARNING",
-         "--schedule", os.path.join(schedule, "beat")],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    beat = start_beat(env)
     worker = start_worker(env)
     try:
         assert wait_for(lambda: per_recipient() == expected), per_recipient()

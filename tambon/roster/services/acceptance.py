@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from pbm import locks
 from pbm.formats import month_label
-from pbm.history import FigureEdit, figures_record
+from pbm.history import FigureEdit, figures_record_many
 from tambon.models import User
 
 from ..models import Contract, ContractStatus, WorkAcceptance
@@ -71,9 +71,8 @@ def work_accept(
             contract=contract, year=year, month=month, days_worked=days, days_in_month=days_in_month,
             amount=amount, evaluation_passed=evaluation_passed, accepted_by=user,
         ))  # fmt: skip
-    for tambon_id in sorted({row.contract.tambon_id for row in rows}):  # only where wages change
-        locks.require_open(tambon_id=tambon_id, months=[(year, month)],
-                           what=_("Work of %(month)s was not accepted") % {"month": month_label(year, month)})  # fmt: skip
+    locks.require_open(tambon_id={row.contract.tambon_id for row in rows}, months=[(year, month)],  # where wages change
+                       what=_("Work of %(month)s was not accepted") % {"month": month_label(year, month)})  # fmt: skip
     figures_changed([c.tambon_id for c in contracts])
     created = WorkAcceptance.objects.bulk_create(rows, batch_size=2000)
     _record(created, year, month, user, "work_accepted")
@@ -85,12 +84,19 @@ def _record(acceptances: list[WorkAcceptance], year: int, month: int, user: User
     by_tambon: dict[int, list[WorkAcceptance]] = {}
     for row in acceptances:
         by_tambon.setdefault(row.contract.tambon_id, []).append(row)
+    people = {  # the names shown, read in one query (the contracts may come without their person)
+        c.pk: str(c.person)
+        for c in Contract.objects.filter(pk__in=[r.contract_id for rows in by_tambon.values() for r in rows[:3]])
+        .select_related("person")
+    }  # fmt: skip
+    edits = []
     for tambon_id, rows in by_tambon.items():
-        names = ", ".join(str(r.contract.person) for r in rows[:3]) + (" …" if len(rows) > 3 else "")
+        names = ", ".join(people[r.contract_id] for r in rows[:3]) + (" …" if len(rows) > 3 else "")
         total = sum((r.amount for r in rows), Decimal(0))
         old, new = ("", total) if field == "work_accepted" else (total, "")
         subject = _("%(n)s people (%(names)s)") % {"n": len(rows), "names": names}
-        figures_record(tambon_id=tambon_id, user=user, edits=[FigureEdit(subject, field, old, new, (year, month))])
+        edits.append((tambon_id, FigureEdit(subject, field, old, new, (year, month))))
+    figures_record_many(user=user, edits=edits)
 
 
 @transaction.atomic
