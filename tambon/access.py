@@ -21,55 +21,154 @@ from django.utils.translation import gettext as _
 
 from pbm.models import Reviewable, ReviewAction, ReviewEvent
 
-from .models import NATIONAL_ROLES, UNIVERSITY_ROLES, Membership, Network, Role, Tambon, University, User
+from .models import (
+    NATIONAL_ROLES,
+    UNIVERSITY_ROLES,
+    Membership,
+    Network,
+    Programme,
+    Role,
+    Tambon,
+    Unit,
+    University,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A role over a unit and everything under it: what the programme's definition says the role may do."""
+
+    unit_id: int
+    depth: int
+    programme_id: int
+    level: str
+    may: frozenset[str]
+
+    def covers(self, unit: Unit | None) -> bool:
+        return unit is not None and unit.depth >= self.depth and unit.ancestor_ids()[self.depth] == self.unit_id
 
 
 @dataclass(frozen=True)
 class Scope:
-    national: bool = False
+    national: bool = False  # a national role in some programme (U2T's NSI, a programme's root): NSI-only pages
     national_admin: bool = False
+    everything: bool = False  # a superuser: every programme
+    national_programme_ids: frozenset[int] = field(default_factory=frozenset)
+    admin_programme_ids: frozenset[int] = field(default_factory=frozenset)
     network_ids: frozenset[int] = field(default_factory=frozenset)
     university_ids: frozenset[int] = field(default_factory=frozenset)
     manager_university_ids: frozenset[int] = field(default_factory=frozenset)
+    grants: tuple[Grant, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not (self.national or self.network_ids or self.university_ids)
+        return not (self.national or self.network_ids or self.university_ids or self.grants)
+
+    def grants_by_depth(self, may: str | None = None) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for grant in self.grants:
+            if may is None or may in grant.may:
+                out.setdefault(grant.depth, []).append(grant.unit_id)
+        return out
+
+
+def role_rules(programme: Programme) -> dict[str, dict]:
+    """{role code: {"level": level code, "may": [...]}} from the programme's definition (U2T's five when it has
+    none loaded)."""
+    rows = programme.definition.get("roles") if programme.definition else None
+    if not rows:
+        return {role: {"level": level, "may": may} for role, (level, may) in U2T_ROLE_RULES.items()}
+    return {row["code"]: {"level": row["level"], "may": list(row.get("may") or [])} for row in rows}
+
+
+# U2T's roles as programmes/u2t-2564.yaml lists them, for a programme loaded before its definition was.
+U2T_ROLE_RULES = {
+    Role.NSI_ADMIN: ("nsi", ["administer", "review"]), Role.NSI_REVIEWER: ("nsi", ["review"]),
+    Role.RSI_REVIEWER: ("rsi", ["file", "review"]), Role.UNIVERSITY_MANAGER: ("usi", ["file", "manage_roster"]),
+    Role.UNIVERSITY_REPORTER: ("usi", ["file"]),
+}  # fmt: skip
 
 
 def scope_of(user: User | None) -> Scope:
-    """The user's memberships, read once per request (cached on the user object)."""
+    """The user's memberships, read once per request (cached on the user object): two queries."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope()
     cached = getattr(user, "_pbm_scope", None)
     if cached is not None:
         return cached
-    rows = list(user.memberships.values_list("role", "network_id", "university_id"))
-    roles = {role for role, _, _ in rows}
+    rows = list(
+        user.memberships.values_list("role", "network_id", "university_id", "unit_id", "unit__depth",
+                                     "unit__programme_id", "unit__level__code")
+    )  # fmt: skip
+    legacy = {role for role, _n, _u, unit, *_rest in rows if unit is None}
+    national_programmes, admin_programmes, grants = set(), set(), []
+    if legacy & set(NATIONAL_ROLES) or any(unit is not None for *_r, unit, _d, _p, _l in rows):
+        programmes = {p.pk: role_rules(p) for p in Programme.objects.all()}
+        for role in legacy & set(NATIONAL_ROLES):  # U2T's NSI: national in every programme that has the role
+            national_programmes |= {pk for pk, rules in programmes.items() if role in rules}
+            admin_programmes |= {pk for pk, rules in programmes.items() if role == Role.NSI_ADMIN and role in rules}
+        for role, _n, _u, unit, depth, programme_id, level in rows:
+            if unit is None:
+                continue
+            may = frozenset(programmes.get(programme_id, {}).get(role, {}).get("may", ()))
+            if depth == 0:  # a role over a programme's root is national in that programme
+                national_programmes.add(programme_id)
+                if "administer" in may:
+                    admin_programmes.add(programme_id)
+            grants.append(Grant(unit, depth, programme_id, level, may))
     scope = Scope(
-        national=bool(roles & set(NATIONAL_ROLES)) or user.is_superuser,
-        national_admin=Role.NSI_ADMIN in roles or user.is_superuser,
-        network_ids=frozenset(n for role, n, _ in rows if role == Role.RSI_REVIEWER),
-        university_ids=frozenset(u for role, _, u in rows if role in UNIVERSITY_ROLES),
-        manager_university_ids=frozenset(u for role, _, u in rows if role == Role.UNIVERSITY_MANAGER),
+        national=bool(national_programmes) or user.is_superuser,
+        national_admin=bool(admin_programmes) or user.is_superuser,
+        everything=user.is_superuser,
+        national_programme_ids=frozenset(national_programmes),
+        admin_programme_ids=frozenset(admin_programmes),
+        network_ids=frozenset(n for role, n, _u, unit, *_r in rows if role == Role.RSI_REVIEWER and unit is None),
+        university_ids=frozenset(u for role, _n, u, unit, *_r in rows if role in UNIVERSITY_ROLES and unit is None),
+        manager_university_ids=frozenset(
+            u for role, _n, u, unit, *_r in rows if role == Role.UNIVERSITY_MANAGER and unit is None
+        ),
+        grants=tuple(grants),
     )
     user._pbm_scope = scope
     return scope
 
 
+def programmes_of(user: User | None) -> QuerySet[Programme]:
+    """The programmes the user holds a role in (every programme for a superuser), current one first."""
+    scope = scope_of(user)
+    qs = Programme.objects.order_by("-is_current", "-start_date", "code")
+    if scope.everything:
+        return qs
+    ids = set(scope.national_programme_ids) | {g.programme_id for g in scope.grants}
+    if scope.network_ids or scope.university_ids:  # U2T's record memberships: the programmes with U2T's tree
+        ids |= set(Unit.objects.filter(network__isnull=False).values_list("programme_id", flat=True).distinct())
+    return qs.filter(pk__in=ids)
+
+
 # --- what a user may see -------------------------------------------------------------------------------
 
 
+def _subtrees(grants: dict[int, list[int]], prefix: str = "") -> Q:
+    """Tambons whose unit is under one of the units (by depth): one indexed equality per depth."""
+    q = Q(pk__in=[])
+    for depth, unit_ids in sorted(grants.items()):
+        q |= Q(**{f"{prefix}unit__ancestor_{depth}_id__in": unit_ids})
+    return q
+
+
 def _tambon_filter(scope: Scope, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}network_id__in": scope.network_ids}) | Q(
-        **{f"{prefix}university_id__in": scope.university_ids}
-    )
+    q = Q(**{f"{prefix}network_id__in": scope.network_ids}) | Q(**{f"{prefix}university_id__in": scope.university_ids})
+    if scope.national_programme_ids:
+        q |= Q(**{f"{prefix}programme_id__in": scope.national_programme_ids})
+    return q | _subtrees(scope.grants_by_depth(), prefix)
 
 
-def _scoped(user: User | None, queryset: QuerySet, condition) -> QuerySet:
-    """The national roles see every row, a user with no role none, everyone else the rows `condition(scope)` keeps."""
+def _scoped(user: User | None, queryset: QuerySet, condition, *, national_sees_all: bool = True) -> QuerySet:
+    """A superuser (and, unless `national_sees_all` is off, a national role) sees every row, a user with no role
+    none, everyone else the rows `condition(scope)` keeps."""
     scope = scope_of(user)
-    if scope.national:
+    if scope.everything or (national_sees_all and scope.national):
         return queryset
     if scope.is_empty:
         return queryset.none()
@@ -77,12 +176,32 @@ def _scoped(user: User | None, queryset: QuerySet, condition) -> QuerySet:
 
 
 def visible_tambons(user: User | None, queryset: QuerySet[Tambon] | None = None) -> QuerySet[Tambon]:
-    return _scoped(user, Tambon.objects.all() if queryset is None else queryset, _tambon_filter)
+    """The tambons under the user's units: national roles see their programmes' tambons, not every programme's."""
+    return _scoped(user, Tambon.objects.all() if queryset is None else queryset, _tambon_filter,
+                   national_sees_all=False)  # fmt: skip
 
 
 def filter_by_tambon(user: User | None, queryset: QuerySet, path: str = "tambon") -> QuerySet:
     """Scope any queryset of rows that belong to a tambon (reports, people, assessments) by `path`."""
-    return _scoped(user, queryset, lambda scope: _tambon_filter(scope, prefix=f"{path}__"))
+    return _scoped(user, queryset, lambda scope: _tambon_filter(scope, prefix=f"{path}__"), national_sees_all=False)
+
+
+def visible_units(user: User | None, programme: Programme) -> QuerySet[Unit]:
+    """The programme's units the user may open: those under their units (and U2T's by record); all when national."""
+    return visible_units_all(user, Unit.objects.filter(programme=programme))
+
+
+def visible_units_all(user: User | None, queryset: QuerySet[Unit] | None = None) -> QuerySet[Unit]:
+    """Units of every programme the user may open (the admin's list)."""
+    qs = Unit.objects.all() if queryset is None else queryset
+    scope = scope_of(user)
+    if scope.everything:
+        return qs
+    q = Q(programme_id__in=scope.national_programme_ids)
+    for depth, unit_ids in scope.grants_by_depth().items():
+        q |= Q(**{f"ancestor_{depth}_id__in": unit_ids})
+    q |= Q(network_id__in=scope.network_ids) | Q(university_id__in=scope.university_ids)
+    return qs.filter(q)
 
 
 def visible_universities(user: User | None) -> QuerySet[University]:
@@ -113,7 +232,8 @@ def visible_memberships(user: User | None, queryset: QuerySet[Membership] | None
     return _scoped(
         user, Membership.objects.all() if queryset is None else queryset,
         lambda _scope: Q(network_id__in=visible_networks(user).values("id"))
-        | Q(university_id__in=visible_universities(user).values("id")),
+        | Q(university_id__in=visible_universities(user).values("id"))
+        | Q(unit_id__in=visible_units_all(user).values("id")),
     )  # fmt: skip
 
 
@@ -165,10 +285,35 @@ def get_network_or_404(user: User | None, pk: int) -> Network:
 # --- what a user may do --------------------------------------------------------------------------------
 
 
+def _filer_level(programme: Programme) -> str | None:
+    """The level that files a tambon's monthly report, as the definition's `reports` says."""
+    for row in programme.definition.get("reports") or []:
+        if row["code"] == "monthly_tambon":
+            return row["filed_by"]
+    return None
+
+
+def _granted(scope: Scope, tambon: Tambon, may: str, *, level: str | None = None, above: bool = False) -> bool:
+    unit = tambon.unit if tambon.unit_id else None
+    return any(
+        may in g.may and g.covers(unit) and (level is None or g.level == level) and not (above and g.unit_id == unit.pk)
+        for g in scope.grants
+    )
+
+
+def _admin_of(scope: Scope, tambon: Tambon) -> bool:
+    return scope.everything or tambon.programme_id in scope.admin_programme_ids
+
+
 def can_edit_tambon(user: User | None, tambon: Tambon) -> bool:
-    """File plans, reports, rosters and assessments for the tambon: its university's staff, or NSI admin."""
+    """File plans, reports, rosters and assessments for the tambon: its university's staff (U2T), whoever holds a
+    filing role at the level that files its monthly report over it, or the programme's national admin."""
     scope = scope_of(user)
-    return scope.national_admin or tambon.university_id in scope.university_ids
+    return (
+        _admin_of(scope, tambon)
+        or tambon.university_id in scope.university_ids
+        or _granted(scope, tambon, "file", level=_filer_level(tambon.programme))
+    )
 
 
 def can_manage_university(user: User | None, university: University) -> bool:
@@ -178,9 +323,15 @@ def can_manage_university(user: User | None, university: University) -> bool:
 
 
 def can_review_tambon(user: User | None, tambon: Tambon) -> bool:
-    """Accept or return the tambon's reports: the RSI of its area, or the NSI."""
+    """Accept or return the tambon's reports: the RSI of its area, or the NSI (U2T); a reviewing role over a unit
+    above it; the programme's national roles."""
     scope = scope_of(user)
-    return scope.national or tambon.network_id in scope.network_ids
+    return (
+        scope.everything
+        or tambon.programme_id in scope.national_programme_ids
+        or (tambon.network_id is not None and tambon.network_id in scope.network_ids)
+        or _granted(scope, tambon, "review", above=True)
+    )
 
 
 def can_review_network(user: User | None, network: Network) -> bool:
@@ -198,7 +349,9 @@ def reviews_unit(user: User | None, unit: Tambon | University | Network) -> bool
     """Reviews the reports of `unit`: the RSI of the tambon's area or the university's network, or the NSI; a
     network's own reports are reviewed by the NSI only."""
     scope = scope_of(user)
-    if isinstance(unit, Tambon | University):
+    if isinstance(unit, Tambon):
+        return can_review_tambon(user, unit)
+    if isinstance(unit, University):
         return scope.national or unit.network_id in scope.network_ids
     return scope.national
 
@@ -209,7 +362,7 @@ def files_for_unit(user: User | None, unit: Tambon | University | Network) -> bo
     review_conflict's history check."""
     scope = scope_of(user)
     if isinstance(unit, Tambon):
-        return unit.university_id in scope.university_ids
+        return unit.university_id in scope.university_ids or _granted(scope, unit, "file")
     if isinstance(unit, University):
         return unit.pk in scope.university_ids
     return unit.pk in scope.network_ids
@@ -230,7 +383,7 @@ def review_conflict(user: User | None, obj: Reviewable) -> str | None:
         return _("You submitted this report, so someone else must review it.")
     unit = obj.review_scope()
     if files_for_unit(user, unit):
-        owner = unit.university if isinstance(unit, Tambon) else unit
+        owner = (unit.university or unit.unit.parent or unit) if isinstance(unit, Tambon) else unit
         return _("You file reports for %(unit)s, so someone else must review this one.") % {"unit": owner}
     if obj.pk is not None and _edited_ids(user, type(obj)).filter(object_id=obj.pk).exists():
         return _("You changed this report, so someone else must review it.")
@@ -251,13 +404,22 @@ def reviewable(user: User | None, queryset: QuerySet[Reviewable]) -> QuerySet[Re
     networks, universities = list(scope.network_ids), list(scope.university_ids)
     allowed: list[Q] = []
     conflict = Q(submitted_by_id=user.pk) | Q(pk__in=_edited_ids(user, queryset.model))
+    reviewing, filing = scope.grants_by_depth("review"), scope.grants_by_depth("file")
+    own_units = [g.unit_id for g in scope.grants if "review" in g.may]
     for kind, path in queryset.model.review_units.items():
+        if kind == "tambon":  # by record (U2T), by programme (national roles), by unit (the tree)
+            q = Q(**{f"{path}__isnull": False}) if scope.everything else Q(**{f"{path}__network_id__in": networks})
+            q |= Q(**{f"{path}__programme_id__in": scope.national_programme_ids})
+            q |= _subtrees(reviewing, f"{path}__") & ~Q(**{f"{path}__unit_id__in": own_units})
+            allowed.append(q)
+            conflict |= Q(**{f"{path}__university_id__in": universities}) | _subtrees(filing, f"{path}__")
+            continue
         if kind == "network":
             allowed += [Q(**{f"{path}__isnull": False})] if scope.national else []
             conflict |= Q(**{f"{path}_id__in": networks})
             continue
         allowed += [Q(**{f"{path}__isnull": False}) if scope.national else Q(**{f"{path}__network_id__in": networks})]
-        conflict |= Q(**{f"{path}__university_id__in" if kind == "tambon" else f"{path}_id__in": universities})
+        conflict |= Q(**{f"{path}_id__in": universities})
     if not allowed:
         return queryset.none()
     either = allowed[0]

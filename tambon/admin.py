@@ -1,6 +1,7 @@
 """Admin for the hierarchy, with import/export. Lists are scoped through tambon/access.py like every page."""
 
 import yaml
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.html import format_html
@@ -23,6 +24,8 @@ from .models import (
     Role,
     SubDistrict,
     Tambon,
+    Unit,
+    UnitLevel,
     University,
     User,
 )  # fmt: skip
@@ -42,14 +45,62 @@ class ScopedAdminMixin:
         return access.filter_by_tambon(request.user, qs, self.scope_path)
 
 
+def role_choices(user) -> list[tuple[str, str]]:
+    """U2T's five roles and every loaded programme's own (by their Thai names); national ones for the NSI admin."""
+    national = access.is_national_admin(user)
+    choices = [(v, label) for v, label in Role.choices if national or v not in NATIONAL_ROLES]
+    seen = {v for v, _label in choices} | set(Role.values)
+    for programme in Programme.objects.exclude(definition={}).order_by("code"):
+        for code, rule in access.role_rules(programme).items():
+            top = rule["level"] == (programme.definition.get("unit_levels") or [{}])[0].get("code")
+            if code in seen or (top and not national):
+                continue
+            seen.add(code)
+            row = next(r for r in programme.definition["roles"] if r["code"] == code)
+            choices.append((code, f"{row['name']['th']} ({programme.code})"))
+    return choices
+
+
+class MembershipForm(forms.ModelForm):
+    """A role over a unit must be one of its programme's roles, held at that role's level."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "unit", "network", "university"]
+
+    def clean(self):
+        data = super().clean()
+        role, unit = data.get("role"), data.get("unit")
+        if unit is not None and role:
+            rules = access.role_rules(unit.programme)
+            if role not in rules:
+                self.add_error("role", _("This role is not one of the programme %(code)s roles.")
+                               % {"code": unit.programme.code})  # fmt: skip
+            elif rules[role]["level"] != unit.level.code:
+                self.add_error("unit", _("This role is held over a unit of level %(level)s.")
+                               % {"level": rules[role]["level"]})  # fmt: skip
+            if data.get("network") or data.get("university"):
+                self.add_error("unit", _("Name either a unit or a network or university, not both."))
+        return data
+
+
 class MembershipScopeMixin:
-    """Staff outside the NSI see and grant only roles over their own networks and universities."""
+    """Staff outside the NSI see and grant only roles over their own networks, universities and units."""
+
+    form = MembershipForm
 
     def get_queryset(self, request):
         return access.visible_memberships(request.user, super().get_queryset(request))
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            return forms.ChoiceField(choices=[("", "---------"), *role_choices(request.user)], label=_("role"))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "network":
+        if db_field.name == "unit":
+            kwargs["queryset"] = access.visible_units_all(request.user)
+        elif db_field.name == "network":
             kwargs["queryset"] = access.visible_networks(request.user)
         elif db_field.name == "university":
             kwargs["queryset"] = access.visible_universities(request.user)
@@ -57,16 +108,12 @@ class MembershipScopeMixin:
             kwargs["queryset"] = access.visible_users(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "role" and not access.is_national_admin(request.user):
-            kwargs["choices"] = [(v, label) for v, label in Role.choices if v not in NATIONAL_ROLES]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
-
 
 class MembershipInline(MembershipScopeMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["network", "university"]
+    raw_id_fields = ["unit"]
 
 
 @admin.register(User)
@@ -187,10 +234,32 @@ class TambonAdmin(ScopedAdminMixin, ImportExportModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(MembershipScopeMixin, admin.ModelAdmin):
-    list_display = ["user", "role", "network", "university"]
-    list_filter = ["role", "network"]
-    search_fields = ["user__username", "university__code"]
+    list_display = ["user", "role", "unit", "network", "university"]
+    list_filter = ["role", "network", "unit__programme"]
+    search_fields = ["user__username", "university__code", "unit__code", "unit__name_th"]
     autocomplete_fields = ["user", "network", "university"]
+    raw_id_fields = ["unit"]
+
+
+class UnitLevelInline(admin.TabularInline):
+    model = UnitLevel
+    extra = 0
+    fields = ["depth", "code", "name_th", "name_en"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    """The programmes' unit trees; levels and roles come from the definition (programme_load), units from seeds,
+    imports and the services that place tambons."""
+
+    list_display = ["__str__", "code", "level", "parent", "programme"]
+    list_filter = ["programme", "level__code"]
+    search_fields = ["code", "name_th", "name_en"]
+    list_select_related = ["level", "parent", "programme"]
+    raw_id_fields = ["parent", "province", "district", "subdistrict", "network", "university"]
+
+    def get_queryset(self, request):
+        return access.visible_units_all(request.user, super().get_queryset(request))
 
 
 from . import admin_security  # noqa: E402, F401 - API tokens, two-factor devices, login attempts

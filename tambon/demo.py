@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .models import Network, Programme, Role, SubDistrict, Tambon, University, User
+from .units import place_tambons
 
 DEMO_PASSWORD = "pbm-demo"  # noqa: S105 - documented in README as local-demo only
 # The demo NSI admin's two-factor key (README): add it to an authenticator app to log in as `nsi`. Only ever seeded
@@ -115,6 +116,7 @@ def seed(*, scale: str = "small", stdout=None) -> DemoContext:
         ],
         batch_size=1000,
     )
+    place_tambons(list(Tambon.objects.filter(programme=programme, unit__isnull=True)))
 
     password_hash = make_password(DEMO_PASSWORD)  # hashed once: hundreds of accounts, one demo password
     admin = _account("nsi", password_hash, 0, "nsi@example.org")

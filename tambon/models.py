@@ -116,6 +116,90 @@ class Programme(BilingualName):
         return (year, month) in self.months()
 
 
+# --- the unit tree (issue #14) ----------------------------------------------------------------------------
+# Every place, office and partner of a programme is a unit at a level of the programme's tree. A unit stores its
+# ancestors by depth (`ancestor_0` = the root … `ancestor_5`, itself at its own depth), as DHIS2's org-unit
+# structure table does: "this unit and everything under it" is one indexed integer equality
+# (`ancestor_<depth> = id`) and a roll-up to the children of a page is a GROUP BY on one integer column, the same
+# on SQLite and PostgreSQL. No programme in the seeds is deeper than MAX_UNIT_DEPTH levels.
+
+MAX_UNIT_DEPTH = 6
+ANCESTOR_FIELDS = tuple(f"ancestor_{depth}" for depth in range(MAX_UNIT_DEPTH))
+
+
+class UnitLevel(BilingualName):
+    """A named depth of a programme's tree (U2T: NSI, RSI, USI, TSI; Smart Team: department, province, district,
+    tambon), as the definition file lists them."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="unit_levels")
+    code = models.SlugField(_("code"), max_length=30)
+    depth = models.PositiveSmallIntegerField(_("depth"))
+
+    class Meta:
+        ordering = ["programme", "depth"]
+        verbose_name = _("unit level")
+        verbose_name_plural = _("unit levels")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="unit_level_code_unique"),
+            models.UniqueConstraint(fields=["programme", "depth"], name="unit_level_depth_unique"),
+            models.CheckConstraint(condition=Q(depth__lt=MAX_UNIT_DEPTH), name="unit_level_depth_bounded"),
+        ]
+
+
+class Unit(BilingualName):
+    """A place or office in one programme's tree. Optional links name the official geography it stands for and,
+    in U2T, the network or university record it is."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="units")
+    level = models.ForeignKey(UnitLevel, on_delete=models.PROTECT, related_name="units")
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    depth = models.PositiveSmallIntegerField(_("depth"), editable=False)
+    code = models.CharField(_("code"), max_length=40)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    subdistrict = models.ForeignKey(SubDistrict, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    network = models.ForeignKey("Network", on_delete=models.PROTECT, null=True, blank=True, related_name="units")
+    university = models.ForeignKey("University", on_delete=models.PROTECT, null=True, blank=True, related_name="units")
+    ancestor_0 = models.ForeignKey("self", on_delete=models.CASCADE, null=True, editable=False, related_name="+")
+    ancestor_1 = models.ForeignKey("self", on_delete=models.CASCADE, null=True, editable=False, related_name="+")
+    ancestor_2 = models.ForeignKey("self", on_delete=models.CASCADE, null=True, editable=False, related_name="+")
+    ancestor_3 = models.ForeignKey("self", on_delete=models.CASCADE, null=True, editable=False, related_name="+")
+    ancestor_4 = models.ForeignKey("self", on_delete=models.CASCADE, null=True, editable=False, related_name="+")
+    ancestor_5 = models.ForeignKey("self", on_delete=models.CASCADE, null=True, editable=False, related_name="+")
+
+    class Meta:
+        ordering = ["programme", "depth", "code"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "level", "code"], name="unit_code_unique_per_level"),
+        ]
+
+    def ancestor_ids(self) -> list[int]:
+        """The ids from the root down to this unit."""
+        return [getattr(self, f"{name}_id") for name in ANCESTOR_FIELDS[: self.depth + 1]]
+
+    def set_ancestors(self) -> None:
+        """Copy the parent's ancestors and put this unit at its own depth (the pk must exist)."""
+        parent = self.parent
+        self.depth = 0 if parent is None else parent.depth + 1
+        for depth, name in enumerate(ANCESTOR_FIELDS):
+            value = getattr(parent, f"{name}_id") if parent is not None and depth < self.depth else None
+            setattr(self, f"{name}_id", self.pk if depth == self.depth else value)
+
+    def save(self, *args, **kwargs) -> None:
+        self.depth = 0 if self.parent_id is None else self.parent.depth + 1
+        if self.pk is None:
+            super().save(*args, **kwargs)
+            kwargs = {k: v for k, v in kwargs.items() if k != "force_insert"}
+        self.set_ancestors()
+        super().save(*args, **kwargs)
+
+    def is_within(self, other: Unit) -> bool:
+        """This unit is `other` or under it."""
+        return other.depth <= self.depth and getattr(self, f"ancestor_{other.depth}_id") == other.pk
+
+
 class HiringType(BilingualName):
     """Reference data per programme: the three kinds of hired people, their rate and quota per tambon."""
 
@@ -171,21 +255,30 @@ class University(BilingualName):
 
 class TambonQuerySet(models.QuerySet):
     def with_place(self) -> TambonQuerySet:
-        return self.select_related("subdistrict__district__province", "university", "network", "programme")
+        return self.select_related(
+            "subdistrict__district__province", "university", "network", "programme", "unit__level"
+        )
 
     def active(self) -> TambonQuerySet:
         return self.filter(is_active=True)
 
 
 class Tambon(models.Model):
-    """A programme tambon (TSI): one real sub-district, worked by one university, monitored by one network."""
+    """A programme's reporting unit: the leaf of its tree that holds a budget, reports, activities and a roster.
+    In U2T and Tambon Smart Team one real sub-district (U2T: worked by one university, monitored by one network);
+    a programme whose leaf is another level (CDD's provinces) names no sub-district. `unit` is its place in the
+    programme's unit tree, which scopes who sees it (tambon/access.py)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="tambons")
-    subdistrict = models.ForeignKey(SubDistrict, on_delete=models.PROTECT, related_name="+")
-    university = models.ForeignKey(University, on_delete=models.PROTECT, related_name="tambons")
+    subdistrict = models.ForeignKey(SubDistrict, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    university = models.ForeignKey(University, on_delete=models.PROTECT, null=True, blank=True, related_name="tambons")
     network = models.ForeignKey(
-        Network, on_delete=models.PROTECT, related_name="tambons",
+        Network, on_delete=models.PROTECT, null=True, blank=True, related_name="tambons",
         help_text=_("The network whose area holds the sub-district; it monitors the tambon."),
+    )  # fmt: skip
+    unit = models.OneToOneField(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="tambon",
+        help_text=_("Its unit in the programme's tree (set by the service that places it)."),
     )  # fmt: skip
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -203,9 +296,19 @@ class Tambon(models.Model):
     def __str__(self) -> str:
         return self.place
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        if self.unit_id is None and self.university_id is not None:
+            from .units import place_tambons  # the U2T tree: network → university → tambon
+
+            place_tambons([self])
+
     @property
     def place(self) -> str:
-        """'ตำบลห้วยแห้ง อำเภอแก่งคอย จังหวัดสระบุรี', as PBM heads a tambon (Bangkok says แขวง/เขต)."""
+        """'ตำบลห้วยแห้ง อำเภอแก่งคอย จังหวัดสระบุรี', as PBM heads a tambon (Bangkok says แขวง/เขต); a reporting
+        unit that is not a sub-district is named by its unit ('จังหวัดเชียงใหม่')."""
+        if self.subdistrict_id is None:
+            return f"{self.unit.level.name}{self.unit.name}" if self.unit_id else str(self.pk)
         sub, district = self.subdistrict, self.subdistrict.district
         province = district.province
         english = (get_language() or "th").startswith("en") and sub.name_en
@@ -218,7 +321,11 @@ class Tambon(models.Model):
 
     @property
     def heading(self) -> str:
-        return f"{self.place} — {self.university.name}"
+        """The place and who files for it: U2T's university, otherwise the unit above it."""
+        if self.university_id is not None:
+            return f"{self.place} — {self.university.name}"
+        parent = self.unit.parent if self.unit_id else None
+        return f"{self.place} — {parent.level.name}{parent.name}" if parent else self.place
 
 
 # --- people --------------------------------------------------------------------------------------------
@@ -237,10 +344,15 @@ UNIVERSITY_ROLES = (Role.UNIVERSITY_MANAGER, Role.UNIVERSITY_REPORTER)
 
 
 class Membership(models.Model):
-    """A role a user holds over one scope: the nation, a network, or a university."""
+    """A role a user holds over a unit and everything under it (`unit`), the role one of its programme's roles
+    (the definition's `roles`). U2T's memberships name their scope by record instead: the nation (no scope), a
+    network, or a university, which `access.scope_of` reads as the units those records are."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=40)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("unit")
+    )
     network = models.ForeignKey(Network, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     university = models.ForeignKey(University, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
 
@@ -251,16 +363,32 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_scope_matches_role",
                 condition=(
-                    Q(role__in=NATIONAL_ROLES, network__isnull=True, university__isnull=True)
-                    | Q(role=Role.RSI_REVIEWER, network__isnull=False, university__isnull=True)
-                    | Q(role__in=UNIVERSITY_ROLES, network__isnull=True, university__isnull=False)
+                    Q(unit__isnull=False, network__isnull=True, university__isnull=True)
+                    | Q(role__in=NATIONAL_ROLES, network__isnull=True, university__isnull=True)
+                    | Q(role=Role.RSI_REVIEWER, unit__isnull=True, network__isnull=False, university__isnull=True)
+                    | Q(role__in=UNIVERSITY_ROLES, unit__isnull=True, network__isnull=True, university__isnull=False)
                 ),
             ),
         ]
 
     def __str__(self) -> str:
-        scope = self.university or self.network or _("national")
-        return f"{self.user} · {self.get_role_display()} · {scope}"
+        scope = self.university or self.network or self.unit or _("national")
+        return f"{self.user} · {self.role_name} · {scope}"
+
+    @property
+    def role_name(self) -> str:
+        """The role's name: U2T's five by their labels, a programme's own from its definition."""
+        if self.role in Role.values:
+            return str(Role(self.role).label)
+        programme = self.unit.programme if self.unit_id else None
+        for row in (programme.definition.get("roles") or []) if programme else []:
+            if row["code"] == self.role:
+                name = row["name"]
+                return name.get("en") or name["th"] if (get_language() or "th").startswith("en") else name["th"]
+        return self.role
+
+    def get_role_display(self) -> str:
+        return self.role_name
 
 
 from .roster.models import (  # noqa: E402,F401 - Django finds the roster's models through the app's models module
