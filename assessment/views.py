@@ -171,7 +171,7 @@ def class_overview(request: HttpRequest) -> HttpResponse:
     """Class distribution against the target shares and movement since last quarter, for the user's scope."""
     if access.scope_of(request.user).is_empty:
         raise Http404("No role in the programme")
-    programme = current_programme()
+    programme = current_programme(request)
     quarter = (_quarter_or_404(programme, request.GET["quarter"]) if request.GET.get("quarter")
                else current_quarter(programme))  # fmt: skip
     network = access.get_network_or_404(request.user, request.GET["network"]) if request.GET.get("network") else None
@@ -193,7 +193,7 @@ def assessments_accept_selected(request: HttpRequest) -> HttpResponse:
     """Accept the ticked assessments of the review queue in one action, each through `assessment_accept` (which
     also queues its classification); the result names any not accepted and why."""
     queue = {
-        (KIND_OF[type(a)], a.pk): a for a in selectors.review_queue(user=request.user, programme=current_programme())
+        (KIND_OF[type(a)], a.pk): a for a in selectors.review_queue(user=request.user, programme=current_programme(request))
     }
     chosen = []
     for value in request.POST.getlist("selected"):

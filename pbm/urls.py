@@ -8,6 +8,7 @@ from assessment.api import views as assessment_api
 from reporting import api as reporting_api
 from reporting.dashboard import api as dashboard_api
 from tambon.api import views as tambon_api
+from tambon.programmes import programme_switch
 from tambon.roster.api import ContractViewSet
 
 from . import views
@@ -62,6 +63,7 @@ urlpatterns = [
     path("account/two-factor/enrol/", twofactor.two_factor_enrol, name="two_factor_enrol"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", views.health, name="health"),
+    path("programme/", programme_switch, name="programme_switch"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read/", views.notification_read, name="notification_read_all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),

@@ -79,7 +79,8 @@ class DeadlineSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(DisbursementTarget)
 class DisbursementTargetAdmin(admin.ModelAdmin):
-    """The government's cumulative disbursement targets per fiscal quarter (32/54/77/100 %)."""
+    """The government's cumulative disbursement targets per programme and fiscal quarter (its definition's)."""
 
-    list_display = ["quarter", "cumulative_share"]
+    list_display = ["programme", "quarter", "cumulative_share"]
+    list_filter = ["programme"]
     list_editable = ["cumulative_share"]

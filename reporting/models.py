@@ -49,6 +49,10 @@ class ProgrammeSettings(models.Model):
         found = cls.objects.filter(programme_id=programme_id).first()
         return found or cls(programme_id=programme_id, not_funded_rule="")
 
+    def activity_budget_of(self, tambon: Tambon) -> Decimal:
+        """The activity budget of one unit: its line of the allocation register, or the programme's per unit."""
+        return tambon.activity_budget if tambon.activity_budget is not None else self.activity_budget
+
 
 class CategoryKind(models.TextChoices):
     HIRING = "hiring", _("hiring")

@@ -201,7 +201,7 @@ def _check_category_total(line: BudgetLine, total: Decimal) -> None:
         .values_list("total", flat=True),
         ZERO,
     )
-    budget = ProgrammeSettings.for_programme(line.tambon.programme_id).activity_budget
+    budget = ProgrammeSettings.for_programme(line.tambon.programme_id).activity_budget_of(line.tambon)
     if others + total > budget:
         raise ValidationError(
             _("%(line)s: categories 2.1–2.5 would total %(sum)s, above the activity budget of %(budget)s by %(over)s.")

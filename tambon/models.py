@@ -142,7 +142,6 @@ class UnitLevel(BilingualName):
         constraints = [
             models.UniqueConstraint(fields=["programme", "code"], name="unit_level_code_unique"),
             models.UniqueConstraint(fields=["programme", "depth"], name="unit_level_depth_unique"),
-            models.CheckConstraint(condition=Q(depth__lt=MAX_UNIT_DEPTH), name="unit_level_depth_bounded"),
         ]
 
 
@@ -281,6 +280,10 @@ class Tambon(models.Model):
         help_text=_("Its unit in the programme's tree (set by the service that places it)."),
     )  # fmt: skip
     is_active = models.BooleanField(_("active"), default=True)
+    activity_budget = models.DecimalField(
+        _("activity budget (allocation register)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("This unit's line of the allocation register; empty: the programme's budget per unit."),
+    )  # fmt: skip
 
     objects = TambonQuerySet.as_manager()
 

@@ -125,3 +125,16 @@ def place_tambons(tambons: list[Tambon]) -> None:
 
 def root_of(programme: Programme) -> Unit | None:
     return Unit.objects.filter(programme=programme, depth=0).first()
+
+
+def u2t_shaped(programme: Programme | None) -> bool:
+    """The programme's tree stands on U2T's records (networks, universities): its pages are U2T's network and
+    university pages; any other programme's are the unit pages."""
+    if programme is None:
+        return True
+    cached = getattr(programme, "_u2t_shaped", None)
+    if cached is None:
+        has_units = Unit.objects.filter(programme=programme).exists()
+        cached = not has_units or Unit.objects.filter(programme=programme, network__isnull=False).exists()
+        programme._u2t_shaped = cached
+    return cached

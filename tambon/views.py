@@ -4,13 +4,14 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from . import access, selectors
+from . import access, selectors, units
 from .forms import TambonFilterForm
 from .models import Programme
 
 
-def current_programme() -> Programme:
-    programme = Programme.current()
+def current_programme(request: HttpRequest | None = None) -> Programme:
+    """The request's programme (tambon/programmes.py), or for code without a request the current one."""
+    programme = request.programme if request is not None else Programme.current()
     if programme is None:
         raise Http404("No programme has been set up yet")
     return programme
@@ -18,15 +19,18 @@ def current_programme() -> Programme:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Land each person on their own scope: the nation, their network, or their university."""
+    """Land each person on their own scope: the nation, their network, or their university; in a programme of the
+    unit tree, the dashboard of their highest unit (from which every unit below and its tambons are a click away)."""
     scope = access.scope_of(request.user)
+    if not units.u2t_shaped(request.programme):
+        return redirect("dashboard")
     if scope.national:
         return redirect("network_list")
     if len(scope.network_ids) == 1 and not scope.university_ids:
         return redirect("network_detail", pk=next(iter(scope.network_ids)))
     if len(scope.university_ids) == 1 and not scope.network_ids:
         return redirect("university_detail", pk=next(iter(scope.university_ids)))
-    programme = current_programme()
+    programme = current_programme(request)
     return render(
         request,
         "tambon/home.html",
@@ -41,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def network_list(request: HttpRequest) -> HttpResponse:
     if not access.is_national(request.user):
         raise Http404("National overview")
-    programme = current_programme()
+    programme = current_programme(request)
     networks = list(selectors.network_list(user=request.user, programme=programme))
     return render(
         request,
@@ -58,7 +62,7 @@ def network_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
-    programme = current_programme()
+    programme = current_programme(request)
     universities = selectors.university_list(user=request.user, programme=programme, network=network)
     tambons = selectors.tambon_list(user=request.user, programme=programme, network=network)
     return render(
@@ -76,7 +80,7 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def university_detail(request: HttpRequest, pk: int) -> HttpResponse:
     university = access.get_university_or_404(request.user, pk)
-    programme = current_programme()
+    programme = current_programme(request)
     tambons = selectors.tambon_list(user=request.user, programme=programme, university=university)
     return render(
         request,
@@ -92,7 +96,7 @@ def university_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def tambon_list(request: HttpRequest) -> HttpResponse:
-    programme = current_programme()
+    programme = current_programme(request)
     form = TambonFilterForm(request.GET or None)
     tambons = selectors.tambon_list(user=request.user, programme=programme)
     if form.is_valid():

@@ -239,7 +239,7 @@ SCHEMA = record(
         "name": NAME,
         "months": record({"start": date, "end": date}),
         "fiscal_year": record({"first": integer(2400, 2700), "starts_in_month": integer(1, 12)}),
-        "unit_levels": list_of(record({"code": slug(20), "depth": integer(0, 10), "name": NAME}), 1),
+        "unit_levels": list_of(record({"code": slug(20), "depth": integer(0, 5), "name": NAME}), 1),  # MAX_UNIT_DEPTH
         "reports": list_of(
             record(
                 {"code": slug(30), "filed_at": slug(20), "filed_by": slug(20), "reviewed_by": slug(20), "name": NAME}

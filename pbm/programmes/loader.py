@@ -84,6 +84,7 @@ class _Loader:
                 self.note(_("programme %(code)s is no longer the current one") % {"code": other.code})
         programme = self.upsert(Programme, {"code": d["code"]}, defaults, _("programme %(code)s") % {"code": d["code"]})
         self.p = programme
+        self.unit_levels()
         self.settings()
         hiring = self.hiring_types()
         self.categories(hiring)
@@ -181,6 +182,29 @@ class _Loader:
             "instalment_share": instalments[1]["share"], "instalment_2_month": instalments[2]["month"],
         }, _("deadline settings"))  # fmt: skip
 
+    def unit_levels(self) -> None:
+        """The tree's levels by code; a level that units stand on keeps its code (move the units first)."""
+        from tambon.models import UnitLevel
+        from tambon.units import levels_sync
+
+        wanted = {row["code"] for row in self.d["unit_levels"]}
+        before = {lv.code: (lv.depth, lv.name_th) for lv in UnitLevel.objects.filter(programme=self.p)}
+        self.remove_unlisted(UnitLevel.objects.filter(programme=self.p), wanted, lambda o: o.code,
+                             lambda o: _("unit level %(code)s") % {"code": o.code})  # fmt: skip
+        depth = {row["code"]: row["depth"] for row in self.d["unit_levels"]}
+        for level in UnitLevel.objects.filter(programme=self.p, code__in=wanted).exclude(units=None):
+            if level.depth != depth[level.code]:
+                self.refusals.append(_("unit level %(code)s holds units at depth %(was)s; it cannot move to depth "
+                                       "%(depth)s.") % {"code": level.code, "was": level.depth,
+                                                        "depth": depth[level.code]})  # fmt: skip
+        if self.refusals:
+            return
+        # depths are unique per programme: park the changing ones before writing the new depths
+        UnitLevel.objects.filter(programme=self.p, code__in=wanted).update(depth=models.F("depth") + 100)
+        for code, level in levels_sync(self.p).items():
+            if before.get(code) != (level.depth, level.name_th):
+                self.note(_("unit level %(code)s at depth %(depth)s") % {"code": code, "depth": level.depth})
+
     def hiring_types(self) -> dict:
         from tambon.models import HiringType
 
@@ -270,7 +294,7 @@ class _Loader:
 
         shares = self.d["disbursement_targets"][0]["cumulative_percent"]
         for quarter, share in enumerate(shares, start=1):
-            self.upsert(DisbursementTarget, {"quarter": quarter}, {"cumulative_share": share},
+            self.upsert(DisbursementTarget, {"programme": self.p, "quarter": quarter}, {"cumulative_share": share},
                         _("disbursement target Q%(q)s") % {"q": quarter})  # fmt: skip
 
 

@@ -9,10 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 class DisbursementTarget(models.Model):
     """Share of a fiscal year's budget the government expects disbursed by the end of each fiscal quarter,
-    cumulative (DOMAIN.md §9: 32/54/77/100 %). Loaded by migration; editable in the admin."""
+    cumulative, per programme (its definition's `disbursement_targets`); programme_load writes them; editable in
+    the admin."""
 
+    programme = models.ForeignKey(
+        "tambon.Programme", on_delete=models.CASCADE, related_name="disbursement_targets", verbose_name=_("programme")
+    )
     quarter = models.PositiveSmallIntegerField(
-        _("fiscal quarter"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+        _("fiscal quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
     cumulative_share = models.DecimalField(
         _("cumulative share disbursed (%)"), max_digits=5, decimal_places=2,
@@ -20,7 +24,8 @@ class DisbursementTarget(models.Model):
     )  # fmt: skip
 
     class Meta:
-        ordering = ["quarter"]
+        ordering = ["programme", "quarter"]
+        constraints = [models.UniqueConstraint(fields=["programme", "quarter"], name="disbursement_target_once")]
         verbose_name = _("disbursement target")
         verbose_name_plural = _("disbursement targets")
 

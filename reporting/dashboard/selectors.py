@@ -44,7 +44,7 @@ from assessment.models import ClassBand, Goal, TambonClassification
 from assessment.quarters import previous_quarter, programme_quarters
 from pbm.models import ReviewStatus
 from pbm.periods import Quarter, fiscal_quarter, programme_quarter, quarter_months
-from tambon.models import HiringType, Network, Programme, Tambon, University
+from tambon.models import HiringType, Network, Programme, Tambon, Unit, University
 from tambon.roster.models import Contract, ContractStatus, WorkAcceptance
 from tambon.roster.selectors import CERTIFICATE_MONTHS
 
@@ -67,7 +67,7 @@ class Child:
 
     pk: int
     name: str
-    level: str  # "network" | "university" | "tambon"
+    level: str  # "network" | "university" | "tambon" | "unit" (a unit of a programme's tree)
 
 
 @dataclass
@@ -81,9 +81,12 @@ class Level:
     network: Network | None = None
     university: University | None = None
     tambon: Tambon | None = None
+    unit: Unit | None = None  # the page's unit when it is a page of the unit tree (any programme)
 
     @property
     def child_level(self) -> str:
+        if self.key.startswith("unit__ancestor_"):
+            return "unit"
         return {"network_id": "network", "university_id": "university", "id": "tambon"}[self.key]
 
     def path(self, prefix: str) -> str:
@@ -100,6 +103,8 @@ def children(level: Level) -> list[Child]:
     if level.key == "university_id":
         rows = University.objects.filter(pk__in=ids).order_by("code")
         return [Child(u.pk, u.name, "university") for u in rows]
+    if level.key.startswith("unit__ancestor_"):
+        return [Child(u.pk, u.name, "unit") for u in Unit.objects.filter(pk__in=ids).order_by("code")]
     return [Child(t.pk, t.place, "tambon") for t in level.tambons.with_place().order_by("subdistrict_id")]
 
 
@@ -448,7 +453,9 @@ def spending(level: Level, period: Period, kids: list[Child], reports: ReportFig
                 setattr(total.kinds[kind], name, getattr(total.kinds[kind], name) + getattr(item.kinds[kind], name))
         total.tambons += item.tambons
         total.instalment_eligible += item.instalment_eligible
-    series, quarters = _scope_series(sums, months, fiscal_of, (reports or report_figures(level)).last_month)
+    series, quarters = _scope_series(
+        sums, months, fiscal_of, (reports or report_figures(level)).last_month, level.programme
+    )
     total.disbursed = next((q.disbursed for q in quarters if (q.fiscal_year, q.quarter) == fiscal), None)
     return SpendingWidget(items, total, series, quarters, fiscal)
 
@@ -457,7 +464,9 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part * HUNDRED / whole).quantize(Decimal("0.1")) if whole else None
 
 
-def _scope_series(sums, months, fiscal_of, last_month: int | None) -> tuple[list[MonthPoint], list[QuarterPoint]]:
+def _scope_series(
+    sums, months, fiscal_of, last_month: int | None, programme: Programme
+) -> tuple[list[MonthPoint], list[QuarterPoint]]:
     by_month: dict[Month, dict[str, list[Decimal]]] = defaultdict(lambda: {k: [ZERO, ZERO] for k in KINDS})
     for (_key, year, month, kind), (plan, actual) in sums.items():
         by_month[(year, month)][kind][0] += plan
@@ -468,7 +477,7 @@ def _scope_series(sums, months, fiscal_of, last_month: int | None) -> tuple[list
             plan[kind] += by_month[m][kind][0]
             actual[kind] += by_month[m][kind][1]
         series.append(MonthPoint(m, dict(plan), dict(actual)))
-    targets = dict(DisbursementTarget.objects.values_list("quarter", "cumulative_share"))
+    targets = dict(DisbursementTarget.objects.filter(programme=programme).values_list("quarter", "cumulative_share"))
     reported = divmod(last_month, 100) if last_month else None
     quarters = []
     for fy, q in dict.fromkeys(fiscal_of[m] for m in months):

@@ -14,4 +14,6 @@ urlpatterns = [
     path("networks/<int:network_id>/tambons/<int:tambon_id>/", views.dashboard, name="dashboard_tambon"),
     path("networks/<int:network_id>/tambons/<int:tambon_id>/export/<slug:widget>.xlsx", views.dashboard_export,
          name="dashboard_tambon_export"),
+    path("units/<int:unit_id>/", views.dashboard, name="dashboard_unit"),
+    path("units/<int:unit_id>/export/<slug:widget>.xlsx", views.dashboard_export, name="dashboard_unit_export"),
 ]  # fmt: skip

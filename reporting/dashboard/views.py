@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from assessment.quarters import parse_quarter, programme_quarters
 from pbm.formats import date_be
 from reporting.exports import xlsx_response
-from tambon import access
-from tambon.models import Network, Programme, Tambon
+from tambon import access, units
+from tambon.models import Network, Programme, Tambon, Unit
 
 from . import charts, exports, selectors
 from .selectors import Child, Level
@@ -29,7 +29,7 @@ DEFAULT_WIDGET_PAGES = {"completeness": "tambon_detail", "spending": "budget_tab
 
 def _programme(request: HttpRequest) -> Programme:
     code = request.GET.get("programme", "")
-    programme = Programme.objects.filter(code=code).first() if code else Programme.current()
+    programme = Programme.objects.filter(code=code).first() if code else request.programme
     if programme is None:
         raise Http404("No programme")
     return programme
@@ -92,8 +92,35 @@ def own_university_dashboard(user, programme: Programme) -> str | None:
     return reverse("dashboard_university", args=[row["network_id"], row["university_id"]])
 
 
-def _level(request: HttpRequest, programme: Programme, network_id=None, university_id=None, tambon_id=None) -> Level:
+def _unit_level(request: HttpRequest, unit_id: int) -> Level:
+    """A page of any programme's unit tree: the unit's tambons the user may see, grouped by the units one level
+    below (the tambons themselves one level above the leaves); a leaf is its tambon's page."""
+    unit = get_object_or_404(access.visible_units_all(request.user).select_related("programme", "level"), pk=unit_id)
+    programme = unit.programme
+    tambons = _tambons(request, programme, **{f"unit__ancestor_{unit.depth}_id": unit.pk})
+    if not tambons.exists():
+        raise Http404("No tambon under this unit")
+    if tambon := Tambon.objects.filter(unit=unit).with_place().first():
+        return Level("tambon", programme, tambons, "id", tambon=tambon, unit=unit)
+    leaf_depth = programme.unit_levels.aggregate(depth=Max("depth"))["depth"]
+    below = unit.depth + 1
+    return Level("unit", programme, tambons, "id" if below >= leaf_depth else f"unit__ancestor_{below}_id", unit=unit)
+
+
+def top_unit(user, programme: Programme):
+    """Where a person starts in a programme's tree: its root for national roles, else their highest unit."""
+    scope = access.scope_of(user)
+    if scope.everything or programme.pk in scope.national_programme_ids:
+        return units.root_of(programme)
+    grants = sorted((g for g in scope.grants if g.programme_id == programme.pk), key=lambda g: (g.depth, g.unit_id))
+    return Unit.objects.filter(pk=grants[0].unit_id).first() if grants else None
+
+
+def _level(request: HttpRequest, programme: Programme, network_id=None, university_id=None, tambon_id=None,
+           unit_id=None) -> Level:  # fmt: skip
     """The page's level from the URL, each unit looked up through tambon/access.py (404 when out of scope)."""
+    if unit_id is not None:
+        return _unit_level(request, unit_id)
     if network_id is None:
         if not access.is_national(request.user):
             raise Http404("Not a national reviewer")
@@ -116,6 +143,10 @@ def _level(request: HttpRequest, programme: Programme, network_id=None, universi
 
 def child_url(level: Level, child: Child, prefix: str = "") -> str | None:
     """The dashboard one level below the page for this child (`prefix` "api_": its JSON); None at the tambon level."""
+    if child.level == "unit":
+        return reverse(f"{prefix}dashboard_unit", args=[child.pk])
+    if level.unit is not None:
+        return None
     if level.kind == "national":
         return reverse(f"{prefix}dashboard_network", args=[child.pk])
     if level.kind == "network":
@@ -138,6 +169,8 @@ def _linker(level: Level, query: str):
 
 
 def _scope_label(level: Level) -> str:
+    if level.unit is not None:
+        return " › ".join(u.name for u in unit_path(level.unit))
     if level.kind == "national":
         return _("All networks")
     parts = [str(level.network)]
@@ -168,9 +201,18 @@ def _charts(board) -> dict:
             "classes": charts.class_bars(board)}  # fmt: skip
 
 
+def unit_path(unit: Unit) -> list[Unit]:
+    """The unit's ancestors from the root down to it (one query)."""
+    ids = unit.ancestor_ids()
+    found = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    return [found[pk] for pk in ids]
+
+
 def _export_base(level: Level) -> str:
     """The URL of the level's exports, up to the widget name."""
-    if level.kind == "national":
+    if level.unit is not None:
+        url = reverse("dashboard_unit_export", args=[level.unit.pk, "w"])
+    elif level.kind == "national":
         url = reverse("dashboard_export", args=["w"])
     elif level.kind == "network":
         url = reverse("dashboard_network_export", args=[level.network.pk, "w"])
@@ -182,17 +224,25 @@ def _export_base(level: Level) -> str:
 
 
 @login_required
-def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_id=None) -> HttpResponse:
+def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_id=None, unit_id=None) -> HttpResponse:
     scope = access.scope_of(request.user)
-    if network_id is None and not scope.national and scope.network_ids:  # an RSI starts at its network
+    if network_id is None and unit_id is None and not units.u2t_shaped(_programme(request)):
+        start = top_unit(request.user, _programme(request))  # a programme of the unit tree starts at the person's unit
+        if start is None:
+            raise Http404("No dashboard for this account")
+        url = reverse("dashboard_unit", args=[start.pk])
+        return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
+    if (
+        unit_id is None and network_id is None and not scope.national and scope.network_ids
+    ):  # an RSI starts at its network
         return redirect("dashboard_network", network_id=min(scope.network_ids))
-    if network_id is None and not scope.national:  # university staff start at their university
+    if unit_id is None and network_id is None and not scope.national:  # university staff start at their university
         own = own_university_dashboard(request.user, _programme(request))
         if own is None:
             raise Http404("No dashboard for this account")
         return redirect(f"{own}?{request.GET.urlencode()}" if request.GET else own)
     board, tables, errors, query = _board(request, network_id=network_id, university_id=university_id,
-                                          tambon_id=tambon_id)  # fmt: skip
+                                          tambon_id=tambon_id, unit_id=unit_id)  # fmt: skip
     programme = board.level.programme
     return render(request, "reporting/dashboard/dashboard.html", {
         "board": board, "tables": tables, "errors": errors, "query": query, "scope_label": _scope_label(board.level),
@@ -203,20 +253,23 @@ def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_
         "network_visible": board.level.network is not None
         and access.visible_networks(request.user).filter(pk=board.level.network.pk).exists(),
         "national": scope.national,
+        "unit_crumbs": unit_path(board.level.unit) if board.level.unit is not None else [],
     })  # fmt: skip
 
 
 @login_required
-def dashboard_export(request: HttpRequest, widget: str, network_id=None, university_id=None, tambon_id=None):
+def dashboard_export(request: HttpRequest, widget: str, network_id=None, university_id=None, tambon_id=None,
+                     unit_id=None):  # fmt: skip
     if widget not in exports.WIDGETS:
         raise Http404("No such widget")
     board, tables, _errors, _query = _board(request, network_id=network_id, university_id=university_id,
-                                            tambon_id=tambon_id)  # fmt: skip
+                                            tambon_id=tambon_id, unit_id=unit_id)  # fmt: skip
     workbook = exports.widget_workbook(
         tables[widget], scope=_scope_label(board.level), period=exports.period_text(board),
         computed=date_be(timezone.localtime(board.computed_at), with_time=True),
     )  # fmt: skip
     level = board.level
-    unit = {"national": "national", "network": f"network-{network_id}", "university": f"university-{university_id}",
-            "tambon": f"tambon-{tambon_id}"}[level.kind]  # fmt: skip
+    unit = f"unit-{unit_id}" if unit_id is not None else {
+        "national": "national", "network": f"network-{network_id}", "university": f"university-{university_id}",
+        "tambon": f"tambon-{tambon_id}"}[level.kind]  # fmt: skip
     return xlsx_response(workbook, f"dashboard-{unit}-{widget}.xlsx")

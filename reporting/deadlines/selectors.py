@@ -247,8 +247,7 @@ def instalments_for(*, tambons: list[Tambon], programme: Programme) -> dict[int,
     """Both instalments of each tambon's activity budget: the 1st in month 1, the 2nd once the university's
     6-month report is accepted. Two queries whatever the number of tambons."""
     settings = DeadlineSettings.for_programme(programme)
-    budget = ProgrammeSettings.for_programme(programme).activity_budget
-    amount = (budget * settings.instalment_share / 100).quantize(Decimal("0.01"))
+    programme_settings = ProgrammeSettings.for_programme(programme)
     first = month_label(*programme.months()[0])
     second = month_label(*add_months(programme.start_date.year, programme.start_date.month,
                                      settings.instalment_2_month - 1))  # fmt: skip
@@ -262,6 +261,8 @@ def instalments_for(*, tambons: list[Tambon], programme: Programme) -> dict[int,
     for tambon in tambons:
         report = six_month.get(tambon.university_id)
         eligible, reason = _second_instalment(report)
+        budget = programme_settings.activity_budget_of(tambon)
+        amount = (budget * settings.instalment_share / 100).quantize(Decimal("0.01"))
         out[tambon.pk] = [
             Instalment(1, first, amount, True, _("released with the start of the programme")),
             Instalment(2, second, amount, eligible, reason),

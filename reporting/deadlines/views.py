@@ -142,7 +142,7 @@ def _mou_owner(request: HttpRequest, owner: str, owner_id: int):
 def mou_report(request: HttpRequest, period: str, owner: str, owner_id: int) -> HttpResponse:
     if period not in MouPeriod.values:
         raise Http404("Unknown report period")
-    programme = current_programme()
+    programme = current_programme(request)
     owner_kwargs = {"programme": programme, "period": period, **_mou_owner(request, owner, owner_id)}
     # A GET never writes: a report nobody has saved yet is shown unsaved and created by its first save.
     report = MouReport.objects.filter(**owner_kwargs).first() or MouReport(**owner_kwargs)
@@ -194,7 +194,7 @@ def _mou_figures(request: HttpRequest, report: MouReport) -> tuple[dict, str]:
 @login_required
 @require_POST
 def mou_review(request: HttpRequest, period: str, owner: str, owner_id: int) -> HttpResponse:
-    programme = current_programme()
+    programme = current_programme(request)
     owner_kwargs = _mou_owner(request, owner, owner_id)
     report = get_object_or_404(MouReport, programme=programme, period=period, **owner_kwargs)
     review_post(request, report)
@@ -203,7 +203,7 @@ def mou_review(request: HttpRequest, period: str, owner: str, owner_id: int) -> 
 
 @login_required
 def mou_list(request: HttpRequest) -> HttpResponse:
-    programme = current_programme()
+    programme = current_programme(request)
     settings = services.DeadlineSettings.for_programme(programme)
     universities = access.visible_universities(request.user).filter(tambons__programme=programme).distinct()
     networks = access.visible_networks(request.user)
@@ -227,6 +227,6 @@ def instalment_list(request: HttpRequest) -> HttpResponse:
     if not (scope.national or scope.network_ids):
         raise Http404("Instalments are for RSI and NSI reviewers")
     only = request.GET.get("only", "")
-    summary = selectors.instalment_list(user=request.user, programme=current_programme(), only=only)
+    summary = selectors.instalment_list(user=request.user, programme=current_programme(request), only=only)
     page = Paginator(summary.rows, 200).get_page(request.GET.get("page"))
     return render(request, "reporting/deadlines/instalment_list.html", {"summary": summary, "only": only, "page": page})

@@ -14,7 +14,6 @@ from reporting.deadlines.selectors import completion_reports_to_review, instalme
 from reporting.models import Activity
 from reporting.selectors import reports_to_review
 from tambon import access
-from tambon.models import Programme
 
 register = template.Library()
 
@@ -55,7 +54,7 @@ def network_reviews(context, network) -> dict:
     user = context["request"].user
     if not access.can_review_network(user, network):
         return {"show": False}
-    programme = Programme.current()
+    programme = context["request"].programme
     waiting = ReviewStatus.SUBMITTED
     # only what this user may accept or return (access.reviewable): not their own university's, nor their own work
     assessments = (

@@ -296,10 +296,6 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=("programme", "depth"), name="unit_level_depth_unique"),
         ),
         migrations.AddConstraint(
-            model_name="unitlevel",
-            constraint=models.CheckConstraint(condition=models.Q(("depth__lt", 6)), name="unit_level_depth_bounded"),
-        ),
-        migrations.AddConstraint(
             model_name="unit",
             constraint=models.UniqueConstraint(
                 fields=("programme", "level", "code"), name="unit_code_unique_per_level"

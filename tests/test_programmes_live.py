@@ -1,0 +1,165 @@
+"""Issue #14's "done when": Tambon Smart Team and CDD's BPM loaded beside U2T from their definition files, their
+demos seeded, their people scoped to their units, a district filing a month that its province reviews, dashboards
+rolling up each tree, and a person with roles in two programmes switching between them."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from pbm.models import ReviewStatus
+from reporting.dashboard import selectors as dash
+from reporting.models import MonthlyReport
+from tambon import access
+from tambon.models import Membership, Programme, Role, Tambon, Unit, User
+from tests.factories import MembershipFactory, TambonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SMART = "tambon-smart-team-2565"
+CDD = "cdd-bpm-2565"
+
+
+@pytest.fixture
+def smart(db):
+    call_command("seed_demo", "--programme", SMART, stdout=StringIO())
+    return Programme.objects.get(code=SMART)
+
+
+def _tambon_under(district_code: str) -> Tambon:
+    return Tambon.objects.filter(programme__code=SMART, unit__parent__code=district_code).order_by("pk").first()
+
+
+def test_smart_team_demo_is_its_tree_with_its_numbers(smart):
+    levels = list(smart.unit_levels.order_by("depth").values_list("code", flat=True))
+    assert levels == ["department", "province", "district", "tambon"]
+    tambons = Tambon.objects.filter(programme=smart)
+    assert tambons.count() > 20 and not tambons.filter(university__isnull=False).exists()
+    # every tambon is a sub-district under its own district and province, as the official geography says
+    for tambon in tambons.select_related("unit__parent__parent", "subdistrict__district"):
+        district, province = tambon.unit.parent, tambon.unit.parent.parent
+        assert district.district_id == tambon.subdistrict.district_id
+        assert province.province_id == tambon.subdistrict.district.province_id
+        assert tambon.unit.ancestor_ids()[:3] == [province.parent_id, province.pk, district.pk]
+    hiring = smart.hiring_types.get()
+    assert (hiring.monthly_rate, hiring.quota_per_tambon) == (Decimal(15000), 2)  # from the file, not from code
+    assert Programme.objects.get(code="u2t-2564").hiring_types.count() == 3  # U2T untouched
+
+
+def test_a_district_files_a_month_and_its_province_accepts_it(smart, client):
+    district, province = (
+        User.objects.get(username="tambon-smart-team-d1101"),
+        User.objects.get(username="tambon-smart-team-p11"),
+    )
+    tambon = _tambon_under("1101")
+    year, month = smart.months()[2]  # the demo filed the first two months
+    url = reverse("report_detail", args=[tambon.pk, year, month])
+
+    client.force_login(district)
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["can_edit"]
+    assert client.get(reverse("tambon_detail", args=[_tambon_under("1102").pk])).status_code == 404
+    answer = client.post(url, {"version": 0, "narrative": "เก็บข้อมูลหมู่บ้านครบ 5 ด้าน", "submit": "1"})
+    assert answer.status_code == 302
+    report = MonthlyReport.objects.get(tambon=tambon, year=year, month=month)
+    assert report.status == ReviewStatus.SUBMITTED
+    # the district files: it may not review its own tambon's report
+    assert not access.can_review(district, report)
+
+    client.force_login(province)
+    assert report in access.reviewable(province, MonthlyReport.objects.all())
+    client.post(reverse("report_review", args=[tambon.pk, year, month]),
+                {"action": "accept", "version": report.version})  # fmt: skip
+    report.refresh_from_db()
+    assert report.status == ReviewStatus.ACCEPTED and report.reviewed_by == province
+
+    # another province sees none of it
+    other = User.objects.get(username="tambon-smart-team-p12")
+    assert not access.visible_tambons(other).filter(pk=tambon.pk).exists()
+    assert report not in access.reviewable(other, MonthlyReport.objects.all())
+
+
+def test_people_see_only_their_units(smart):
+    for user in User.objects.filter(memberships__unit__programme=smart).distinct():
+        scope = access.scope_of(user)
+        seen = access.visible_tambons(user)
+        if scope.national:
+            assert set(seen) == set(Tambon.objects.filter(programme=smart))
+            continue
+        (grant,) = scope.grants
+        assert seen.exists()
+        for tambon in seen.select_related("unit"):
+            assert tambon.programme_id == smart.pk and tambon.unit.ancestor_ids()[grant.depth] == grant.unit_id
+        assert not seen.filter(programme__code="u2t-2564").exists()
+
+
+def test_dashboards_roll_up_the_tree(smart, client):
+    admin = User.objects.get(username="tambon-smart-team-review")
+    root = Unit.objects.get(programme=smart, depth=0)
+    client.force_login(admin)
+    assert client.get(reverse("dashboard")).url == reverse("dashboard_unit", args=[root.pk])
+    national = client.get(reverse("dashboard_unit", args=[root.pk]))
+    assert national.status_code == 200
+    board = national.context["board"]
+    provinces = Unit.objects.filter(programme=smart, depth=1)
+    kids = dash.children(board.level)
+    assert [c.pk for c in kids] == list(provinces.order_by("code").values_list("pk", flat=True))
+    # a province's page: its districts; their tambons add up to the province's
+    province = provinces.order_by("code").first()
+    page = client.get(reverse("dashboard_unit", args=[province.pk])).context["board"]
+    districts = dash.children(page.level)
+    assert {c.pk for c in districts} == set(Unit.objects.filter(parent=province).values_list("pk", flat=True))
+    assert page.level.tambons.count() == Tambon.objects.filter(unit__ancestor_1=province).count()
+    assert sum(Tambon.objects.filter(unit__ancestor_2_id=d.pk).count() for d in districts) == page.level.tambons.count()
+    # a district officer starts at their district and cannot open the province's page
+    officer = User.objects.get(username="tambon-smart-team-d1101")
+    client.force_login(officer)
+    district = Unit.objects.get(programme=smart, depth=2, code="1101")
+    assert client.get(reverse("dashboard")).url == reverse("dashboard_unit", args=[district.pk])
+    assert client.get(reverse("dashboard_unit", args=[province.pk])).status_code == 404
+
+
+def test_cdd_provinces_report_to_the_department(db, client):
+    call_command("seed_demo", "--programme", CDD, stdout=StringIO())
+    cdd = Programme.objects.get(code=CDD)
+    units = Tambon.objects.filter(programme=cdd).select_related("unit")
+    assert units.exists() and all(t.subdistrict_id is None and t.unit.province_id for t in units)
+    assert all(t.activity_budget and t.activity_budget <= Decimal(5_000_000) for t in units)
+    officer = User.objects.get(username="cdd-bpm-p11")
+    tambon = Tambon.objects.get(programme=cdd, unit__code="11")
+    client.force_login(officer)
+    assert client.get(reverse("budget_table", args=[tambon.pk])).status_code == 200
+    assert access.can_edit_tambon(officer, tambon)
+    other = Tambon.objects.exclude(pk=tambon.pk).filter(programme=cdd).first()
+    assert client.get(reverse("budget_table", args=[other.pk])).status_code == 404
+    reviewer = User.objects.get(username="cdd-bpm-review")
+    submitted = MonthlyReport.objects.filter(tambon=tambon, status=ReviewStatus.SUBMITTED).first()
+    assert submitted is not None and access.can_review(reviewer, submitted)
+
+
+def test_a_person_with_roles_in_two_programmes_switches_between_them(smart, client):
+    u2t_tambon = TambonFactory()
+    person = UserFactory(username="two-hats")
+    MembershipFactory(user=person, role=Role.UNIVERSITY_REPORTER, university=u2t_tambon.university)
+    district = Unit.objects.get(programme=smart, depth=2, code="1101")
+    Membership.objects.create(user=person, role="district_officer", unit=district)
+    client.force_login(person)
+
+    assert {p.code for p in access.programmes_of(person)} == {"u2t-2564", SMART}
+    assert b"programme-switch" in client.get(reverse("tambon_detail", args=[u2t_tambon.pk])).content
+
+    client.post(reverse("programme_switch"), {"programme": SMART})
+    assert client.get(reverse("home")).url == reverse("dashboard")
+    assert client.get(reverse("dashboard")).url == reverse("dashboard_unit", args=[district.pk])
+    smart_list = client.get(reverse("tambon_list")).context
+    listed = {t.pk for t in (smart_list["page"] if "page" in smart_list else smart_list["tambons"])}
+    assert listed == set(Tambon.objects.filter(unit__ancestor_2=district).values_list("pk", flat=True))
+
+    client.post(reverse("programme_switch"), {"programme": "u2t-2564"})
+    u2t_list = client.get(reverse("tambon_list")).context
+    listed = {t.pk for t in (u2t_list["page"] if "page" in u2t_list else u2t_list["tambons"])}
+    assert listed == {u2t_tambon.pk}
+    # a programme the person holds no role in cannot be chosen
+    assert client.post(reverse("programme_switch"), {"programme": CDD}).status_code == 404
