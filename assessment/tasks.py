@@ -18,8 +18,9 @@ def classify_quarter(programme_id: int, quarter: str) -> dict[str, int]:
 
 @shared_task
 def classify_all() -> int:
-    """Nightly: every quarter of the current programme; returns how many tambon-quarters are classified."""
-    programme = Programme.current()
-    if programme is None:
-        return 0
-    return sum(sum(r.distribution.values()) for r in services.tambon_classify_programme(programme=programme))
+    """Nightly: every quarter of every programme that has classes; returns how many tambon-quarters are classified."""
+    return sum(
+        sum(r.distribution.values())
+        for programme in Programme.objects.filter(class_bands__isnull=False).distinct()
+        for r in services.tambon_classify_programme(programme=programme)
+    )

@@ -193,7 +193,8 @@ def assessments_accept_selected(request: HttpRequest) -> HttpResponse:
     """Accept the ticked assessments of the review queue in one action, each through `assessment_accept` (which
     also queues its classification); the result names any not accepted and why."""
     queue = {
-        (KIND_OF[type(a)], a.pk): a for a in selectors.review_queue(user=request.user, programme=current_programme(request))
+        (KIND_OF[type(a)], a.pk): a
+        for a in selectors.review_queue(user=request.user, programme=current_programme(request))
     }
     chosen = []
     for value in request.POST.getlist("selected"):

@@ -42,6 +42,7 @@ from pbm.models import (
     ReviewEvent,
     SentMessage,
 )  # fmt: skip
+from tambon import access
 from tambon.models import NATIONAL_ROLES, Membership, Network, Tambon, University, User
 
 log = logging.getLogger(__name__)
@@ -302,10 +303,18 @@ def _members(roles, **scope) -> list[User]:
     ]
 
 
+def _unit_people(tambon: Tambon, may: str, level: str | None) -> list[User]:
+    """The people whose role over a unit above the tambon may `may` at `level` (tambon/access.py's rule)."""
+    return sorted((user for user, _tambons in access.people_for([tambon], may, level=level).values()),
+                  key=lambda u: u.pk)  # fmt: skip
+
+
 def _filers(scope) -> list[User]:
     """Who files a report of this scope: the university's reporters and managers; a network's RSI."""
     from tambon.models import UNIVERSITY_ROLES, Role
 
+    if isinstance(scope, Tambon) and scope.university_id is None:  # a programme of the unit tree
+        return _unit_people(scope, "file", access.filer_level(scope.programme))
     if isinstance(scope, Tambon):
         return _members(UNIVERSITY_ROLES, university_id=scope.university_id)
     if isinstance(scope, University):
@@ -317,6 +326,8 @@ def _area_reviewers(scope) -> list[User]:
     """The RSI of the report's area (the NSI for a network's own report)."""
     from tambon.models import Role
 
+    if isinstance(scope, Tambon) and scope.university_id is None:  # a programme of the unit tree
+        return _unit_people(scope, "review", access.reviewer_level(scope.programme))
     if isinstance(scope, Tambon):
         return _members([Role.RSI_REVIEWER], network_id=scope.network_id)
     if isinstance(scope, University):

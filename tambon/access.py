@@ -463,6 +463,41 @@ def network_reviewers(network_ids) -> dict[int, list[User]]:
     return _members_by_scope("network", network_ids, [Role.RSI_REVIEWER])
 
 
+def people_for(tambons, may: str, *, level: str | None = None) -> dict[int, tuple[User, list[Tambon]]]:
+    """{user id: (user, their tambons)} of the active people whose role over a unit above each tambon (or the
+    tambon's own) may `may` ("file", "review"), at `level` when given: the recipients of a programme of the unit
+    tree, in two queries whatever the number of tambons."""
+    tambons = [t for t in tambons if t.unit_id]
+    if not tambons:
+        return {}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in={t.unit_id for t in tambons})}
+    above = {pk for u in units.values() for pk in u.ancestor_ids()}
+    rules = {p.pk: role_rules(p) for p in Programme.objects.filter(pk__in={t.programme_id for t in tambons})}
+    grants = [
+        m for m in Membership.objects.filter(unit_id__in=above, user__is_active=True).select_related("user", "unit__level")
+        if may in rules.get(m.unit.programme_id, {}).get(m.role, {}).get("may", ()) and (level is None or m.unit.level.code == level)
+    ]  # fmt: skip
+    out: dict[int, tuple[User, list[Tambon]]] = {}
+    for tambon in tambons:
+        chain = units[tambon.unit_id].ancestor_ids()
+        for m in grants:
+            if m.unit.depth < len(chain) and chain[m.unit.depth] == m.unit_id:
+                out.setdefault(m.user_id, (m.user, []))[1].append(tambon)
+    return out
+
+
+def filer_level(programme: Programme) -> str | None:
+    return _filer_level(programme)
+
+
+def reviewer_level(programme: Programme) -> str | None:
+    """The level that reviews a tambon's monthly report, as the definition's `reports` says."""
+    for row in programme.definition.get("reports") or []:
+        if row["code"] == "monthly_tambon":
+            return row["reviewed_by"]
+    return None
+
+
 def handles_payments(user: User | None, university_id: int | None) -> bool:
     """Sees full national IDs (wages are paid by ID): the NSI admin and the university's managers.
     Everyone else (reporters, RSI and NSI reviewers) sees only the last 4 digits."""

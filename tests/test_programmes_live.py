@@ -163,3 +163,30 @@ def test_a_person_with_roles_in_two_programmes_switches_between_them(smart, clie
     assert listed == {u2t_tambon.pk}
     # a programme the person holds no role in cannot be chosen
     assert client.post(reverse("programme_switch"), {"programme": CDD}).status_code == 404
+
+
+def test_reminders_and_review_notices_reach_the_units_people(smart, client, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from pbm.models import Notification, NotificationKind, SentMessage
+    from reporting.deadlines.services import reminders_send_all
+
+    officers = set(User.objects.filter(memberships__role="district_officer").values_list("username", flat=True))
+    year, month = smart.months()[2]
+    due = dt.date(year + (month == 12), month % 12 + 1, smart.reporting_settings.due_day)  # from the definition
+    counts = reminders_send_all(on_date=due)[SMART]
+    assert counts.reminders == len(officers)
+    reminded = set(SentMessage.objects.filter(key__contains="monthly-due").values_list("recipient__username", flat=True))
+    assert reminded == officers
+    again = reminders_send_all(on_date=due)[SMART]  # exactly once a day
+    assert again.reminders == 0
+
+    # a submitted month tells its province's reviewers; a returned one its district
+    tambon = _tambon_under("1101")
+    client.force_login(User.objects.get(username="tambon-smart-team-d1101"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("report_detail", args=[tambon.pk, year, month]),
+                    {"version": 0, "narrative": "ลงพื้นที่เก็บข้อมูล", "submit": "1"})  # fmt: skip
+    assert MonthlyReport.objects.get(tambon=tambon, year=year, month=month).status == ReviewStatus.SUBMITTED
+    told = set(Notification.objects.filter(kind=NotificationKind.REVIEW).values_list("user__username", flat=True))
+    assert "tambon-smart-team-p11" in told and "tambon-smart-team-p12" not in told

@@ -18,7 +18,7 @@ from pbm import review
 from pbm.formats import date_be, month_label
 from pbm.notifications import Message, notify
 from pbm.periods import end_of_day
-from tambon import access
+from tambon import access, units
 from tambon.models import Network, Programme, Tambon, University, User
 
 from ..evidence import evidence_check
@@ -268,13 +268,94 @@ def _mou_reminders(*, on_date: dt.date, programme: Programme, settings: Deadline
 
 
 def _tambon_lines(tambons: list[Tambon]) -> str:
-    return "\n".join(f"- {t.place} ({t.university.short_name or t.university.code}) {_link(t)}" for t in tambons)
+    """One line a tambon: its place, who files it (U2T's university) and its link."""
+
+    def who(t: Tambon) -> str:
+        return f" ({t.university.short_name or t.university.code})" if t.university_id else ""
+
+    return "\n".join(f"- {t.place}{who(t)} {_link(t)}" for t in tambons)
 
 
 def _link(tambon: Tambon) -> str:
     from django.conf import settings
 
     return f"{settings.SITE_URL.rstrip('/')}{reverse('tambon_detail', args=[tambon.pk])}"
+
+
+def _unit_tree_reminders(*, programme: Programme, on_date: dt.date, settings, counts: ReminderCounts) -> None:
+    """The monthly reminders and escalations of a programme of the unit tree, in the same words as U2T's: each
+    filer (the definition's filing level) for the tambons under them not yet filed, before and on the due day;
+    the day after, each reviewer (the reviewing level) for the late tambons under them, and the filers again."""
+    code = programme.code
+    for year, month, days in selectors.months_due_on(programme=programme, on_date=on_date,
+                                                     days_before=settings.days_before):  # fmt: skip
+        pending = list(selectors.tambons_still_to_file(programme=programme, year=year, month=month))
+        due = on_date + dt.timedelta(days=days)
+        for user, tambons in access.people_for(pending, "file", level=access.filer_level(programme)).values():
+
+            def build(tambons=tambons, due=due, year=year, month=month):
+                return (
+                    _("PBM: monthly report for %(month)s due %(due)s") % {"month": month_label(year, month), "due": date_be(due)},
+                    _("These tambons have not yet submitted their monthly report for %(month)s, due %(due)s:")
+                    % {"month": month_label(year, month), "due": date_be(due)} + "\n" + _tambon_lines(tambons),
+                )  # fmt: skip
+
+            url = reverse("report_detail", args=[tambons[0].pk, year, month]) if len(tambons) == 1 else reverse(
+                "dashboard")  # fmt: skip
+            message = Message(f"{code}:monthly-due:{year}-{month:02d}:d-{days}", *_order(_bilingual(build)), url)
+            counts.reminders += notify(user=user, message=message, on_date=on_date)
+    for year, month in selectors.month_escalated_on(programme=programme, on_date=on_date,
+                                                    days_after=settings.escalation_days_after):  # fmt: skip
+        late = list(selectors.tambons_late(programme=programme, year=year, month=month))
+        for kind, may, level in (("late", "review", access.reviewer_level(programme)),
+                                 ("late-filer", "file", access.filer_level(programme))):  # fmt: skip
+            for user, tambons in access.people_for(late, may, level=level).values():
+
+                def build(tambons=tambons, year=year, month=month):
+                    return (
+                        _("PBM: the monthly report for %(month)s is late") % {"month": month_label(year, month)},
+                        _("The deadline for %(month)s has passed and these tambons have not submitted it yet.")
+                        % {"month": month_label(year, month)} + "\n" + _tambon_lines(tambons),
+                    )  # fmt: skip
+
+                message = Message(f"{code}:monthly-{kind}:{year}-{month:02d}", *_order(_bilingual(build)),
+                                  reverse("dashboard"))  # fmt: skip
+                sent = notify(user=user, message=message, on_date=on_date)
+                if kind == "late":
+                    counts.escalations += sent
+                else:
+                    counts.late_notices += sent
+    # results within N days of an activity's completion (CDD's BPM rule): its filers, on day N - reminder days
+    due_reports = list(selectors.completion_reminders_due(on_date=on_date, settings=settings))
+    by_tambon = {r.activity.tambon_id: r.activity.tambon for r in due_reports}
+    filers = access.people_for(by_tambon.values(), "file", level=access.filer_level(programme))
+    for report in due_reports:
+        activity = report.activity
+
+        def build(activity=activity, report=report):
+            return _completion_due_texts(activity, report)
+
+        message = Message(f"{code}:completion-due:{activity.pk}", *_order(_bilingual(build)),
+                          reverse("completion_report", args=[activity.pk]))  # fmt: skip
+        for user, tambons in filers.values():
+            if any(t.pk == activity.tambon_id for t in tambons):
+                counts.completion_reminders += notify(user=user, message=message, on_date=on_date)
+
+
+def _completion_due_texts(activity, report) -> tuple[str, str]:
+    return (
+        _("PBM: completion report for “%(activity)s” due %(due)s") % {"activity": activity.name, "due": date_be(report.due_on)},
+        _("The activity “%(activity)s” of %(tambon)s was completed on %(done)s. File its completion report "
+          "(results, participants, photos) by %(due)s.")
+        % {"activity": activity.name, "tambon": activity.tambon.place, "done": date_be(activity.completed_on),
+           "due": date_be(report.due_on)},
+    )  # fmt: skip
+
+
+def _order(texts: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
+    """(subject_th, body_th, subject_en, body_en) in Message's order: subjects, then bodies."""
+    subject_th, body_th, subject_en, body_en = texts
+    return subject_th, subject_en, body_th, body_en
 
 
 def _bilingual(build) -> tuple[str, str, str, str]:
@@ -286,11 +367,19 @@ def _bilingual(build) -> tuple[str, str, str, str]:
     return subject_th, body_th, subject_en, body_en
 
 
+def reminders_send_all(*, on_date: dt.date) -> dict[str, ReminderCounts]:
+    """The day's reminders of every programme (the daily job): each programme's own deadlines and people."""
+    return {p.code: reminders_send(on_date=on_date, programme=p) for p in Programme.objects.order_by("pk")}
+
+
 def reminders_send(*, on_date: dt.date, programme: Programme | None = None) -> ReminderCounts:
     """Send the day's reminders and escalations. Safe to run any number of times for the same day."""
     programme = programme or Programme.current()
     settings = DeadlineSettings.for_programme(programme)
     counts = ReminderCounts()
+    if not units.u2t_shaped(programme):  # a programme of the unit tree: its filers and reviewers by unit
+        _unit_tree_reminders(programme=programme, on_date=on_date, settings=settings, counts=counts)
+        return counts
 
     # Before and on the monthly due day: university staff, for the tambons they have not filed.
     for year, month, days in selectors.months_due_on(
@@ -373,13 +462,7 @@ def reminders_send(*, on_date: dt.date, programme: Programme | None = None) -> R
         activity = report.activity
 
         def build(activity=activity, report=report):
-            return (
-                _("PBM: completion report for “%(activity)s” due %(due)s") % {"activity": activity.name, "due": date_be(report.due_on)},
-                _("The activity “%(activity)s” of %(tambon)s was completed on %(done)s. File its completion report "
-                  "(results, participants, photos) by %(due)s.")
-                % {"activity": activity.name, "tambon": activity.tambon.place, "done": date_be(activity.completed_on),
-                   "due": date_be(report.due_on)},
-            )  # fmt: skip
+            return _completion_due_texts(activity, report)
 
         subject_th, body_th, subject_en, body_en = _bilingual(build)
         message = Message(f"completion-due:{activity.pk}", subject_th, subject_en, body_th, body_en,
