@@ -164,6 +164,12 @@ class HiringTypeInline(admin.TabularInline):
     formfield_overrides = MONEY_ADMIN
 
 
+class UnitLevelInline(admin.TabularInline):
+    model = UnitLevel
+    extra = 0
+    fields = ["depth", "code", "name_th", "name_en"]
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     """The programme and its hiring types; the settings, categories, goals … have their own admin pages. The
@@ -172,7 +178,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
     list_display = ["code", "name_th", "start_date", "end_date", "is_current"]
     readonly_fields = ["definition_file"]
-    inlines = [HiringTypeInline]
+    inlines = [UnitLevelInline, HiringTypeInline]
 
     @admin.display(description=_("definition"))
     def definition_file(self, obj: Programme) -> str:
@@ -239,12 +245,6 @@ class MembershipAdmin(MembershipScopeMixin, admin.ModelAdmin):
     search_fields = ["user__username", "university__code", "unit__code", "unit__name_th"]
     autocomplete_fields = ["user", "network", "university"]
     raw_id_fields = ["unit"]
-
-
-class UnitLevelInline(admin.TabularInline):
-    model = UnitLevel
-    extra = 0
-    fields = ["depth", "code", "name_th", "name_en"]
 
 
 @admin.register(Unit)

@@ -255,7 +255,8 @@ class University(BilingualName):
 class TambonQuerySet(models.QuerySet):
     def with_place(self) -> TambonQuerySet:
         return self.select_related(
-            "subdistrict__district__province", "university", "network", "programme", "unit__level"
+            "subdistrict__district__province", "university", "network", "programme", "unit__level",
+            "unit__parent__level", "unit__parent__parent__level",
         )
 
     def active(self) -> TambonQuerySet:

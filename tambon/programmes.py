@@ -8,6 +8,7 @@ role in is never chosen: the scope rules would show them nothing of it anyway.
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
@@ -67,11 +68,10 @@ def programme_switch_context(request: HttpRequest) -> dict:
     return {"programme_choices": SimpleLazyObject(choices), "programme_chosen": request.programme}
 
 
+@login_required
 @require_POST
 def programme_switch(request: HttpRequest) -> HttpResponse:
     """Choose the programme of the following pages; back to the home page (or a safe `next`)."""
-    if not request.user.is_authenticated:
-        return redirect("login")
     programme = access.programmes_of(request.user).filter(code=request.POST.get("programme", "")).first()
     if programme is None:
         raise Http404("No such programme")

@@ -212,7 +212,12 @@ CASES: dict[str, Case] = {
                              *same(page(SEES_NETWORK | STAFF_A))),
     "dashboard_tambon_export": Case({"network_id": lambda w: w.net1.pk, "widget": "spending",
                                      "tambon_id": lambda w: w.tambon_a.pk}, *same(page(SEES_NETWORK | STAFF_A))),
+    # a page of the unit tree (issue #14): network 1's unit, as its RSI and the NSI see it
+    "dashboard_unit": Case({"unit_id": lambda w: w.tambon_a.unit.parent.parent_id}, *same(page(SEES_NETWORK))),
+    "dashboard_unit_export": Case({"unit_id": lambda w: w.tambon_a.unit.parent.parent_id, "widget": "spending"},
+                                  *same(page(SEES_NETWORK))),
     # the project's own pages
+    "programme_switch": Case({}, *post_only(page(WITH_ROLE, 302)), data=lambda w: {"programme": w.programme.code}),
     "login": Case({}, *same({r: 200 for r in ROLES})),
     "logout": Case({}, {r: 405 for r in ROLES}, {r: 302 for r in ROLES}),
     "set_language": Case({}, *same({r: 302 for r in ROLES}), data={"language": "en"}),
