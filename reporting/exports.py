@@ -38,7 +38,7 @@ def budget_workbook(tambons: list[Tambon]) -> Workbook:
 
 
 def _sheet_title(tambon: Tambon, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "", f"{tambon.subdistrict_id} {tambon.subdistrict.name_th}")[:31]
+    base = re.sub(r"[\[\]:*?/\\]", "", f"{tambon.code} {tambon.short_name}")[:31]
     title, n = base, 2
     while title in used:
         title = f"{base[:28]}-{n}"

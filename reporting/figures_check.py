@@ -171,6 +171,33 @@ def _xlsx(tambons: list[Tambon], tables: dict[int, BudgetTable]) -> Iterator[Dif
                                  actual_row[5 + size])  # fmt: skip
 
 
+@dataclass
+class _KindGroup:
+    """The group rows of one kind summed (a programme may have several groups of a kind: CDD's outputs)."""
+
+    total: Decimal
+    cells: list[tuple[Decimal | None, Decimal | None]]
+
+
+def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return b if a is None else a if b is None else a + b
+
+
+def _kind_groups(table: BudgetTable) -> dict[str, _KindGroup]:
+    out: dict[str, _KindGroup] = {}
+    for row in table.rows:
+        if row.level != 1 or not row.category:
+            continue
+        kind = row.category.kind
+        if kind not in out:
+            out[kind] = _KindGroup(row.total, list(row.cells))
+            continue
+        group = out[kind]
+        group.total += row.total
+        group.cells = [(_add(p1, p2), _add(a1, a2)) for (p1, a1), (p2, a2) in zip(group.cells, row.cells, strict=True)]
+    return out
+
+
 def _summaries(tambons: list[Tambon], tables: dict[int, BudgetTable]) -> Iterator[Difference]:
     """The dashboards' stored summary (what every dashboard, its export and API read) against the group rows."""
     ids = [t.pk for t in tambons]
@@ -179,7 +206,7 @@ def _summaries(tambons: list[Tambon], tables: dict[int, BudgetTable]) -> Iterato
     for tambon in tambons:
         table = tables[tambon.pk]
         name = f"{tambon.pk} {tambon.place}"
-        groups = {row.category.kind: row for row in table.rows if row.level == 1 and row.category}
+        groups = _kind_groups(table)
         summary = totals.get(tambon.pk)
         for kind in KINDS:
             group = groups.get(kind)

@@ -293,7 +293,7 @@ def _accept_selected(request: HttpRequest, reports, kind: str) -> None:
 @login_required
 def budget_export_tambon(request: HttpRequest, tambon_id: int) -> HttpResponse:
     tambon = access.get_tambon_or_404(request.user, tambon_id)
-    return exports.xlsx_response(exports.budget_workbook([tambon]), f"budget-{tambon.subdistrict_id}.xlsx")
+    return exports.xlsx_response(exports.budget_workbook([tambon]), f"budget-{tambon.code}.xlsx")
 
 
 @login_required

@@ -255,8 +255,13 @@ class University(BilingualName):
 class TambonQuerySet(models.QuerySet):
     def with_place(self) -> TambonQuerySet:
         return self.select_related(
-            "subdistrict__district__province", "university", "network", "programme", "unit__level",
-            "unit__parent__level", "unit__parent__parent__level",
+            "subdistrict__district__province",
+            "university",
+            "network",
+            "programme",
+            "unit__level",
+            "unit__parent__level",
+            "unit__parent__parent__level",
         )
 
     def active(self) -> TambonQuerySet:
@@ -322,6 +327,16 @@ class Tambon(models.Model):
             district_name = district.name_th if district.name_th.startswith("เขต") else f"เขต{district.name_th}"
             return f"แขวง{sub.name_th} {district_name} {province.name_th}"
         return f"ตำบล{sub.name_th} อำเภอ{district.name_th} จังหวัด{province.name_th}"
+
+    @property
+    def code(self) -> str:
+        """Its official code: the sub-district's, or its unit's (a provincial office: the province code)."""
+        return self.subdistrict_id or (self.unit.code if self.unit_id else str(self.pk))
+
+    @property
+    def short_name(self) -> str:
+        """The sub-district's name (or its unit's), without the district and province."""
+        return self.subdistrict.name_th if self.subdistrict_id else (self.unit.name_th if self.unit_id else "")
 
     @property
     def heading(self) -> str:

@@ -153,8 +153,9 @@ def _accounts(programme: Programme, levels, units, stdout) -> None:
 
 def _plans(programme: Programme, tambons: list[Tambon], rng: random.Random) -> None:
     """Every unit's default lines (wages of its quota each month), and its activity lines planned from its
-    allocation: the allocation split over the sub-activities, spent evenly over the year."""
-    from reporting.models import BudgetLine, CategoryKind, MonthlyAmount
+    allocation: the allocation split over the sub-activities, half of each planned evenly over the year and half
+    given to one activity of the plan (target group, quantity and unit; six months), planned over its months."""
+    from reporting.models import Activity, BudgetLine, CategoryKind, MonthlyAmount
     from reporting.services import budget_plan_init_many
 
     have = set(BudgetLine.objects.filter(tambon__in=tambons).values_list("tambon_id", flat=True))
@@ -162,19 +163,40 @@ def _plans(programme: Programme, tambons: list[Tambon], rng: random.Random) -> N
     budget_plan_init_many(tambons=todo)
     months = programme.months()
     lines = list(BudgetLine.objects.filter(tambon__in=todo, category__kind=CategoryKind.ACTIVITY,
-                                           activity__isnull=True).select_related("tambon").order_by("tambon_id", "id"))  # fmt: skip
+                                           activity__isnull=True).select_related("tambon", "category")
+                 .order_by("tambon_id", "category__position"))  # fmt: skip
     by_tambon: dict[int, list] = {}
     for line in lines:
         by_tambon.setdefault(line.tambon_id, []).append(line)
-    amounts = []
+    amounts, activities = [], []
+    targets = [("ครัวเรือนเป้าหมาย", "ครัวเรือน"), ("ผู้นำชุมชน", "คน"), ("หมู่บ้านเป้าหมาย", "หมู่บ้าน")]
     for group in by_tambon.values():
         budget = group[0].tambon.activity_budget or Decimal(0)
         share = (budget / len(group)).quantize(Decimal(1000), rounding="ROUND_DOWN")
-        monthly = (share / len(months)).quantize(Decimal(1), rounding="ROUND_DOWN")
-        for line in group:
-            line.total = monthly * len(months)
-            amounts += [MonthlyAmount(line=line, year=y, month=m, plan=monthly) for y, m in months]
+        for index, line in enumerate(group):
+            line.total = share
+            # half of each sub-activity's budget is one activity of the plan, with its target group
+            first, last = months[index % 3], months[min(index % 3 + 5, len(months) - 1)]
+            group_name, unit = targets[index % len(targets)]
+            activities.append(Activity(
+                tambon=line.tambon, category=line.category, name=line.category.name_th, budget=share / 2,
+                start_date=dt.date(*first, 1), end_date=dt.date(*last, 28), target_group=group_name,
+                target_quantity=rng.choice([20, 35, 50, 120]), target_unit=unit,
+            ))  # fmt: skip
+            monthly = (share / 2 / len(months)).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+            plans = [monthly] * (len(months) - 1) + [share / 2 - monthly * (len(months) - 1)]
+            amounts += [
+                MonthlyAmount(line=line, year=y, month=m, plan=p) for (y, m), p in zip(months, plans, strict=True)
+            ]
     BudgetLine.objects.bulk_update(lines, ["total"], batch_size=2000)
+    Activity.objects.bulk_create(activities, batch_size=2000)
+    activity_lines = [BudgetLine(tambon=a.tambon, category=a.category, activity=a, total=a.budget) for a in activities]
+    BudgetLine.objects.bulk_create(activity_lines, batch_size=2000)
+    for line in activity_lines:
+        active = [(y, m) for y, m in months if line.activity.start_date <= dt.date(y, m, 1) <= line.activity.end_date]
+        monthly = (line.total / len(active)).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+        plans = [monthly] * (len(active) - 1) + [line.total - monthly * (len(active) - 1)]
+        amounts += [MonthlyAmount(line=line, year=y, month=m, plan=p) for (y, m), p in zip(active, plans, strict=True)]
     MonthlyAmount.objects.bulk_create(amounts, batch_size=5000)
 
 

@@ -179,7 +179,7 @@ def export_rows(*, tambons: QuerySet[Tambon], mask: bool) -> Iterator[dict]:
             "last_name": c.person.last_name,
             "hiring_type": c.hiring_type.name_th,
             "tambon_code": c.tambon.subdistrict_id,
-            "tambon_name": c.tambon.subdistrict.name_th,
+            "tambon_name": c.tambon.short_name,
             "start_date": format_date(c.start_date),
             "end_date": format_date(c.end_date),
             "graduated_on": format_date(c.person.graduated_on),
