@@ -154,7 +154,7 @@ def _accounts(programme: Programme, levels, units, stdout) -> None:
 def _plans(programme: Programme, tambons: list[Tambon], rng: random.Random) -> None:
     """Every unit's default lines (wages of its quota each month), and its activity lines planned from its
     allocation: the allocation split over the sub-activities, half of each planned evenly over the year and half
-    given to one activity of the plan (target group, quantity and unit; six months), planned over its months."""
+    given to one activity of the plan (target group, quantity and unit; half a year long), planned over its months."""
     from reporting.models import Activity, BudgetLine, CategoryKind, MonthlyAmount
     from reporting.services import budget_plan_init_many
 
