@@ -21,8 +21,10 @@ from tambon.models import Programme, Tambon
 
 from . import selectors, services
 from .forms import (
+    ELIGIBILITY_FIELDS,
     AcceptForm,
     DigitizeForm,
+    EligibilityForm,
     ImportUploadForm,
     ReplaceForm,
     ResignForm,
@@ -109,7 +111,9 @@ ACTIONS = {
                   lambda c, d, u: services.contract_terminate(contract=c, user=u, **d)),
     "replace": (ReplaceForm, _("Replacement from the reserve list"),
                 lambda c, d, u: services.contract_replace(ended=c, reserve=d["reserve"], start_date=d["start_date"],
-                                                          user=u)),
+                                                          user=u, eligibility={k: d[k] for k in ELIGIBILITY_FIELDS})),
+    "eligibility": (EligibilityForm, _("Eligibility"),
+                    lambda c, d, u: services.eligibility_record(contract=c, user=u, **d)),
     "digitize": (DigitizeForm, _("Move to the Digitizing Government Data track"),
                  lambda c, d, u: services.contract_move_to_digitizing(contract=c, **d)),
     "training": (TrainingForm, _("Training"), lambda c, d, u: services.training_record(contract=c, **d)),
@@ -125,11 +129,11 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not access.can_edit_tambon(request.user, contract.tambon):
         raise PermissionDenied
     form_class, title, perform = ACTIONS[action]
-    extra = (
-        {"reserves": selectors.reserve_list(tambon=contract.tambon).filter(hiring_type=contract.hiring_type)}
-        if action == "replace"
-        else {}
-    )
+    extra = {}
+    if action == "replace":
+        extra = {"reserves": selectors.reserve_list(tambon=contract.tambon).filter(hiring_type=contract.hiring_type)}
+    elif action == "eligibility":
+        extra = {"initial": selectors.eligibility_initial(contract)}
     form = form_class(request.POST or None, **extra)
     form.fields["version"] = VersionTokenField(initial=services.contract_version(contract))
     if request.method == "POST" and form.is_valid():
@@ -140,7 +144,11 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect("roster_team", pk=contract.tambon_id)
         except ValidationError as exc:
             _add_errors(form, exc)
-    return render(request, "roster/contract_action.html", {"contract": contract, "form": form, "title": title})
+    return render(request, "roster/contract_action.html", {
+        "contract": contract, "form": form, "title": title,
+        "eligibility": getattr(contract, "eligibility", None) if action == "eligibility" else None,
+        "rules": selectors.eligibility_rule_texts(contract) if action in ("eligibility", "replace") else [],
+    })  # fmt: skip
 
 
 def _add_errors(form, exc: ValidationError) -> None:

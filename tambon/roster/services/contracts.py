@@ -18,6 +18,7 @@ from tambon.models import User
 
 from ..models import Contract, ContractStatus, SkillArea, Track, Training, WorkAcceptance
 from .acceptance import figures_changed
+from .eligibility import eligibility_record, require_eligible
 from .rules import TEXT_MAX, check_lengths, contract_rules_check, max_length
 
 
@@ -69,6 +70,18 @@ def _record_end(contract: Contract, user: User | None) -> None:
     day = contract.left_on
     figures_record(tambon_id=contract.tambon_id, user=user,
                    edits=[FigureEdit(str(contract.person), "left_on", "", day, (day.year, day.month))])  # fmt: skip
+    _copy_change(contract, contract.status)
+
+
+def _copy_change(contract: Contract, change: str) -> None:
+    """The seed's rule: a change of a hired person's data is copied to NSI and the network."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from pbm.notifications import roster_change_notify
+
+    roster_change_notify(contract=contract, change=change, on_date=timezone.localdate(),
+                         url=reverse("roster_changes", args=[contract.tambon.university_id]))  # fmt: skip
 
 
 @transaction.atomic
@@ -109,8 +122,11 @@ def contract_terminate(*, contract: Contract, last_day: dt.date, reason: str, us
 
 
 @transaction.atomic
-def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date, user: User | None = None) -> Contract:
-    """Hire `reserve` (from the tambon's reserve list) in the place of `ended`, keeping the link."""
+def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date, user: User | None = None,
+                     eligibility: dict | None = None) -> Contract:  # fmt: skip
+    """Hire `reserve` (from the tambon's reserve list) in the place of `ended`, keeping the link. `eligibility`
+    (the answers eligibility_record takes) is recorded first; a reserve whose recorded eligibility has problems
+    is refused."""
     if ended.status not in (ContractStatus.RESIGNED, ContractStatus.TERMINATED):
         raise ValidationError(_("Only a person who resigned or was terminated can be replaced."))
     if Contract.objects.filter(replaces=ended).exists():
@@ -127,6 +143,10 @@ def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date,
     locks.require_open(tambon_id=ended.tambon_id, months=[(start_date.year, start_date.month)],
                        what=_("%(name)s was not hired from %(date)s") % {"name": reserve.person,
                                                                            "date": date_be(start_date)})  # fmt: skip
+    reserve.start_date = start_date  # the rules (graduation years) count from the day the replacement starts
+    if eligibility is not None:
+        eligibility_record(contract=reserve, user=user, **eligibility)
+    require_eligible(reserve, missing_ok=eligibility is None)
     reserve.status, reserve.replaces, reserve.start_date, reserve.reserve_rank = (
         ContractStatus.ACTIVE,
         ended,
@@ -143,6 +163,7 @@ def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date,
         ) from None
     figures_record(tambon_id=reserve.tambon_id, user=user, edits=[
         FigureEdit(str(reserve.person), "replacement", "", start_date, (start_date.year, start_date.month))])  # fmt: skip
+    _copy_change(reserve, "replaced")
     figures_changed([reserve.tambon_id])
     return reserve
 
