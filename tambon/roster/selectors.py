@@ -294,7 +294,11 @@ class WageReconciliation:
         lines: dict[int, WageMonth] = {}
         for m in self.months:
             line = lines.setdefault(m.university.pk, WageMonth(m.university, 0, 0))
-            line.due, line.transferred, line.paid = line.due + m.due, line.transferred + m.transferred, line.paid + m.paid
+            line.due, line.transferred, line.paid = (
+                line.due + m.due,
+                line.transferred + m.transferred,
+                line.paid + m.paid,
+            )
         return list(lines.values())
 
 
@@ -312,13 +316,17 @@ def wage_reconciliation(*, universities: Iterable[University], programme: Progra
     def line(uid: int, year: int, month: int) -> WageMonth:
         return lines.setdefault((uid, year, month), WageMonth(universities[uid], year, month))
 
-    for (tambon_id, _type, year, month), total in wages_due_by_month(tambon_ids=tambon_university, months=months).items():
+    for (tambon_id, _type, year, month), total in wages_due_by_month(
+        tambon_ids=tambon_university, months=months
+    ).items():
         line(tambon_university[tambon_id], year, month).due += total
     for uid, year, month, total in (WageTransfer.objects.filter(university_id__in=list(universities))
                                     .values_list("university_id", "year", "month").annotate(t=Sum("amount"))):  # fmt: skip
         line(uid, year, month).transferred += total
     paid = WagePayment.objects.filter(contract__tambon_id__in=list(tambon_university))
-    for tambon_id, year, month, total in paid.values_list("contract__tambon_id", "year", "month").annotate(t=Sum("amount")):
+    for tambon_id, year, month, total in paid.values_list("contract__tambon_id", "year", "month").annotate(
+        t=Sum("amount")
+    ):
         line(tambon_university[tambon_id], year, month).paid += total
     ordered = [lines[k] for k in sorted(lines, key=lambda k: (universities[k[0]].code, k[1], k[2]))]
     differences = []

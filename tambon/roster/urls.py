@@ -18,13 +18,18 @@ urlpatterns = [
     path("roster/imports/<int:pk>/confirm/", views.import_confirm, name="roster_import_confirm"),
     # the hiring chain (issue #15)
     path("universities/<int:pk>/roster/changes/", chain_views.changes, name="roster_changes"),
-    path("universities/<int:pk>/roster/changes/<slug:kind>.xlsx", chain_views.changes_export,
-         name="roster_changes_export"),
+    path(
+        "universities/<int:pk>/roster/changes/<slug:kind>.xlsx",
+        chain_views.changes_export,
+        name="roster_changes_export",
+    ),
     path("roster/changes/<slug:kind>.xlsx", chain_views.national_changes_export, name="roster_national_changes_export"),
     path("universities/<int:pk>/wages/", chain_views.university_wages, name="roster_wages"),
     path("wages/", chain_views.national_wages, name="roster_wages_national"),
-    path("tambons/<int:pk>/team/reports/<int:year>/<int:month>/", chain_views.work_reports,
-         name="roster_work_reports"),
-    path("universities/<int:pk>/roster/summary/<int:year>/<int:month>/", chain_views.monthly_summary,
-         name="roster_monthly_summary"),
+    path("tambons/<int:pk>/team/reports/<int:year>/<int:month>/", chain_views.work_reports, name="roster_work_reports"),
+    path(
+        "universities/<int:pk>/roster/summary/<int:year>/<int:month>/",
+        chain_views.monthly_summary,
+        name="roster_monthly_summary",
+    ),
 ]

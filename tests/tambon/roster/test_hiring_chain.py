@@ -165,7 +165,13 @@ def test_work_reports_are_read_by_acceptance_and_the_monthly_summary(world, clie
     assert accepted[a.pk].work_report is not None and accepted[b.pk].work_report is None
     (line,) = [x for x in monthly_summary(university=world.university_a, programme=world.programme, year=2021,
                                           month=1) if x.tambon == world.tambon_a]  # fmt: skip
-    assert (line.people, line.reported, line.days_worked, line.accepted, line.accepted_without_report) == (2, 1, 20, 2, 1)
+    assert (line.people, line.reported, line.days_worked, line.accepted, line.accepted_without_report) == (
+        2,
+        1,
+        20,
+        2,
+        1,
+    )
     assert line.wages_due == sum(wages_due(tambon_ids=[world.tambon_a.pk], year=2021, month=1).values())
     with pytest.raises(ValidationError, match="accepted already"):
         work_reports_save(tambon=world.tambon_a, year=2021, month=1, user=None,
@@ -208,3 +214,39 @@ def test_graduation_years_are_read_from_the_programme_definition(world):
     assert not eligibility_record(contract=graduate, user=None, graduated_on=dt.date(2020, 3, 1)).problems
     assert eligibility_record(contract=graduate, user=None, graduated_on=dt.date(2017, 12, 31)).problems
     assert eligibility_record(contract=graduate, user=None, graduated_on=None).problems
+
+
+# --- the demo: every page has something, and the reconciliation of a demo university --------------------------
+
+
+@pytest.mark.django_db
+def test_demo_university_wages_agree_but_for_the_unpaid_last_month_and_the_planted_shortfall(world):
+    import random
+
+    from tambon import demo as tambon_demo
+    from tambon.roster import demo
+    from tambon.roster.models import ManagementInstalment, WorkReport
+
+    tambons = [world.tambon_a, world.tambon_b]
+    context = tambon_demo.DemoContext(scale="small", programme=world.programme, rng=random.Random(7), tambons=tambons)
+    demo.seed(context=context)
+    rec = wage_reconciliation(universities=[world.university_a], programme=world.programme)
+    months = world.programme.months()[: demo.ACCEPTED_MONTHS]
+    assert [(m.year, m.month) for m in rec.months] == months
+    assert all(m.due == m.transferred for m in rec.months)
+    agreeing = [m for m in rec.months if m.agrees]
+    assert [(m.year, m.month) for m in agreeing] == [ym for ym in months[:-1] if ym != (2021, 3)]
+    kinds = {(d.what, d.month) for d in rec.differences}
+    assert ("payment", 3) in kinds and ("person", 3) in kinds and ("payment", months[-1][1]) in kinds
+    (short,) = [d for d in rec.differences if d.what == "person" and d.month == 3]
+    assert short.delta == Decimal("-500.00")
+    # the resignation and its replacement, on the Labour export
+    changes = labour.hiring_changes(tambons=Tambon.objects.filter(pk=world.tambon_a.pk),
+                                    start=dt.date(2021, 10, 1), end=dt.date(2021, 11, 30))  # fmt: skip
+    assert [c.kind for c in changes] == ["resigned", "replaced"] and changes[0].contract.short_notice
+    assert WorkReport.objects.exists() and Eligibility.objects.filter(problems=[]).exists()
+    assert ManagementInstalment.objects.filter(university=world.university_a).exists()
+    demo.seed(context=context)  # re-run: nothing doubled
+    assert wage_reconciliation(universities=[world.university_a], programme=world.programme).total("paid") == rec.total(
+        "paid"
+    )
