@@ -2,7 +2,6 @@
 Labour export holds the change, and NSI and the network were told."""
 
 import datetime as dt
-import io
 
 import pytest
 from openpyxl import load_workbook
@@ -61,7 +60,7 @@ def test_resignation_with_notice_replacement_from_reserve_labour_export_and_copi
     screenshot("3-changes")
     with page.expect_download() as download:
         page.click("#labour-export")
-    book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    book = load_workbook(download.value.path())
     cells = [list(r) for r in book.active.iter_rows(min_row=4, values_only=True)]
     kinds = {(r[1], r[5]) for r in cells}
     assert ("ลาออก", leaving.person.national_id) in kinds and ("จ้างทดแทน", first.person.national_id) in kinds
