@@ -7,6 +7,7 @@ Deterministic: person n of tambon i always gets the same national ID and name; r
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 
 from django.core.exceptions import ValidationError
@@ -106,37 +107,48 @@ REPORTED_PEOPLE = 20_000  # monthly work reports for this many people (every dem
 
 def _work_reports(contracts: list[Contract], months: list[tuple[int, int]]) -> None:
     """Each person's monthly work report for the accepted months, entered before the acceptance reads them;
-    every 9th person's last month is left unreported (the summary shows work accepted without a report)."""
+    every 9th person's last month is left unreported (the summary shows work accepted without a report).
+    Written in batches, so memory stays flat at the national scale."""
     from .services.acceptance import days_under_contract
 
-    rows = []
-    for n, contract in enumerate(contracts[:REPORTED_PEOPLE]):
-        for i, (year, month) in enumerate(months):
-            if n % 9 == 4 and i == len(months) - 1:
-                continue
-            days, _in_month = days_under_contract(contract, year, month)
-            rows.append(WorkReport(contract=contract, year=year, month=month, tasks=TASKS[(n + i) % len(TASKS)],
-                                   days_worked=max(days - 9 - (n + i) % 3, 1),
-                                   evidence=f"ภาพกิจกรรม เดือน {month}/{year + 543}"))  # fmt: skip
-    WorkReport.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    def rows():
+        for n, contract in enumerate(contracts[:REPORTED_PEOPLE]):
+            for i, (year, month) in enumerate(months):
+                if n % 9 == 4 and i == len(months) - 1:
+                    continue
+                days, _in_month = days_under_contract(contract, year, month)
+                yield WorkReport(contract=contract, year=year, month=month, tasks=TASKS[(n + i) % len(TASKS)],
+                                 days_worked=max(days - 9 - (n + i) % 3, 1),
+                                 evidence=f"ภาพกิจกรรม เดือน {month}/{year + 543}")  # fmt: skip
+
+    _bulk(WorkReport, rows(), ignore_conflicts=True)
+
+
+def _bulk(model, rows, *, ignore_conflicts: bool = False, batch: int = 5000) -> None:
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, batch)):
+        model.objects.bulk_create(chunk, ignore_conflicts=ignore_conflicts)
 
 
 def _eligibility(context) -> None:
     """Eligibility as checked at hiring, for everyone (hired and reserve): the answers, and the rules' verdict."""
-    from .services.eligibility import eligibility_problems
+    from .services.eligibility import eligibility_problems, eligibility_rules
 
-    contracts = Contract.objects.filter(tambon__in=context.tambons).select_related(
-        "hiring_type", "tambon__programme", "person")  # fmt: skip
-    rows = []
-    for n, contract in enumerate(contracts.iterator(chunk_size=5000)):
-        record = Eligibility(contract=contract, residency=Residency.TAMBON if n % 3 else Residency.DISTRICT,
-                             unemployed=True, no_other_state_wage=True,
-                             enrolled_institution="มหาวิทยาลัยในพื้นที่" if contract.hiring_type.code == "student" else "",
-                             enrolment_verified=contract.hiring_type.code == "student")  # fmt: skip
-        record.problems = eligibility_problems(contract=contract, record=record,
-                                               graduated_on=contract.person.graduated_on)  # fmt: skip
-        rows.append(record)
-    Eligibility.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    rules = eligibility_rules(context.programme)
+    contracts = Contract.objects.filter(tambon__in=context.tambons).select_related("hiring_type", "person")
+
+    def rows():
+        for n, contract in enumerate(contracts.iterator(chunk_size=5000)):
+            student = bool(rules.get(contract.hiring_type.code, {}).get("enrolment"))
+            record = Eligibility(contract=contract, residency=Residency.TAMBON if n % 3 else Residency.DISTRICT,
+                                 unemployed=True, no_other_state_wage=True,
+                                 enrolled_institution="มหาวิทยาลัยในพื้นที่" if student else "",
+                                 enrolment_verified=student)  # fmt: skip
+            record.problems = eligibility_problems(contract=contract, record=record, graduated_on=contract.person.graduated_on,
+                                                   rules=rules.get(contract.hiring_type.code, {}))  # fmt: skip
+            yield record
+
+    _bulk(Eligibility, rows(), ignore_conflicts=True)
 
 
 def _resignation_and_replacement(context) -> None:
@@ -186,12 +198,11 @@ def _wage_chain(context, months: list[tuple[int, int]]) -> None:
         "contract_id", "year", "month", "amount")  # fmt: skip
     short = (Contract.objects.filter(tambon=context.tambons[0], status=ContractStatus.ACTIVE, replaces__isnull=True).order_by("id")
              .values_list("id", flat=True).last())  # fmt: skip
-    rows = [
+    _bulk(WagePayment, (
         WagePayment(contract_id=c, year=y, month=m, paid_on=dt.date(y, m, 28),
                     amount=a - 500 if (c, m) == (short, 3) else a, reference=f"PAY-{y}{m:02d}")
         for c, y, m, a in acceptances.iterator(chunk_size=20_000) if (y, m) in paid_months
-    ]  # fmt: skip
-    WagePayment.objects.bulk_create(rows, batch_size=5000)
+    ))  # fmt: skip
     per_tambon = definition_of(context.programme).get("budget_per_unit", {}).get("management")
     first = (definition_of(context.programme).get("instalments") or [None])[0]
     if per_tambon is None or first is None:

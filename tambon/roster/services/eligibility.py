@@ -54,9 +54,12 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def eligibility_problems(*, contract: Contract, record: Eligibility, graduated_on: dt.date | None) -> list[str]:
-    """What the programme's rules for the contract's hiring type find wrong with these answers ([] = eligible)."""
-    rules = eligibility_rules(contract.tambon.programme).get(contract.hiring_type.code, {})
+def eligibility_problems(*, contract: Contract, record: Eligibility, graduated_on: dt.date | None,
+                         rules: dict | None = None) -> list[str]:  # fmt: skip
+    """What the programme's rules for the contract's hiring type find wrong with these answers ([] = eligible).
+    `rules`: that type's rules when the caller read them already (a bulk check)."""
+    if rules is None:
+        rules = eligibility_rules(contract.tambon.programme).get(contract.hiring_type.code, {})
     problems = []
     if rules.get("residency") and record.residency not in (Residency.TAMBON, Residency.DISTRICT):
         problems.append(_("A %(type)s must live in the tambon or its district.") % {"type": contract.hiring_type.name})

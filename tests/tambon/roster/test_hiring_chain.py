@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from openpyxl import load_workbook
 
 from pbm.models import Notification
@@ -155,6 +156,7 @@ def test_work_reports_are_read_by_acceptance_and_the_monthly_summary(world, clie
                                f"p{b.pk}-tasks": "ประชุมชุมชน", f"p{b.pk}-days_worked": "25"})  # fmt: skip
     assert response.status_code == 200  # shown again with the reason
     assert a.work_reports.count() == 0  # b: 25 days, but 17 under contract: all or nothing, nothing saved
+    translation.activate("en")  # the page answered in Thai; the service's messages are asserted in English
     with pytest.raises(ValidationError, match="only 17 days"):
         work_reports_save(tambon=world.tambon_a, year=2021, month=1, user=None,
                           entries={b.pk: ReportEntry("ประชุม", 25)})  # fmt: skip
