@@ -105,13 +105,21 @@ class AcceptForm(forms.Form):
     )
     evaluation_passed = forms.BooleanField(label=_("Evaluation passed"), required=False, initial=True)
 
-    def __init__(self, *args, programme=None, hired=None, month: tuple[int, int] | None = None, **kwargs):
+    def __init__(self, *args, programme=None, hired=None, month: tuple[int, int] | None = None,
+                 reports: dict[int, int] | None = None, **kwargs):  # fmt: skip
         super().__init__(*args, **kwargs)
         self.fields["month"].choices = [(f"{y}-{m}", month_label(y, m)) for y, m in programme.months()]
         if month is not None:
             self.fields["month"].initial = "{}-{}".format(*month)
         self.fields["contracts"].queryset = hired
-        self.fields["contracts"].label_from_instance = lambda c: f"{c.person.full_name} · {c.hiring_type.name}"
+
+        def label(c: Contract) -> str:  # what acceptance reads: the person's work report of the proposed month
+            if reports is None:
+                return f"{c.person.full_name} · {c.hiring_type.name}"
+            report = (_("work report: %(n)s days") % {"n": reports[c.pk]}) if c.pk in reports else _("no work report")
+            return f"{c.person.full_name} · {c.hiring_type.name} · {report}"
+
+        self.fields["contracts"].label_from_instance = label
 
     def year_month(self) -> tuple[int, int]:
         year, month = self.cleaned_data["month"].split("-")

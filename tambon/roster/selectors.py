@@ -98,7 +98,7 @@ def team_members(*, tambon: Tambon) -> QuerySet[Contract]:
     return (
         Contract.objects.filter(tambon=tambon)
         .exclude(status=ContractStatus.RESERVE)
-        .select_related("person", "hiring_type", "replaces__person")
+        .select_related("person", "hiring_type", "replaces__person", "eligibility")
         .annotate(accepted_months=Count("acceptances"))
         .order_by("status", "hiring_type__position", "person__first_name")
     )
@@ -107,7 +107,7 @@ def team_members(*, tambon: Tambon) -> QuerySet[Contract]:
 def reserve_list(*, tambon: Tambon) -> QuerySet[Contract]:
     return (
         Contract.objects.filter(tambon=tambon, status=ContractStatus.RESERVE)
-        .select_related("person", "hiring_type")
+        .select_related("person", "hiring_type", "eligibility")
         .order_by("hiring_type__position", "reserve_rank", "id")
     )
 
@@ -499,3 +499,18 @@ def monthly_summary(*, university: University, programme: Programme, year: int, 
     for tambon_id, n in trained.values_list("contract__tambon_id").annotate(n=Count("contract_id", distinct=True)):
         lines[tambon_id].trained = n
     return list(lines.values())
+
+
+def latest_accepted_month(*, tambons: QuerySet[Tambon], programme: Programme) -> tuple[int, int]:
+    """The latest month whose work was accepted in these tambons (the programme's first when none was)."""
+    latest = (WorkAcceptance.objects.filter(contract__tambon__in=tambons).values_list("year", "month")
+              .order_by("-year", "-month").first())  # fmt: skip
+    return latest if latest in programme.months() else programme.months()[0]
+
+
+def reported_days(*, tambon: Tambon, year: int, month: int) -> dict[int, int]:
+    """{contract id: days worked} of the tambon's work reports for the month."""
+    from .models import WorkReport
+
+    return dict(WorkReport.objects.filter(contract__tambon=tambon, year=year, month=month)
+                .values_list("contract_id", "days_worked"))  # fmt: skip

@@ -63,11 +63,13 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(selectors.team_members(tambon=tambon))
     hired = Contract.objects.filter(tambon=tambon, status=ContractStatus.ACTIVE).select_related("person", "hiring_type")
     lines, total = selectors.team_fill(tambon=tambon)
+    month = selectors.next_month_to_accept(tambon=tambon)
+    reports = selectors.reported_days(tambon=tambon, year=month[0], month=month[1])
     return render(request, "roster/team.html", {
         "tambon": tambon, "can_edit": can_edit, "lines": lines, "total": total, "members": members,
         "reserves": selectors.reserve_list(tambon=tambon), "show_ids": access.handles_payments(request.user, tambon.university_id),
-        "accept_form": AcceptForm(programme=tambon.programme, hired=hired,
-                                  month=selectors.next_month_to_accept(tambon=tambon)) if can_edit else None,
+        "accept_form": AcceptForm(programme=tambon.programme, hired=hired, month=month, reports=reports)
+        if can_edit else None, "report_month": month,
         "can_export": access.can_manage_university(request.user, tambon.university) or access.is_national(request.user),
     })  # fmt: skip
 
@@ -180,9 +182,11 @@ def university_roster(request: HttpRequest, pk: int) -> HttpResponse:
         enqueue_on_commit(roster_import_check_task, job.pk, request.LANGUAGE_CODE)
         return redirect("roster_import_detail", pk=job.pk)
     imports = RosterImport.objects.filter(university=university)[:10]
-    return render(
-        request, "roster/university_roster.html", {"university": university, "form": form, "imports": imports}
-    )
+    tambons = Tambon.objects.filter(programme=_programme(), university=university)
+    return render(request, "roster/university_roster.html", {
+        "university": university, "form": form, "imports": imports,
+        "summary_month": selectors.latest_accepted_month(tambons=tambons, programme=_programme()),
+    })  # fmt: skip
 
 
 @login_required

@@ -24,3 +24,11 @@ def month_name(year: int, month: int) -> str:
 def wage_total(reconciliation, field: str):
     """A reconciliation's total of due, transferred or paid."""
     return reconciliation.total(field)
+
+
+@register.filter
+def is_national(user) -> bool:
+    """The national staff (the nav's link to the national wage reconciliation)."""
+    from tambon import access
+
+    return access.is_national(user)

@@ -262,7 +262,7 @@ def test_replacement_page_offers_the_reserve_list_in_order(world, client_for):
     assert f'<option value="{first.pk}" selected>' in page
     refused = client.post(f"/roster/contracts/{left.pk}/replace/",
                           {"reserve": first.pk, "start_date": "2021-04-01", "version": version(left)})  # fmt: skip
-    assert "must live in the tambon or its district" in refused.content.decode()  # eligibility checked at hiring
+    assert "ต้องมีภูมิลำเนาในตำบลหรืออำเภอ" in refused.content.decode()  # eligibility checked at hiring
     client.post(f"/roster/contracts/{left.pk}/replace/",
                 {"reserve": first.pk, "start_date": "2021-04-01", "version": version(left), "residency": "tambon",
                  "unemployed": "on", "no_other_state_wage": "on"})  # fmt: skip
