@@ -76,7 +76,11 @@ class ReplaceForm(EligibilityForm):
 
     reserve = forms.ModelChoiceField(label=_("Reserve"), queryset=Contract.objects.none())
     start_date = DateField(label=_("Starts on"))
-    field_order = ["reserve", "start_date", *ELIGIBILITY_FIELDS]
+    passed_over_reason = forms.CharField(
+        label=_("Why a reserve ranked higher is passed over (only when not hiring the next in rank)"), required=False,
+        max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    field_order = ["reserve", "start_date", "passed_over_reason", *ELIGIBILITY_FIELDS]
 
     def __init__(self, *args, reserves=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -123,10 +123,11 @@ def contract_terminate(*, contract: Contract, last_day: dt.date, reason: str, us
 
 @transaction.atomic
 def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date, user: User | None = None,
-                     eligibility: dict | None = None) -> Contract:  # fmt: skip
-    """Hire `reserve` (from the tambon's reserve list) in the place of `ended`, keeping the link. `eligibility`
-    (the answers eligibility_record takes) is recorded first; a reserve whose recorded eligibility has problems
-    is refused."""
+                     eligibility: dict | None = None, passed_over_reason: str = "") -> Contract:  # fmt: skip
+    """Hire `reserve` (from the tambon's reserve list) in the place of `ended`, keeping the link. The list is
+    offered in rank order: passing over a reserve ranked higher for the same type needs `passed_over_reason`
+    (kept in the tambon's history). `eligibility` (the answers eligibility_record takes) is recorded first; a
+    reserve whose recorded eligibility has problems is refused."""
     if ended.status not in (ContractStatus.RESIGNED, ContractStatus.TERMINATED):
         raise ValidationError(_("Only a person who resigned or was terminated can be replaced."))
     if Contract.objects.filter(replaces=ended).exists():
@@ -140,6 +141,13 @@ def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date,
         raise ValidationError(
             {"start_date": _("The replacement must start after the last working day of the person replaced.")}
         )
+    passed_over = _ranked_before(reserve)
+    check_lengths({"passed_over_reason": (passed_over_reason, TEXT_MAX)})
+    if passed_over and not passed_over_reason.strip():
+        raise ValidationError({"passed_over_reason": _(
+            "The reserve list is offered in rank order: %(names)s ranks before %(name)s. Hire them first, or give "
+            "the reason they are passed over (declined, not eligible, not reachable)."
+        ) % {"names": ", ".join(str(c.person) for c in passed_over), "name": reserve.person}})  # fmt: skip
     locks.require_open(tambon_id=ended.tambon_id, months=[(start_date.year, start_date.month)],
                        what=_("%(name)s was not hired from %(date)s") % {"name": reserve.person,
                                                                            "date": date_be(start_date)})  # fmt: skip
@@ -161,11 +169,25 @@ def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date,
         raise ValidationError(
             {"reserve": _("This reserve is already hired in another tambon; choose the next one.")}
         ) from None
-    figures_record(tambon_id=reserve.tambon_id, user=user, edits=[
-        FigureEdit(str(reserve.person), "replacement", "", start_date, (start_date.year, start_date.month))])  # fmt: skip
+    edits = [FigureEdit(str(reserve.person), "replacement", "", start_date, (start_date.year, start_date.month))]
+    if passed_over:
+        edits.append(FigureEdit(", ".join(str(c.person) for c in passed_over), "passed_over", "",
+                                passed_over_reason.strip(), (start_date.year, start_date.month)))  # fmt: skip
+    figures_record(tambon_id=reserve.tambon_id, user=user, edits=edits)
     _copy_change(reserve, "replaced")
     figures_changed([reserve.tambon_id])
     return reserve
+
+
+def _ranked_before(reserve: Contract) -> list[Contract]:
+    """The tambon's reserves of the same type ranked before this one (unranked ones come last)."""
+    if reserve.reserve_rank is None:
+        before = Contract.objects.filter(reserve_rank__isnull=False)
+    else:
+        before = Contract.objects.filter(reserve_rank__lt=reserve.reserve_rank)
+    return list(before.filter(tambon_id=reserve.tambon_id, hiring_type_id=reserve.hiring_type_id,
+                              status=ContractStatus.RESERVE).exclude(pk=reserve.pk)
+                .select_related("person").order_by("reserve_rank"))  # fmt: skip
 
 
 @transaction.atomic

@@ -252,3 +252,20 @@ def test_demo_university_wages_agree_but_for_the_unpaid_last_month_and_the_plant
     assert wage_reconciliation(universities=[world.university_a], programme=world.programme).total("paid") == rec.total(
         "paid"
     )
+
+
+@pytest.mark.django_db
+def test_the_reserve_list_is_offered_in_rank_order_and_passing_over_is_explained(world):
+    from pbm.models import FigureChange
+
+    left, second, first = hire([person_row(1, world.tambon_a),
+                                person_row(2, world.tambon_a, status="สำรอง", reserve_rank=2),
+                                person_row(3, world.tambon_a, status="สำรอง", reserve_rank=1)])  # fmt: skip
+    contract_resign(contract=left, notice_date=dt.date(2021, 3, 1), last_day=dt.date(2021, 4, 30))
+    with pytest.raises(ValidationError, match="rank order"):
+        contract_replace(ended=left, reserve=second, start_date=dt.date(2021, 5, 1), eligibility=ELIGIBLE_CITIZEN)
+    contract_replace(ended=left, reserve=second, start_date=dt.date(2021, 5, 1), eligibility=ELIGIBLE_CITIZEN,
+                     passed_over_reason="ลำดับ 1 สละสิทธิ์")  # fmt: skip
+    assert FigureChange.objects.filter(field="passed_over", new="ลำดับ 1 สละสิทธิ์").exists()
+    first.refresh_from_db()
+    assert first.status == "reserve"
