@@ -133,9 +133,10 @@ def university_wages(request: HttpRequest, pk: int) -> HttpResponse:
                                          amount=data["amount"], transferred_on=data["transferred_on"],
                                          reference=data["reference"], user=request.user)  # fmt: skip
                 elif action == "pay":
-                    accepted = list(people.filter(acceptances__year=year, acceptances__month=month))
-                    if not accepted:
-                        raise ValidationError(_("Nobody's work of %(month)s is accepted yet.")
+                    accepted = list(people.filter(acceptances__year=year, acceptances__month=month)
+                                    .exclude(wage_payments__year=year, wage_payments__month=month))  # fmt: skip
+                    if not accepted:  # a correction recorded for one person is never overwritten here
+                        raise ValidationError(_("Nobody's accepted work of %(month)s is left unpaid.")
                                               % {"month": month_label(year, month)})  # fmt: skip
                     wage_payments_record(contracts=accepted, year=year, month=month, paid_on=data["paid_on"],
                                          reference=data["reference"], user=request.user)  # fmt: skip

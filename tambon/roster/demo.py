@@ -124,9 +124,9 @@ def _work_reports(contracts: list[Contract], months: list[tuple[int, int]]) -> N
     _bulk(WorkReport, rows(), ignore_conflicts=True)
 
 
-def _bulk(model, rows, *, ignore_conflicts: bool = False, batch: int = 5000) -> None:
+def _bulk(model, rows, *, ignore_conflicts: bool = False, batch_size=4_000) -> None:
     iterator = iter(rows)
-    while chunk := list(itertools.islice(iterator, batch)):
+    while chunk := list(itertools.islice(iterator, batch_size)):
         model.objects.bulk_create(chunk, ignore_conflicts=ignore_conflicts)
 
 

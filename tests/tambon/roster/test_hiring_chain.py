@@ -269,3 +269,31 @@ def test_the_reserve_list_is_offered_in_rank_order_and_passing_over_is_explained
     assert FigureChange.objects.filter(field="passed_over", new="ลำดับ 1 สละสิทธิ์").exists()
     first.refresh_from_db()
     assert first.status == "reserve"
+
+
+@pytest.mark.django_db
+def test_pages_eligibility_instalments_national_files_and_the_summary_workbook(world, client_for):
+    from tambon.roster.models import ManagementInstalment
+
+    (person,) = hire([person_row(1, world.tambon_a)])
+    mona, nina = client_for(world.mona), client_for(world.nina)
+    url = f"/roster/contracts/{person.pk}/eligibility/"
+    page = mona.get(url).content.decode()
+    assert "มีภูมิลำเนาในตำบลหรืออำเภอที่ปฏิบัติงาน" in page  # the programme's rules for a citizen, in Thai
+    version = Contract.objects.get(pk=person.pk).updated_at.isoformat()
+    mona.post(url, {"residency": "other", "unemployed": "on", "version": version})
+    assert Eligibility.objects.get(contract=person).problems  # lives elsewhere, another state wage not excluded
+    assert "ขาดคุณสมบัติ" in mona.get(f"/tambons/{world.tambon_a.pk}/team/").content.decode()
+    # the NSI admin records an instalment; the national files carry everyone
+    response = nina.post("/wages/", {"recipient": f"u{world.university_a.pk}", "number": "1", "amount": "43,000",
+                                     "paid_on": "15/01/2564", "reference": "GFMS-A-1"})  # fmt: skip
+    assert response.status_code == 302 and ManagementInstalment.objects.get().amount == Decimal("43000")
+    assert "GFMS-A-1" in nina.get("/wages/").content.decode()
+    assert client_for(world.nora).post("/wages/", {"recipient": f"u{world.university_a.pk}"}).status_code == 403
+    follow = nina.get("/roster/changes/follow-up.xlsx?start=01/01/2564&end=31/12/2564")
+    rows = list(load_workbook(io.BytesIO(follow.content)).active.iter_rows(min_row=4, values_only=True))
+    assert [r[4] for r in rows] == [person.person.national_id]
+    summary = mona.get(f"/universities/{world.university_a.pk}/roster/summary/2021/1/?format=xlsx")
+    header = next(load_workbook(io.BytesIO(summary.content)).active.iter_rows(min_row=3, values_only=True))
+    assert header[0] == "รหัสตำบล" and "ค่าจ้างที่ต้องจ่าย (บาท)" in header
+    assert mona.get(f"/universities/{world.university_a.pk}/roster/summary/2030/1/").status_code == 404
