@@ -117,10 +117,13 @@ class AcceptForm(forms.Form):
             self.fields["month"].initial = "{}-{}".format(*month)
         self.fields["contracts"].queryset = hired
 
+        shown = month_label(*month) if month is not None else ""
+
         def label(c: Contract) -> str:  # what acceptance reads: the person's work report of the proposed month
             if reports is None:
                 return f"{c.person.full_name} · {c.hiring_type.name}"
-            report = (_("work report: %(n)s days") % {"n": reports[c.pk]}) if c.pk in reports else _("no work report")
+            report = (_("work report of %(month)s: %(n)s days") % {"month": shown, "n": reports[c.pk]}
+                      if c.pk in reports else _("no work report for %(month)s") % {"month": shown})  # fmt: skip
             return f"{c.person.full_name} · {c.hiring_type.name} · {report}"
 
         self.fields["contracts"].label_from_instance = label

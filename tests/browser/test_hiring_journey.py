@@ -73,3 +73,6 @@ def test_resignation_with_notice_replacement_from_reserve_labour_export_and_copi
     told = page.inner_text("#notifications")
     assert "ผู้ทดสอบ1 ใจดี ลาออก" in told and "ผู้ทดสอบ3 ใจดี จ้างทดแทน" in told
     screenshot("4-network-told")
+    page.locator("#notifications li a.subject").first.click()  # the copy links to the tambon's team
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/tambons/{world.tambon_a.pk}/team/") and "ผู้ทดสอบ3" in page.inner_text("#members")

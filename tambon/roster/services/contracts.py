@@ -80,8 +80,9 @@ def _copy_change(contract: Contract, change: str) -> None:
 
     from pbm.notifications import roster_change_notify
 
+    # the link: the tambon's team, which NSI and the RSI of the tambon's area both see
     roster_change_notify(contract=contract, change=change, on_date=timezone.localdate(),
-                         url=reverse("roster_changes", args=[contract.tambon.university_id]))  # fmt: skip
+                         url=reverse("roster_team", args=[contract.tambon_id]))  # fmt: skip
 
 
 @transaction.atomic
