@@ -54,6 +54,12 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def graduated_too_long_ago(graduated_on: dt.date, start_date: dt.date, years: int) -> bool:
+    """The graduate rule, for the import and the eligibility record alike: graduated more than `years` years
+    before the contract starts."""
+    return graduated_on < years_before(start_date, years)
+
+
 def eligibility_problems(*, contract: Contract, record: Eligibility, graduated_on: dt.date | None,
                          rules: dict | None = None) -> list[str]:  # fmt: skip
     """What the programme's rules for the contract's hiring type find wrong with these answers ([] = eligible).
@@ -75,7 +81,7 @@ def eligibility_problems(*, contract: Contract, record: Eligibility, graduated_o
     if years is not None:
         if graduated_on is None:
             problems.append(_("A %(type)s needs a graduation date.") % {"type": contract.hiring_type.name})
-        elif graduated_on < years_before(contract.start_date, int(years)):
+        elif graduated_too_long_ago(graduated_on, contract.start_date, int(years)):
             problems.append(_("Graduated on %(date)s, more than %(years)s years before the contract starts.")
                             % {"date": date_be(graduated_on), "years": years})  # fmt: skip
         elif graduated_on > contract.start_date:

@@ -48,7 +48,7 @@ from ..sheet import (
     parse_date,
 )
 from .acceptance import figures_changed
-from .eligibility import graduation_years, years_before
+from .eligibility import graduated_too_long_ago, graduation_years
 from .rules import PERSON_LIMITS, Place, place_of, quota_overflows, text_too_long, wage_mismatch
 
 log = logging.getLogger(__name__)
@@ -462,7 +462,7 @@ def _check_row(sheet_row: SheetRow, *, types: _TypeNames, tambons: dict, univers
     if years is not None and start:
         if graduated is None:
             fail("graduated_on", _("a new graduate needs a graduation date."))
-        elif graduated.value < years_before(start.value, years):
+        elif graduated_too_long_ago(graduated.value, start.value, years):
             fail("graduated_on", _(
                 "graduated more than %(years)s years before the contract start (%(grad)s; start %(start)s). "
                 "A new graduate must have graduated within %(years)s years: check the year or choose another type."
