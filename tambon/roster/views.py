@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from pbm.followups import enqueue_on_commit
@@ -108,18 +109,18 @@ def team_export(request: HttpRequest, pk: int) -> HttpResponse:
 # --- what happens to a person --------------------------------------------------------------------------
 
 ACTIONS = {
-    "resign": (ResignForm, _("Resignation"), lambda c, d, u: services.contract_resign(contract=c, user=u, **d)),
-    "terminate": (TerminateForm, _("Termination"),
+    "resign": (ResignForm, _lazy("Resignation"), lambda c, d, u: services.contract_resign(contract=c, user=u, **d)),
+    "terminate": (TerminateForm, _lazy("Termination"),
                   lambda c, d, u: services.contract_terminate(contract=c, user=u, **d)),
-    "replace": (ReplaceForm, _("Replacement from the reserve list"),
+    "replace": (ReplaceForm, _lazy("Replacement from the reserve list"),
                 lambda c, d, u: services.contract_replace(ended=c, reserve=d["reserve"], start_date=d["start_date"],
                                                           user=u, eligibility={k: d[k] for k in ELIGIBILITY_FIELDS},
                                                           passed_over_reason=d["passed_over_reason"])),
-    "eligibility": (EligibilityForm, _("Eligibility"),
+    "eligibility": (EligibilityForm, _lazy("Eligibility"),
                     lambda c, d, u: services.eligibility_record(contract=c, user=u, **d)),
-    "digitize": (DigitizeForm, _("Move to the Digitizing Government Data track"),
+    "digitize": (DigitizeForm, _lazy("Move to the Digitizing Government Data track"),
                  lambda c, d, u: services.contract_move_to_digitizing(contract=c, **d)),
-    "training": (TrainingForm, _("Training"), lambda c, d, u: services.training_record(contract=c, **d)),
+    "training": (TrainingForm, _lazy("Training"), lambda c, d, u: services.training_record(contract=c, **d)),
 }  # fmt: skip
 
 

@@ -36,6 +36,7 @@ def test_resignation_with_notice_replacement_from_reserve_labour_export_and_copi
     page.wait_for_load_state()
     assert "ลาออก" in page.inner_text("#members")
     page.click(f"a[href='/roster/contracts/{leaving.pk}/replace/']")
+    assert page.inner_text("h1") == "จ้างแทนจากลำดับสำรอง"  # Thai first, whatever language the server started in
     # the reserve list is offered in rank order, the first preselected
     options = page.locator("#id_reserve option").all_inner_texts()
     assert options[1:] == ["1. ผู้ทดสอบ3 ใจดี", "2. ผู้ทดสอบ2 ใจดี"]
