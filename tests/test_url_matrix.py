@@ -39,6 +39,7 @@ from reporting.models import Evidence, MonthlyReport
 from tambon.models import HiringType, Role
 from tambon.roster.demo import national_id
 from tambon.roster.models import Contract, ImportStatus, Person, RosterImport
+from tambon.roster.personal import personal_token
 from tambon.roster.selectors import hiring_type_names
 from tambon.roster.sheet import write_workbook
 from tests.assessment.helpers import make_activity
@@ -154,6 +155,8 @@ CASES: dict[str, Case] = {
                                 page(SEES_TAMBON, may=EDITS_TAMBON)),
     "roster_monthly_summary": Case({"pk": lambda w: w.university_a.pk, "year": 2021, "month": 1},
                                    *same(page(SEES_UNIVERSITY))),
+    # the person's own report through a signed personal link: no login, the same for everyone
+    "roster_personal_report": Case({"token": lambda w: personal_token(w.contract)}, *same({r: 200 for r in ROLES})),
     # budget and monthly reports
     "budget_table": Case(TAMBON, *same(page(SEES_TAMBON))),
     "budget_init": Case(TAMBON, *post_only(page(SEES_TAMBON, 302, may=EDITS_TAMBON))),

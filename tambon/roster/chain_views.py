@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,10 +24,11 @@ from pbm.formats import month_label
 from tambon import access
 from tambon.models import Network, Programme, Tambon, University
 
-from . import labour, selectors
+from . import labour, personal, selectors
 from .forms import (
     DateRangeForm,
     InstalmentForm,
+    PersonalReportForm,
     WageCorrectionForm,
     WagePaymentForm,
     WageTransferForm,
@@ -210,6 +212,9 @@ def work_reports(request: HttpRequest, pk: int, year: int, month: int) -> HttpRe
                    if row.report else {})  # fmt: skip
         data = request.POST if request.method == "POST" and f"p{row.contract.pk}-tasks" in request.POST else None
         forms.append((row, WorkReportForm(data, initial=initial, prefix=f"p{row.contract.pk}")))
+    links = {row.contract.pk: request.build_absolute_uri(reverse("roster_personal_report",
+                                                                 args=[personal.personal_token(row.contract)]))
+             for row in rows if can_edit and row.contract.status == ContractStatus.ACTIVE}  # fmt: skip
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -231,7 +236,8 @@ def work_reports(request: HttpRequest, pk: int, year: int, month: int) -> HttpRe
     index = months.index((year, month))
     return render(request, "roster/work_reports.html", {
         "tambon": tambon, "year": year, "month": month, "label": month_label(year, month), "forms": forms,
-        "can_edit": can_edit, "previous": months[index - 1] if index else None,
+        "can_edit": can_edit, "links": links, "link_days": personal.link_days(),
+        "previous": months[index - 1] if index else None,
         "next": months[index + 1] if index + 1 < len(months) else None,
     })  # fmt: skip
 
@@ -271,3 +277,29 @@ SUMMARY_COLUMNS = (
     labour.Col("passed", "ผ่านการประเมิน (คน)", 10), labour.Col("bare", "ตรวจรับโดยไม่มีรายงาน (คน)", 12),
     labour.Col("trained", "ผ่านการอบรมแล้ว (คน)", 10), labour.Col("due", "ค่าจ้างที่ต้องจ่าย (บาท)", 14),
 )  # fmt: skip
+
+
+# --- the person's own report through their personal link (no account; personal.py) ------------------------
+
+
+def personal_report(request: HttpRequest, token: str) -> HttpResponse:
+    contract = personal.contract_for_token(token)
+    if contract is None:
+        return render(request, "roster/personal_report.html", {"expired": True}, status=404)
+    months = personal.open_months(contract)
+    form = PersonalReportForm(request.POST or None, months=months)
+    if request.method == "POST" and form.is_valid():
+        year, month = form.year_month()
+        entry = ReportEntry(form.cleaned_data["tasks"], form.cleaned_data["days_worked"], form.cleaned_data["evidence"])
+        try:
+            work_reports_save(tambon=contract.tambon, year=year, month=month, entries={contract.pk: entry}, user=None,
+                              by_person=True)  # fmt: skip
+            messages.success(request, _("Your report of %(month)s is saved. Thank you.")
+                             % {"month": month_label(year, month)})  # fmt: skip
+            return redirect("roster_personal_report", token=token)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+    reports = contract.work_reports.order_by("-year", "-month")[:12]
+    return render(request, "roster/personal_report.html", {
+        "contract": contract, "form": form if months else None, "reports": reports,
+    })  # fmt: skip

@@ -220,3 +220,20 @@ class WorkReportForm(forms.Form):
     days_worked = CountField(label=_("Days worked"), max_value=31)
     evidence = forms.CharField(label=_("Evidence (links, photos, documents)"), max_length=TEXT_MAX, required=False,
                                widget=forms.Textarea(attrs={"rows": 1}))  # fmt: skip
+
+
+class PersonalReportForm(WorkReportForm):
+    """The person's own report through their personal link: one of their open months."""
+
+    month = forms.ChoiceField(label=_("Month"))
+    field_order = ["month", "tasks", "days_worked", "evidence"]
+
+    def __init__(self, *args, months: list[tuple[int, int]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [(f"{y}-{m}", month_label(y, m)) for y, m in months]
+        if months:
+            self.fields["month"].initial = "{}-{}".format(*months[-1])
+
+    def year_month(self) -> tuple[int, int]:
+        year, month = self.cleaned_data["month"].split("-")
+        return int(year), int(month)

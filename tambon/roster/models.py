@@ -269,6 +269,7 @@ class WorkReport(models.Model):
     tasks = models.TextField(_("tasks done"))
     days_worked = models.PositiveSmallIntegerField(_("days worked"))
     evidence = models.TextField(_("evidence"), blank=True)
+    by_person = models.BooleanField(_("entered by the person"), default=False)  # through their personal link
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -32,4 +32,5 @@ urlpatterns = [
         chain_views.monthly_summary,
         name="roster_monthly_summary",
     ),
+    path("me/report/<str:token>/", chain_views.personal_report, name="roster_personal_report"),
 ]

@@ -32,3 +32,8 @@ def is_national(user) -> bool:
     from tambon import access
 
     return access.is_national(user)
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key)

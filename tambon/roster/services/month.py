@@ -27,10 +27,11 @@ class ReportEntry:
 
 @transaction.atomic
 def work_reports_save(*, tambon: Tambon, year: int, month: int, entries: dict[int, ReportEntry],
-                      user: User | None) -> int:  # fmt: skip
+                      user: User | None, by_person: bool = False) -> int:  # fmt: skip
     """Save the month's work reports of these people (by contract id); how many were written. All or nothing:
     one refused entry (not this tambon's person, not under contract that month, more days than the month's days
-    under contract, or work already accepted) leaves every report as it was."""
+    under contract, or work already accepted) leaves every report as it was. `by_person`: written by the person
+    through their personal link (personal.py), not by the university."""
     if not tambon.programme.contains_month(year, month):
         raise ValidationError(_("%(month)s is outside the programme.") % {"month": month_label(year, month)})
     contracts = Contract.objects.filter(tambon=tambon, pk__in=list(entries)).exclude(status=ContractStatus.RESERVE)
@@ -66,7 +67,7 @@ def work_reports_save(*, tambon: Tambon, year: int, month: int, entries: dict[in
         else:
             WorkReport.objects.update_or_create(contract=contract, year=year, month=month, defaults={
                 "tasks": entry.tasks.strip(), "days_worked": entry.days_worked, "evidence": entry.evidence.strip(),
-                "entered_by": user})  # fmt: skip
+                "entered_by": user, "by_person": by_person})  # fmt: skip
             written += 1
     if problems:
         raise ValidationError(problems)

@@ -297,3 +297,38 @@ def test_pages_eligibility_instalments_national_files_and_the_summary_workbook(w
     header = next(load_workbook(io.BytesIO(summary.content)).active.iter_rows(min_row=3, values_only=True))
     assert header[0] == "รหัสตำบล" and "ค่าจ้างที่ต้องจ่าย (บาท)" in header
     assert mona.get(f"/universities/{world.university_a.pk}/roster/summary/2030/1/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_persons_own_report_through_their_personal_link(world, client, client_for, settings):
+    from tambon.roster.models import WorkReport
+    from tambon.roster.personal import personal_token
+
+    person, other = hire([person_row(1, world.tambon_a), person_row(2, world.tambon_a)])
+    links = client_for(world.mona).get(f"/tambons/{world.tambon_a.pk}/team/reports/2021/2/").content.decode()
+    token = personal_token(person)
+    assert f"/me/report/{token}/" in links  # the university hands the link out from its work reports page
+    url = f"/me/report/{token}/"
+    page = client.get(url).content.decode()  # nobody logged in
+    assert person.person.full_name in page and other.person.full_name not in page
+    response = client.post(url, {"month": "2021-2", "tasks": "ลงพื้นที่สำรวจ", "days_worked": "19", "evidence": ""})
+    assert response.status_code == 302
+    report = WorkReport.objects.get(contract=person)
+    assert (report.year, report.month, report.days_worked, report.by_person, report.entered_by) == (
+        2021,
+        2,
+        19,
+        True,
+        None,
+    )
+    refused = client.post(url, {"month": "2021-2", "tasks": "x", "days_worked": "40"})  # more than the month has
+    assert refused.status_code == 200 and WorkReport.objects.get(contract=person).days_worked == 19
+    work_accept(contracts=[person], year=2021, month=2, user=None)
+    assert '"2021-2"' not in client.get(url).content.decode()  # an accepted month is closed to the person
+    assert client.get(f"/me/report/{token[:-2]}xx/").status_code == 404  # forged
+    settings.ROSTER_PERSONAL_LINK_DAYS = 0
+    assert client.get(url).status_code == 404  # expired
+    settings.ROSTER_PERSONAL_LINK_DAYS = 45
+    contract_resign(contract=Contract.objects.get(pk=person.pk), notice_date=dt.date(2021, 3, 1),
+                    last_day=dt.date(2021, 4, 30))  # fmt: skip
+    assert client.get(url).status_code == 404  # a changed contract voids the links given before
