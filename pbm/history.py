@@ -46,6 +46,7 @@ FIELD_LABELS = {
     "work_withdrawn": gettext_lazy("work acceptance withdrawn"),
     "left_on": gettext_lazy("last working day"),
     "replacement": gettext_lazy("replacement starts"),
+    "passed_over": gettext_lazy("passed over on the reserve list"),
     "households": gettext_lazy("TPMAP households"),
     "goal": gettext_lazy("goal"),
     "indicator": gettext_lazy("indicator"),

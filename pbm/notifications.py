@@ -463,3 +463,45 @@ def line_webhook_handle(*, events: list[dict]) -> int:
 
 def unread_count(user: User) -> int:
     return Notification.objects.filter(Q(user=user) & Q(read_at__isnull=True)).count()
+
+
+# --- changes of a hired person: copied to NSI and the network (seed: การลาออก) ------------------------------
+
+
+def roster_change_recipients(tambon: Tambon) -> list[User]:
+    """สำเนาข้อมูลถึง สป.อว. และเครือข่ายอุดมศึกษา: the national staff and the RSI of the tambon's network."""
+    from tambon.access import network_reviewers
+
+    users = _members(NATIONAL_ROLES)
+    for user in network_reviewers([tambon.network_id]).get(tambon.network_id, []):
+        if user not in users:
+            users.append(user)
+    return users
+
+
+def roster_change_notify(*, contract, change: str, on_date: dt.date, url: str = "") -> int:
+    """Tell NSI and the network that a hired person's data changed (`change`: resigned, terminated, replaced);
+    once per contract and change. How many were told now (0 on a re-run)."""
+    tambon = contract.tambon
+    words = {
+        "resigned": ("ลาออก", "resigned"),
+        "terminated": ("เลิกจ้าง", "contract terminated"),
+        "replaced": ("จ้างทดแทน", "hired as a replacement"),
+    }
+    from pbm.formats import date_be_numeric
+
+    thai, english = words[change]
+    place = tambon.subdistrict.name_th
+    day = date_be_numeric(contract.left_on if change != "replaced" else contract.start_date)
+    message = Message(
+        key=f"roster-change:{contract.pk}:{change}",
+        subject_th=f"การเปลี่ยนแปลงผู้ถูกจ้างงาน: {contract.person} {thai} ({place})",
+        subject_en=f"Hired person changed: {contract.person} {english} ({place})",
+        body_th=f"{contract.person} ({contract.hiring_type.name_th}) {thai} มีผล {day} "
+        f"ตำบล {place} มหาวิทยาลัย {tambon.university.name_th}",
+        body_en=f"{contract.person} ({contract.hiring_type.name_en}) {english} from {day}, "
+        f"tambon {place}, {tambon.university.name_en}",
+        url=url,
+        kind=NotificationKind.REVIEW,
+    )
+    return sum(notify(user=user, message=message, on_date=on_date) for user in roster_change_recipients(tambon))

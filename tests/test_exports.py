@@ -43,6 +43,9 @@ def export_routes() -> set[str]:
     return names
 
 
+RANGE, KINDS = "?start=01/01/2564&end=31/12/2564", ("labour", "follow-up")  # the hiring chain's files (issue #15)
+
+
 def export_urls(world, job_pk: int) -> dict[str, list[str]]:
     net, uni, tambon = world.tambon_a.network_id, world.university_a.pk, world.tambon_a.pk
     return {
@@ -51,6 +54,9 @@ def export_urls(world, job_pk: int) -> dict[str, list[str]]:
         "roster_university_export": [reverse("roster_university_export", args=[uni])],
         "roster_national_export": [reverse("roster_national_export")],
         "roster_import_errors": [reverse("roster_import_errors", args=[job_pk])],
+        "roster_changes_export": [reverse("roster_changes_export", args=[uni, kind]) + RANGE for kind in KINDS],
+        "roster_national_changes_export": [reverse("roster_national_changes_export", args=[k]) + RANGE for k in KINDS],
+        "roster_monthly_summary": [reverse("roster_monthly_summary", args=[uni, 2021, 1]) + "?format=xlsx"],
         "budget_export_tambon": [reverse("budget_export_tambon", args=[tambon])],
         "budget_export_university": [reverse("budget_export_university", args=[uni])],
         "dashboard_export": [reverse("dashboard_export", args=[w]) for w in WIDGETS],

@@ -39,6 +39,7 @@ from reporting.models import Evidence, MonthlyReport
 from tambon.models import HiringType, Role
 from tambon.roster.demo import national_id
 from tambon.roster.models import Contract, ImportStatus, Person, RosterImport
+from tambon.roster.personal import personal_token
 from tambon.roster.selectors import hiring_type_names
 from tambon.roster.sheet import write_workbook
 from tests.assessment.helpers import make_activity
@@ -142,6 +143,20 @@ CASES: dict[str, Case] = {
                                  *same(page(SEES_UNIVERSITY, may=MANAGES_UNIVERSITY))),
     "roster_import_confirm": Case({"pk": lambda w: w.roster_import.pk},
                                   *post_only(page(SEES_UNIVERSITY, 302, may=MANAGES_UNIVERSITY))),
+    # the hiring chain (issue #15): payroll pages for university A's managers and the national staff
+    "roster_changes": Case({"pk": lambda w: w.university_a.pk}, *same(page(SEES_UNIVERSITY, may=MANAGES_UNIVERSITY | NATIONAL))),
+    "roster_changes_export": Case({"pk": lambda w: w.university_a.pk, "kind": "labour"},
+                                  *same(page(SEES_UNIVERSITY, may=MANAGES_UNIVERSITY))),
+    "roster_national_changes_export": Case({"kind": "follow-up"}, *same(page({"nina"}))),
+    "roster_wages": Case({"pk": lambda w: w.university_a.pk}, page(SEES_UNIVERSITY, may=MANAGES_UNIVERSITY | NATIONAL),
+                         page(SEES_UNIVERSITY, may=MANAGES_UNIVERSITY | NATIONAL)),
+    "roster_wages_national": Case({}, page(NATIONAL), page(NATIONAL, may={"nina"})),
+    "roster_work_reports": Case({"pk": lambda w: w.tambon_a.pk, "year": 2021, "month": 1}, page(SEES_TAMBON),
+                                page(SEES_TAMBON, may=EDITS_TAMBON)),
+    "roster_monthly_summary": Case({"pk": lambda w: w.university_a.pk, "year": 2021, "month": 1},
+                                   *same(page(SEES_UNIVERSITY))),
+    # the person's own report through a signed personal link: no login, the same for everyone
+    "roster_personal_report": Case({"token": lambda w: personal_token(w.contract)}, *same({r: 200 for r in ROLES})),
     # budget and monthly reports
     "budget_table": Case(TAMBON, *same(page(SEES_TAMBON))),
     "budget_init": Case(TAMBON, *post_only(page(SEES_TAMBON, 302, may=EDITS_TAMBON))),

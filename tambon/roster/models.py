@@ -102,6 +102,8 @@ class WorkAcceptance(models.Model):
     days_in_month = models.PositiveSmallIntegerField(_("days in month"))
     amount = models.DecimalField(_("wage due (baht)"), max_digits=10, decimal_places=2)
     evaluation_passed = models.BooleanField(_("evaluation passed"), default=True)
+    work_report = models.ForeignKey("WorkReport", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    trainings_passed = models.PositiveSmallIntegerField(_("trainings passed by then"), default=0)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     accepted_at = models.DateTimeField(auto_now_add=True)
 
@@ -221,3 +223,155 @@ class RosterImport(models.Model):
     def progress_key(self) -> str:
         """The cache key of the running job's progress: the write's transaction hides this row until it commits."""
         return f"roster-import-progress:{self.pk}"
+
+
+# --- the hiring chain (issue #15 items 3-6): eligibility, the person's month, the wage chain -------------------
+
+
+class Residency(models.TextChoices):
+    TAMBON = "tambon", _("Lives in the tambon")
+    DISTRICT = "district", _("Lives in the district")
+    OTHER = "other", _("Lives elsewhere")
+
+
+class Eligibility(models.Model):
+    """What the university checked when it hired (or placed on the reserve list) a person: the answers, and the
+    problems the programme's rules (Programme.definition hiring_types[].eligibility) found in them."""
+
+    contract = models.OneToOneField(Contract, on_delete=models.CASCADE, related_name="eligibility")
+    residency = models.CharField(_("residency"), max_length=10, choices=Residency.choices, blank=True)
+    unemployed = models.BooleanField(_("unemployed"), null=True)
+    no_other_state_wage = models.BooleanField(_("no other state wage or hiring aid"), null=True)
+    enrolled_institution = models.CharField(_("enrolled at"), max_length=200, blank=True)
+    enrolment_verified = models.BooleanField(_("enrolment verified"), default=False)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    checked_at = models.DateTimeField(auto_now=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("eligibility")
+        verbose_name_plural = _("eligibility records")
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} · {'ok' if not self.problems else len(self.problems)}"
+
+    @property
+    def eligible(self) -> bool:
+        return not self.problems
+
+
+class WorkReport(models.Model):
+    """ผู้ถูกจ้างงานจัดทำรายงานผลการดำเนินงานประจำเดือน: the person's month, entered by the university for them."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="work_reports")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    tasks = models.TextField(_("tasks done"))
+    days_worked = models.PositiveSmallIntegerField(_("days worked"))
+    evidence = models.TextField(_("evidence"), blank=True)
+    by_person = models.BooleanField(_("entered by the person"), default=False)  # through their personal link
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("monthly work report")
+        verbose_name_plural = _("monthly work reports")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "year", "month"], name="roster_work_report_once"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="roster_work_report_month_valid"),
+        ]
+        indexes = [models.Index(fields=["year", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} · {self.year}-{self.month:02d}"
+
+
+class WageTransfer(models.Model):
+    """สป.อว. โอนเงินค่าจ้างไปยังมหาวิทยาลัย: one transfer of wage money for one month's wages."""
+
+    university = models.ForeignKey(University, on_delete=models.PROTECT, related_name="wage_transfers")
+    year = models.PositiveSmallIntegerField(_("wage year"))
+    month = models.PositiveSmallIntegerField(_("wage month"))
+    amount = models.DecimalField(_("amount (baht)"), max_digits=14, decimal_places=2)
+    transferred_on = models.DateField(_("transferred on"))
+    reference = models.CharField(_("reference"), max_length=60)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "month", "transferred_on", "id"]
+        verbose_name = _("wage transfer")
+        verbose_name_plural = _("wage transfers")
+        constraints = [
+            models.UniqueConstraint(fields=["university", "reference"], name="wages_transfer_reference_once"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="wages_transfer_month_valid"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="wages_transfer_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class WagePayment(models.Model):
+    """มหาวิทยาลัยจ่ายค่าจ้างรายเดือน: what the university paid one person for one month."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="wage_payments")
+    year = models.PositiveSmallIntegerField(_("wage year"))
+    month = models.PositiveSmallIntegerField(_("wage month"))
+    amount = models.DecimalField(_("amount paid (baht)"), max_digits=10, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wage payment")
+        verbose_name_plural = _("wage payments")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "year", "month"], name="wages_paid_once_per_month"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="wages_payment_month_valid"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="wages_payment_not_negative"),
+        ]
+        indexes = [models.Index(fields=["year", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} · {self.year}-{self.month:02d}"
+
+
+class ManagementInstalment(models.Model):
+    """One instalment (งวด) of a network's or a university's management budget, paid by NSI."""
+
+    programme = models.ForeignKey("tambon.Programme", on_delete=models.PROTECT, related_name="+")
+    network = models.ForeignKey("tambon.Network", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    university = models.ForeignKey(University, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    number = models.PositiveSmallIntegerField(_("instalment"))
+    amount = models.DecimalField(_("amount (baht)"), max_digits=14, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("reference"), max_length=60)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["network__number", "university__code", "number"]
+        verbose_name = _("management-budget instalment")
+        verbose_name_plural = _("management-budget instalments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(network__isnull=False, university__isnull=True)
+                | Q(network__isnull=True, university__isnull=False),
+                name="wages_instalment_one_recipient",
+            ),
+            models.UniqueConstraint(fields=["programme", "network", "number"], condition=Q(network__isnull=False),
+                                    name="wages_instalment_network_once"),
+            models.UniqueConstraint(fields=["programme", "university", "number"], condition=Q(university__isnull=False),
+                                    name="wages_instalment_university_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="wages_instalment_positive"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.network or self.university} · {self.number}"
+
+    @property
+    def recipient(self):
+        return self.network or self.university

@@ -13,9 +13,18 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 
-from tambon.models import HiringType, Programme, Tambon
+from tambon.models import HiringType, Network, Programme, Tambon, University
 
-from .models import Contract, ContractStatus, ImportPhase, RosterImport, WorkAcceptance
+from .models import (
+    Contract,
+    ContractStatus,
+    ImportPhase,
+    ManagementInstalment,
+    RosterImport,
+    WagePayment,
+    WageTransfer,
+    WorkAcceptance,
+)
 from .sheet import STATUS_LABELS, format_date
 
 log = logging.getLogger(__name__)
@@ -89,7 +98,7 @@ def team_members(*, tambon: Tambon) -> QuerySet[Contract]:
     return (
         Contract.objects.filter(tambon=tambon)
         .exclude(status=ContractStatus.RESERVE)
-        .select_related("person", "hiring_type", "replaces__person")
+        .select_related("person", "hiring_type", "replaces__person", "eligibility")
         .annotate(accepted_months=Count("acceptances"))
         .order_by("status", "hiring_type__position", "person__first_name")
     )
@@ -98,7 +107,7 @@ def team_members(*, tambon: Tambon) -> QuerySet[Contract]:
 def reserve_list(*, tambon: Tambon) -> QuerySet[Contract]:
     return (
         Contract.objects.filter(tambon=tambon, status=ContractStatus.RESERVE)
-        .select_related("person", "hiring_type")
+        .select_related("person", "hiring_type", "eligibility")
         .order_by("hiring_type__position", "reserve_rank", "id")
     )
 
@@ -238,3 +247,270 @@ def import_preview(
     paged.object_list = [{**person, "errors": by_row.get(person["row"], [])} for person in paged.object_list]
     listed = {p["row"] for p in roster_import.preview}
     return ImportPreview(page=paged, unplaced=[e for e in roster_import.errors if e["row"] not in listed][:200])
+
+
+# --- the wage chain: due (work acceptance), transferred (NSI), paid (the university) --------------------------
+
+
+@dataclass
+class WageMonth:
+    university: University
+    year: int
+    month: int
+    due: Decimal = Decimal(0)
+    transferred: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+
+    @property
+    def agrees(self) -> bool:
+        return self.due == self.transferred == self.paid
+
+
+@dataclass
+class WageDifference:
+    university: University
+    year: int
+    month: int
+    what: str  # "transfer", "payment" (a university's month) or "person"
+    expected: Decimal
+    found: Decimal
+    contract: Contract | None = None
+
+    @property
+    def delta(self) -> Decimal:
+        return self.found - self.expected
+
+
+@dataclass
+class WageReconciliation:
+    months: list[WageMonth]  # every (university, month) with anything due, transferred or paid
+    differences: list[WageDifference]
+
+    def total(self, field: str) -> Decimal:
+        return sum((getattr(m, field) for m in self.months), Decimal(0))
+
+    def by_university(self) -> list[WageMonth]:
+        """One line per university: its months added up (the national view)."""
+        lines: dict[int, WageMonth] = {}
+        for m in self.months:
+            line = lines.setdefault(m.university.pk, WageMonth(m.university, 0, 0))
+            line.due, line.transferred, line.paid = (
+                line.due + m.due,
+                line.transferred + m.transferred,
+                line.paid + m.paid,
+            )
+        return list(lines.values())
+
+
+def wage_reconciliation(*, universities: Iterable[University], programme: Programme,
+                        per_person: bool = True) -> WageReconciliation:  # fmt: skip
+    """Wages due (from work acceptance, `wages_due_by_month`), transferred by NSI and paid by the university, per
+    university and month, and every difference: a month whose transfer or payments differ from what is due, and
+    (per_person) each person whose payment differs from their accepted wage. A handful of queries."""
+    universities = {u.pk: u for u in universities}
+    tambon_university = dict(Tambon.objects.filter(programme=programme, university_id__in=list(universities))
+                             .values_list("pk", "university_id"))  # fmt: skip
+    months = programme.months()
+    lines: dict[tuple[int, int, int], WageMonth] = {}
+
+    def line(uid: int, year: int, month: int) -> WageMonth:
+        return lines.setdefault((uid, year, month), WageMonth(universities[uid], year, month))
+
+    for (tambon_id, _type, year, month), total in wages_due_by_month(
+        tambon_ids=tambon_university, months=months
+    ).items():
+        line(tambon_university[tambon_id], year, month).due += total
+    for uid, year, month, total in (WageTransfer.objects.filter(university_id__in=list(universities))
+                                    .values_list("university_id", "year", "month").annotate(t=Sum("amount"))):  # fmt: skip
+        line(uid, year, month).transferred += total
+    paid = WagePayment.objects.filter(contract__tambon_id__in=list(tambon_university))
+    for tambon_id, year, month, total in paid.values_list("contract__tambon_id", "year", "month").annotate(
+        t=Sum("amount")
+    ):
+        line(tambon_university[tambon_id], year, month).paid += total
+    ordered = [lines[k] for k in sorted(lines, key=lambda k: (universities[k[0]].code, k[1], k[2]))]
+    differences = []
+    for m in ordered:
+        if m.transferred != m.due:
+            differences.append(WageDifference(m.university, m.year, m.month, "transfer", m.due, m.transferred))
+        if m.paid != m.due:
+            differences.append(WageDifference(m.university, m.year, m.month, "payment", m.due, m.paid))
+    if per_person:
+        differences += _person_differences(tambon_university, universities)
+    return WageReconciliation(ordered, differences)
+
+
+def _person_differences(tambon_university: dict[int, int], universities: dict) -> list[WageDifference]:
+    due = {(c, y, m): a for c, y, m, a in WorkAcceptance.objects.filter(contract__tambon_id__in=list(tambon_university))
+           .values_list("contract_id", "year", "month", "amount").iterator(chunk_size=5000)}  # fmt: skip
+    paid = {(c, y, m): a for c, y, m, a in WagePayment.objects.filter(contract__tambon_id__in=list(tambon_university))
+            .values_list("contract_id", "year", "month", "amount").iterator(chunk_size=5000)}  # fmt: skip
+    keys = sorted(k for k in due.keys() | paid.keys() if due.get(k) != paid.get(k))
+    contracts = Contract.objects.select_related("person", "tambon__subdistrict").in_bulk({k[0] for k in keys})
+    return [
+        WageDifference(universities[tambon_university[contracts[c].tambon_id]], y, m, "person",
+                       due.get((c, y, m), Decimal(0)), paid.get((c, y, m), Decimal(0)), contracts[c])
+        for c, y, m in keys
+    ]  # fmt: skip
+
+
+@dataclass
+class InstalmentLine:
+    recipient: University | Network
+    expected: Decimal | None  # the programme's share of the management budget; None where no figure is defined
+    paid: list[ManagementInstalment]
+
+    @property
+    def paid_total(self) -> Decimal:
+        return sum((i.amount for i in self.paid), Decimal(0))
+
+
+def management_instalments(*, programme: Programme, universities: Iterable[University],
+                           networks: Iterable[Network]) -> list[InstalmentLine]:  # fmt: skip
+    """Each network and university with the management-budget instalments NSI paid it. A university's expected
+    total is the programme's management budget per tambon × its tambons (Programme.definition budget_per_unit)."""
+    from .services.eligibility import definition_of
+
+    per_tambon = definition_of(programme).get("budget_per_unit", {}).get("management")
+    universities, networks = list(universities), list(networks)
+    counts = dict(Tambon.objects.filter(programme=programme, university__in=universities)
+                  .values_list("university_id").annotate(n=Count("id")))  # fmt: skip
+    paid: dict[tuple[str, int], list] = defaultdict(list)
+    for i in ManagementInstalment.objects.filter(programme=programme).order_by("number"):
+        paid[("n", i.network_id) if i.network_id else ("u", i.university_id)].append(i)
+    lines = [InstalmentLine(n, None, paid[("n", n.pk)]) for n in networks]
+    for u in universities:
+        expected = Decimal(per_tambon) * counts.get(u.pk, 0) if per_tambon is not None else None
+        lines.append(InstalmentLine(u, expected, paid[("u", u.pk)]))
+    return lines
+
+
+def eligibility_initial(contract: Contract) -> dict:
+    """The eligibility form as last recorded (and the person's graduation date)."""
+    from .models import Eligibility
+
+    record = Eligibility.objects.filter(contract=contract).first()
+    initial = {"graduated_on": contract.person.graduated_on}
+    if record is not None:
+        initial |= {"residency": record.residency, "unemployed": bool(record.unemployed),
+                    "no_other_state_wage": bool(record.no_other_state_wage),
+                    "enrolled_institution": record.enrolled_institution,
+                    "enrolment_verified": record.enrolment_verified}  # fmt: skip
+    return initial
+
+
+def eligibility_rule_texts(contract: Contract) -> list[str]:
+    """The rules of the contract's hiring type as the page lists them, from the programme definition."""
+    from django.utils.translation import gettext as _
+
+    from .services.eligibility import eligibility_rules
+
+    rules = eligibility_rules(contract.tambon.programme).get(contract.hiring_type.code, {})
+    texts = []
+    if rules.get("residency"):
+        texts.append(_("Lives in the tambon or its district."))
+    if rules.get("unemployed"):
+        texts.append(_("Unemployed."))
+    if rules.get("no_other_state_wage"):
+        texts.append(_("Receives no other state wage or state hiring aid."))
+    if rules.get("enrolment"):
+        texts.append(_("Enrolled in higher or vocational education."))
+    if rules.get("years_since_graduation") is not None:
+        texts.append(_("Graduated at most %(years)s years before the contract starts.")
+                     % {"years": rules["years_since_graduation"]})  # fmt: skip
+    return texts
+
+
+# --- the hired person's month and the university's monthly summary to NSI ------------------------------------
+
+
+@dataclass
+class PersonMonth:
+    contract: Contract
+    report: object | None  # WorkReport
+    acceptance: WorkAcceptance | None
+    trainings_passed: int
+
+
+def team_month(*, tambon: Tambon, year: int, month: int) -> list[PersonMonth]:
+    """Each person under contract in the month (hired or since left), with their work report, acceptance and the
+    trainings passed by the month's end. Four queries."""
+    import calendar
+    import datetime as dt
+
+    from .models import Training, WorkReport
+
+    first, last = dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    contracts = list(
+        Contract.objects.filter(tambon=tambon, start_date__lte=last)
+        .exclude(status=ContractStatus.RESERVE)
+        .exclude(left_on__lt=first)
+        .select_related("person", "hiring_type")
+        .order_by("hiring_type__position", "person__first_name", "id")
+    )
+    ids = [c.pk for c in contracts]
+    reports = {r.contract_id: r for r in WorkReport.objects.filter(contract_id__in=ids, year=year, month=month)}
+    accepted = {a.contract_id: a for a in WorkAcceptance.objects.filter(contract_id__in=ids, year=year, month=month)}
+    trained = dict(Training.objects.filter(contract_id__in=ids, passed=True, completed_on__lte=last)
+                   .values_list("contract_id").annotate(n=Count("id")))  # fmt: skip
+    return [PersonMonth(c, reports.get(c.pk), accepted.get(c.pk), trained.get(c.pk, 0)) for c in contracts]
+
+
+@dataclass
+class SummaryLine:
+    tambon: Tambon
+    people: int = 0
+    reported: int = 0
+    days_worked: int = 0
+    accepted: int = 0
+    passed: int = 0
+    accepted_without_report: int = 0
+    trained: int = 0
+    wages_due: Decimal = Decimal(0)
+
+
+def monthly_summary(*, university: University, programme: Programme, year: int, month: int) -> list[SummaryLine]:
+    """สรุปผลการปฏิบัติงานประจำเดือน (seed: ม. จัดทำสรุปผลการปฏิบัติงานประจำเดือนส่ง สป.อว.): per tambon of the
+    university, the people under contract, their work reports and days worked, the acceptances (passed, and
+    accepted without a report), the people who passed a training by then, and the wages due."""
+    import calendar
+    import datetime as dt
+
+    from .models import Training, WorkReport
+
+    first, last = dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    tambons = list(Tambon.objects.filter(programme=programme, university=university).select_related("subdistrict"))
+    lines = {t.pk: SummaryLine(t) for t in tambons}
+    under = (Contract.objects.filter(tambon__in=tambons, start_date__lte=last).exclude(status=ContractStatus.RESERVE)
+             .exclude(left_on__lt=first))  # fmt: skip
+    for tambon_id, n in under.values_list("tambon_id").annotate(n=Count("id")):
+        lines[tambon_id].people = n
+    reports = WorkReport.objects.filter(contract__in=under, year=year, month=month)
+    for tambon_id, n, days in reports.values_list("contract__tambon_id").annotate(n=Count("id"), d=Sum("days_worked")):
+        lines[tambon_id].reported, lines[tambon_id].days_worked = n, days or 0
+    acceptances = WorkAcceptance.objects.filter(contract__in=under, year=year, month=month)
+    for tambon_id, n, passed, bare in acceptances.values_list("contract__tambon_id").annotate(
+        n=Count("id"), p=Count("id", filter=Q(evaluation_passed=True)), b=Count("id", filter=Q(work_report__isnull=True)),
+    ):  # fmt: skip
+        lines[tambon_id].accepted, lines[tambon_id].passed, lines[tambon_id].accepted_without_report = n, passed, bare
+    for (tambon_id, _type, _y, _m), due in wages_due_by_month(tambon_ids=lines, months=[(year, month)]).items():
+        lines[tambon_id].wages_due += due
+    trained = Training.objects.filter(contract__in=under, passed=True, completed_on__lte=last)
+    for tambon_id, n in trained.values_list("contract__tambon_id").annotate(n=Count("contract_id", distinct=True)):
+        lines[tambon_id].trained = n
+    return list(lines.values())
+
+
+def latest_accepted_month(*, tambons: QuerySet[Tambon], programme: Programme) -> tuple[int, int]:
+    """The latest month whose work was accepted in these tambons (the programme's first when none was)."""
+    latest = (WorkAcceptance.objects.filter(contract__tambon__in=tambons).values_list("year", "month")
+              .order_by("-year", "-month").first())  # fmt: skip
+    return latest if latest in programme.months() else programme.months()[0]
+
+
+def reported_days(*, tambon: Tambon, year: int, month: int) -> dict[int, int]:
+    """{contract id: days worked} of the tambon's work reports for the month."""
+    from .models import WorkReport
+
+    return dict(WorkReport.objects.filter(contract__tambon=tambon, year=year, month=month)
+                .values_list("contract_id", "days_worked"))  # fmt: skip

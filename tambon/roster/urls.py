@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import chain_views, views
 
 urlpatterns = [
     path("tambons/<int:pk>/team/", views.team, name="roster_team"),
@@ -16,4 +16,21 @@ urlpatterns = [
     path("roster/imports/<int:pk>/progress/", views.import_progress, name="roster_import_progress"),
     path("roster/imports/<int:pk>/errors.xlsx", views.import_errors, name="roster_import_errors"),
     path("roster/imports/<int:pk>/confirm/", views.import_confirm, name="roster_import_confirm"),
+    # the hiring chain (issue #15)
+    path("universities/<int:pk>/roster/changes/", chain_views.changes, name="roster_changes"),
+    path(
+        "universities/<int:pk>/roster/changes/<slug:kind>.xlsx",
+        chain_views.changes_export,
+        name="roster_changes_export",
+    ),
+    path("roster/changes/<slug:kind>.xlsx", chain_views.national_changes_export, name="roster_national_changes_export"),
+    path("universities/<int:pk>/wages/", chain_views.university_wages, name="roster_wages"),
+    path("wages/", chain_views.national_wages, name="roster_wages_national"),
+    path("tambons/<int:pk>/team/reports/<int:year>/<int:month>/", chain_views.work_reports, name="roster_work_reports"),
+    path(
+        "universities/<int:pk>/roster/summary/<int:year>/<int:month>/",
+        chain_views.monthly_summary,
+        name="roster_monthly_summary",
+    ),
+    path("me/report/<str:token>/", chain_views.personal_report, name="roster_personal_report"),
 ]

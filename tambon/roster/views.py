@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from pbm.followups import enqueue_on_commit
@@ -21,8 +22,10 @@ from tambon.models import Programme, Tambon
 
 from . import selectors, services
 from .forms import (
+    ELIGIBILITY_FIELDS,
     AcceptForm,
     DigitizeForm,
+    EligibilityForm,
     ImportUploadForm,
     ReplaceForm,
     ResignForm,
@@ -61,11 +64,13 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(selectors.team_members(tambon=tambon))
     hired = Contract.objects.filter(tambon=tambon, status=ContractStatus.ACTIVE).select_related("person", "hiring_type")
     lines, total = selectors.team_fill(tambon=tambon)
+    month = selectors.next_month_to_accept(tambon=tambon)
+    reports = selectors.reported_days(tambon=tambon, year=month[0], month=month[1])
     return render(request, "roster/team.html", {
         "tambon": tambon, "can_edit": can_edit, "lines": lines, "total": total, "members": members,
         "reserves": selectors.reserve_list(tambon=tambon), "show_ids": access.handles_payments(request.user, tambon.university_id),
-        "accept_form": AcceptForm(programme=tambon.programme, hired=hired,
-                                  month=selectors.next_month_to_accept(tambon=tambon)) if can_edit else None,
+        "accept_form": AcceptForm(programme=tambon.programme, hired=hired, month=month, reports=reports)
+        if can_edit else None, "report_month": month,
         "can_export": access.can_manage_university(request.user, tambon.university) or access.is_national(request.user),
     })  # fmt: skip
 
@@ -104,15 +109,18 @@ def team_export(request: HttpRequest, pk: int) -> HttpResponse:
 # --- what happens to a person --------------------------------------------------------------------------
 
 ACTIONS = {
-    "resign": (ResignForm, _("Resignation"), lambda c, d, u: services.contract_resign(contract=c, user=u, **d)),
-    "terminate": (TerminateForm, _("Termination"),
+    "resign": (ResignForm, _lazy("Resignation"), lambda c, d, u: services.contract_resign(contract=c, user=u, **d)),
+    "terminate": (TerminateForm, _lazy("Termination"),
                   lambda c, d, u: services.contract_terminate(contract=c, user=u, **d)),
-    "replace": (ReplaceForm, _("Replacement from the reserve list"),
+    "replace": (ReplaceForm, _lazy("Replacement from the reserve list"),
                 lambda c, d, u: services.contract_replace(ended=c, reserve=d["reserve"], start_date=d["start_date"],
-                                                          user=u)),
-    "digitize": (DigitizeForm, _("Move to the Digitizing Government Data track"),
+                                                          user=u, eligibility={k: d[k] for k in ELIGIBILITY_FIELDS},
+                                                          passed_over_reason=d["passed_over_reason"])),
+    "eligibility": (EligibilityForm, _lazy("Eligibility"),
+                    lambda c, d, u: services.eligibility_record(contract=c, user=u, **d)),
+    "digitize": (DigitizeForm, _lazy("Move to the Digitizing Government Data track"),
                  lambda c, d, u: services.contract_move_to_digitizing(contract=c, **d)),
-    "training": (TrainingForm, _("Training"), lambda c, d, u: services.training_record(contract=c, **d)),
+    "training": (TrainingForm, _lazy("Training"), lambda c, d, u: services.training_record(contract=c, **d)),
 }  # fmt: skip
 
 
@@ -125,11 +133,11 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not access.can_edit_tambon(request.user, contract.tambon):
         raise PermissionDenied
     form_class, title, perform = ACTIONS[action]
-    extra = (
-        {"reserves": selectors.reserve_list(tambon=contract.tambon).filter(hiring_type=contract.hiring_type)}
-        if action == "replace"
-        else {}
-    )
+    extra = {}
+    if action == "replace":
+        extra = {"reserves": selectors.reserve_list(tambon=contract.tambon).filter(hiring_type=contract.hiring_type)}
+    elif action == "eligibility":
+        extra = {"initial": selectors.eligibility_initial(contract)}
     form = form_class(request.POST or None, **extra)
     form.fields["version"] = VersionTokenField(initial=services.contract_version(contract))
     if request.method == "POST" and form.is_valid():
@@ -140,7 +148,11 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect("roster_team", pk=contract.tambon_id)
         except ValidationError as exc:
             _add_errors(form, exc)
-    return render(request, "roster/contract_action.html", {"contract": contract, "form": form, "title": title})
+    return render(request, "roster/contract_action.html", {
+        "contract": contract, "form": form, "title": title,
+        "eligibility": getattr(contract, "eligibility", None) if action == "eligibility" else None,
+        "rules": selectors.eligibility_rule_texts(contract) if action in ("eligibility", "replace") else [],
+    })  # fmt: skip
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -172,9 +184,11 @@ def university_roster(request: HttpRequest, pk: int) -> HttpResponse:
         enqueue_on_commit(roster_import_check_task, job.pk, request.LANGUAGE_CODE)
         return redirect("roster_import_detail", pk=job.pk)
     imports = RosterImport.objects.filter(university=university)[:10]
-    return render(
-        request, "roster/university_roster.html", {"university": university, "form": form, "imports": imports}
-    )
+    tambons = Tambon.objects.filter(programme=_programme(), university=university)
+    return render(request, "roster/university_roster.html", {
+        "university": university, "form": form, "imports": imports,
+        "summary_month": selectors.latest_accepted_month(tambons=tambons, programme=_programme()),
+    })  # fmt: skip
 
 
 @login_required

@@ -11,6 +11,7 @@ from .contracts import (
     contract_version_check,
     training_record,
 )
+from .eligibility import eligibility_record
 from .importer import (
     ImportResult,
     RowError,
@@ -25,7 +26,7 @@ from .importer import (
 __all__ = [
     "ImportResult", "RowError", "Sheet", "SheetRow", "certificate_issue", "certificate_pdf",
     "contract_move_to_digitizing", "contract_replace", "contract_resign", "contract_terminate",
-    "contract_version", "contract_version_check",
+    "contract_version", "contract_version_check", "eligibility_record",
     "roster_check", "roster_import", "roster_import_sheet", "roster_read", "training_record",
     "work_accept", "work_unaccept",
 ]  # fmt: skip

@@ -57,6 +57,7 @@ def work_accept(
             "contract_id", flat=True
         )
     )
+    reports, trained = _reports_and_training([c.pk for c in contracts if c.pk not in done], year, month)
     rows = []
     for contract in contracts:
         if contract.pk in done:
@@ -70,6 +71,7 @@ def work_accept(
         rows.append(WorkAcceptance(
             contract=contract, year=year, month=month, days_worked=days, days_in_month=days_in_month,
             amount=amount, evaluation_passed=evaluation_passed, accepted_by=user,
+            work_report_id=reports.get(contract.pk), trainings_passed=trained.get(contract.pk, 0),
         ))  # fmt: skip
     locks.require_open(tambon_id={row.contract.tambon_id for row in rows}, months=[(year, month)],  # where wages change
                        what=_("Work of %(month)s was not accepted") % {"month": month_label(year, month)})  # fmt: skip
@@ -77,6 +79,21 @@ def work_accept(
     created = WorkAcceptance.objects.bulk_create(rows, batch_size=2000)
     _record(created, year, month, user, "work_accepted")
     return created
+
+
+def _reports_and_training(contract_ids: list[int], year: int, month: int) -> tuple[dict, dict]:
+    """What acceptance reads (seed: นำผลการเข้ารับการอบรมมาประกอบการตรวจรับงาน): each person's work report of the
+    month, and how many trainings they passed by the month's end. Two queries."""
+    from django.db.models import Count
+
+    from ..models import Training, WorkReport
+
+    end = dt.date(year, month, calendar.monthrange(year, month)[1])
+    reports = dict(WorkReport.objects.filter(contract_id__in=contract_ids, year=year, month=month)
+                   .values_list("contract_id", "pk"))  # fmt: skip
+    trained = dict(Training.objects.filter(contract_id__in=contract_ids, passed=True, completed_on__lte=end)
+                   .values_list("contract_id").annotate(n=Count("id")))  # fmt: skip
+    return reports, trained
 
 
 def _record(acceptances: list[WorkAcceptance], year: int, month: int, user: User | None, field: str) -> None:

@@ -18,6 +18,7 @@ from tambon.models import User
 
 from ..models import Contract, ContractStatus, SkillArea, Track, Training, WorkAcceptance
 from .acceptance import figures_changed
+from .eligibility import eligibility_record, require_eligible
 from .rules import TEXT_MAX, check_lengths, contract_rules_check, max_length
 
 
@@ -69,6 +70,19 @@ def _record_end(contract: Contract, user: User | None) -> None:
     day = contract.left_on
     figures_record(tambon_id=contract.tambon_id, user=user,
                    edits=[FigureEdit(str(contract.person), "left_on", "", day, (day.year, day.month))])  # fmt: skip
+    _copy_change(contract, contract.status)
+
+
+def _copy_change(contract: Contract, change: str) -> None:
+    """The seed's rule: a change of a hired person's data is copied to NSI and the network."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from pbm.notifications import roster_change_notify
+
+    # the link: the tambon's team, which NSI and the RSI of the tambon's area both see
+    roster_change_notify(contract=contract, change=change, on_date=timezone.localdate(),
+                         url=reverse("roster_team", args=[contract.tambon_id]))  # fmt: skip
 
 
 @transaction.atomic
@@ -109,8 +123,12 @@ def contract_terminate(*, contract: Contract, last_day: dt.date, reason: str, us
 
 
 @transaction.atomic
-def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date, user: User | None = None) -> Contract:
-    """Hire `reserve` (from the tambon's reserve list) in the place of `ended`, keeping the link."""
+def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date, user: User | None = None,
+                     eligibility: dict | None = None, passed_over_reason: str = "") -> Contract:  # fmt: skip
+    """Hire `reserve` (from the tambon's reserve list) in the place of `ended`, keeping the link. The list is
+    offered in rank order: passing over a reserve ranked higher for the same type needs `passed_over_reason`
+    (kept in the tambon's history). `eligibility` (the answers eligibility_record takes) is recorded first; a
+    reserve whose recorded eligibility has problems is refused."""
     if ended.status not in (ContractStatus.RESIGNED, ContractStatus.TERMINATED):
         raise ValidationError(_("Only a person who resigned or was terminated can be replaced."))
     if Contract.objects.filter(replaces=ended).exists():
@@ -124,9 +142,20 @@ def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date,
         raise ValidationError(
             {"start_date": _("The replacement must start after the last working day of the person replaced.")}
         )
+    passed_over = _ranked_before(reserve)
+    check_lengths({"passed_over_reason": (passed_over_reason, TEXT_MAX)})
+    if passed_over and not passed_over_reason.strip():
+        raise ValidationError({"passed_over_reason": _(
+            "The reserve list is offered in rank order: %(names)s ranks before %(name)s. Hire them first, or give "
+            "the reason they are passed over (declined, not eligible, not reachable)."
+        ) % {"names": ", ".join(str(c.person) for c in passed_over), "name": reserve.person}})  # fmt: skip
     locks.require_open(tambon_id=ended.tambon_id, months=[(start_date.year, start_date.month)],
                        what=_("%(name)s was not hired from %(date)s") % {"name": reserve.person,
                                                                            "date": date_be(start_date)})  # fmt: skip
+    reserve.start_date = start_date  # the rules (graduation years) count from the day the replacement starts
+    if eligibility is not None:
+        eligibility_record(contract=reserve, user=user, **eligibility)
+    require_eligible(reserve, missing_ok=eligibility is None)
     reserve.status, reserve.replaces, reserve.start_date, reserve.reserve_rank = (
         ContractStatus.ACTIVE,
         ended,
@@ -141,10 +170,25 @@ def contract_replace(*, ended: Contract, reserve: Contract, start_date: dt.date,
         raise ValidationError(
             {"reserve": _("This reserve is already hired in another tambon; choose the next one.")}
         ) from None
-    figures_record(tambon_id=reserve.tambon_id, user=user, edits=[
-        FigureEdit(str(reserve.person), "replacement", "", start_date, (start_date.year, start_date.month))])  # fmt: skip
+    edits = [FigureEdit(str(reserve.person), "replacement", "", start_date, (start_date.year, start_date.month))]
+    if passed_over:
+        edits.append(FigureEdit(", ".join(str(c.person) for c in passed_over), "passed_over", "",
+                                passed_over_reason.strip(), (start_date.year, start_date.month)))  # fmt: skip
+    figures_record(tambon_id=reserve.tambon_id, user=user, edits=edits)
+    _copy_change(reserve, "replaced")
     figures_changed([reserve.tambon_id])
     return reserve
+
+
+def _ranked_before(reserve: Contract) -> list[Contract]:
+    """The tambon's reserves of the same type ranked before this one (unranked ones come last)."""
+    if reserve.reserve_rank is None:
+        before = Contract.objects.filter(reserve_rank__isnull=False)
+    else:
+        before = Contract.objects.filter(reserve_rank__lt=reserve.reserve_rank)
+    return list(before.filter(tambon_id=reserve.tambon_id, hiring_type_id=reserve.hiring_type_id,
+                              status=ContractStatus.RESERVE).exclude(pk=reserve.pk)
+                .select_related("person").order_by("reserve_rank"))  # fmt: skip
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ and the benchmark. National IDs never go to logs; error messages show the row an
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import io
 import logging
@@ -49,6 +48,7 @@ from ..sheet import (
     parse_date,
 )
 from .acceptance import figures_changed
+from .eligibility import graduated_too_long_ago, graduation_years
 from .rules import PERSON_LIMITS, Place, place_of, quota_overflows, text_too_long, wage_mismatch
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,6 @@ COPY_BATCH = 10_000  # rows per COPY statement: few enough statements to cost no
 CHECK_REPORT_EVERY = 2_000
 CELL_MAX = 200  # the longest text any other cell may hold (codes, types, dates, statuses are far shorter)
 FORMULA_MARKS = ("=", "+", "-", "@")  # a name starting with one would be a formula in a spreadsheet
-GRADUATE_YEARS = 3
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 CELL_LIMITS = {key: PERSON_LIMITS.get(key, CELL_MAX) for key in COLUMN_BY_KEY if key not in INFORMATIONAL}
 PERSON_FIELDS = ("first_name", "last_name", "phone", "graduated_on")
@@ -279,8 +278,9 @@ def _read_rows(rows: Iterable[xlsx.Row]) -> Sheet:
 class _TypeNames:
     """Thai or English names, codes, and unambiguous starts of the Thai name (บัณฑิต → บัณฑิตจบใหม่)."""
 
-    def __init__(self, types: list[HiringType]) -> None:
+    def __init__(self, types: list[HiringType], graduation_years: dict[str, int] | None = None) -> None:
         self.types = types
+        self.graduation_years = graduation_years or {}  # the types whose people must have graduated lately
         self.exact = {}
         for t in types:
             for name in (t.name_th, t.name_en, t.code):
@@ -333,7 +333,7 @@ def roster_check(
 ) -> tuple[ImportResult, list[CheckedRow]]:
     """Validate every row and classify it new / updated / unchanged, reading the database set-wise."""
     result = ImportResult(rows_total=len(sheet.rows), unknown_columns=sheet.unknown_columns)
-    types = _TypeNames(list(HiringType.objects.filter(programme=programme)))
+    types = _TypeNames(list(HiringType.objects.filter(programme=programme)), graduation_years(programme))
     tambons = {
         code: (tid, uid, _Place(tid))
         for code, tid, uid in Tambon.objects.filter(programme=programme).values_list(
@@ -458,14 +458,15 @@ def _check_row(sheet_row: SheetRow, *, types: _TypeNames, tambons: dict, univers
     if start and end and end.value < start.value:
         fail("end_date", _("the end date (%(end)s) is before the start date (%(start)s).")
              % {"end": end.explain(), "start": start.explain()})  # fmt: skip
-    if hiring_type is not None and hiring_type.code == "graduate" and start:
+    years = types.graduation_years.get(hiring_type.code) if hiring_type is not None else None
+    if years is not None and start:
         if graduated is None:
             fail("graduated_on", _("a new graduate needs a graduation date."))
-        elif graduated.value < _years_before(start.value, GRADUATE_YEARS):
+        elif graduated_too_long_ago(graduated.value, start.value, years):
             fail("graduated_on", _(
                 "graduated more than %(years)s years before the contract start (%(grad)s; start %(start)s). "
                 "A new graduate must have graduated within %(years)s years: check the year or choose another type."
-            ) % {"years": GRADUATE_YEARS, "grad": graduated.explain(), "start": start.explain()})  # fmt: skip
+            ) % {"years": years, "grad": graduated.explain(), "start": start.explain()})  # fmt: skip
     status_text = cell_text(values.get("status")).lower() or "จ้างงาน"
     status = STATUS_WORDS.get(status_text)
     if status is None:
@@ -501,13 +502,6 @@ def _valid_pin(number: str) -> bool:
 
 
 _parse_date = functools.lru_cache(maxsize=4096, typed=True)(parse_date)  # a sheet repeats a few dates
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 def _compare_with_database(checked: list[CheckedRow], result: ImportResult, tambons: dict) -> None:

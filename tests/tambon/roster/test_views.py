@@ -260,8 +260,12 @@ def test_replacement_page_offers_the_reserve_list_in_order(world, client_for):
                 {"last_day": "2021-03-31", "reason": "ขาดงาน", "version": version(left)})  # fmt: skip
     page = client.get(f"/roster/contracts/{left.pk}/replace/").content.decode()
     assert f'<option value="{first.pk}" selected>' in page
+    refused = client.post(f"/roster/contracts/{left.pk}/replace/",
+                          {"reserve": first.pk, "start_date": "2021-04-01", "version": version(left)})  # fmt: skip
+    assert "ต้องมีภูมิลำเนาในตำบลหรืออำเภอ" in refused.content.decode()  # eligibility checked at hiring
     client.post(f"/roster/contracts/{left.pk}/replace/",
-                {"reserve": first.pk, "start_date": "2021-04-01", "version": version(left)})  # fmt: skip
+                {"reserve": first.pk, "start_date": "2021-04-01", "version": version(left), "residency": "tambon",
+                 "unemployed": "on", "no_other_state_wage": "on"})  # fmt: skip
     first.refresh_from_db()
     assert (first.status, first.replaces_id) == ("active", left.pk)
 
