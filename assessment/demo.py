@@ -67,9 +67,41 @@ def _goal_paths(rng: random.Random, bands: list[ClassBand], goal_count: int, qua
     return path
 
 
+def _definition_loaded(programme, stdout=None) -> None:
+    """The class rule reads the bands' requirements from the programme's definition: load the programme's file
+    as `programme_load` does when the database was built from migrations only (an operator's first step)."""
+    from django.conf import settings
+
+    from pbm.programmes.definition import parse_file
+    from pbm.programmes.loader import LoadRefused, load
+
+    path = settings.BASE_DIR / "programmes" / f"{programme.code}.yaml"
+    if programme.definition or not path.exists():
+        return
+    try:
+        load(parse_file(path))
+    except LoadRefused as refused:
+        if stdout:
+            stdout.write(f"assessment: {path.name} not loaded: {refused}")
+    programme.refresh_from_db()
+
+
+# Demo inputs of the class rule besides the goals: most tambons with the most goals are model tambons
+MODEL_TAMBON_SHARE, INCOME_MEAN, INCOME_SPREAD, INCOME_UNMEASURED = 0.85, 6.5, 3.0, 0.08
+
+
+def _class_inputs(rng: random.Random, goals_met: int, top_min_goals: int) -> dict:
+    top = goals_met >= top_min_goals
+    income = None
+    if rng.random() > INCOME_UNMEASURED:
+        income = round(rng.gauss(INCOME_MEAN if top else INCOME_MEAN / 2, INCOME_SPREAD), 2)
+    return {"model_tambon": top and rng.random() < MODEL_TAMBON_SHARE, "income_change_percent": income}
+
+
 @transaction.atomic
 def seed(*, context, stdout=None) -> None:
     programme, rng = context.programme, random.Random(25640)
+    _definition_loaded(programme, stdout)
     quarters = programme_quarters(programme)[:DEMO_QUARTERS]
     goals = list(Goal.objects.filter(programme=programme).order_by("number"))
     bands = list(ClassBand.objects.filter(programme=programme).order_by("-rank"))
@@ -98,6 +130,7 @@ def seed(*, context, stdout=None) -> None:
             filed = _filed_at(programme, quarter, rng.randint(0, 10))
             new.append(TambonAssessment(
                 tambon=tambon, programme=programme, quarter=str(quarter), status=status,
+                **_class_inputs(rng, path[index], bands[0].min_goals),
                 submitted_by_id=reporters.get(tambon.university_id) if submitted else None,
                 submitted_at=filed if submitted else None, first_submitted_at=filed if submitted else None,
                 reviewed_by_id=reviewers.get(tambon.network_id) if status == ReviewStatus.ACCEPTED else None,
@@ -125,6 +158,7 @@ def seed(*, context, stdout=None) -> None:
     _seed_households(context.tambons[:HOUSEHOLD_TAMBONS], rng)
     _seed_activity_forms(context.tambons[:ACTIVITY_TAMBONS], goals, tsi, reporters)
     outcome = services.tambon_classify_programme(programme=programme)
+    _seed_committee(programme, quarters, bands)
     if stdout:
         last = next((r for r in reversed(outcome) if r.distribution), None)
         summary = (
@@ -133,6 +167,32 @@ def seed(*, context, stdout=None) -> None:
         stdout.write(
             f"assessment: {len(new)} tambon assessments added; {last.quarter if last else ''} classes: {summary}"
         )
+
+
+def _seed_committee(programme, quarters, bands) -> None:
+    """The committee confirmed the first quarter and set one tambon's class in the second (with its reason)."""
+    from .models import ClassConfirmation, TambonClassification
+
+    nsi = Membership.objects.filter(role=Role.NSI_REVIEWER).select_related("user").first()
+    if nsi is None or len(quarters) < 2:
+        return
+    held_back = (
+        TambonClassification.objects.filter(
+            programme=programme, quarter=str(quarters[1]), goals_met__gte=bands[0].min_goals
+        )
+        .exclude(band=bands[0])
+        .order_by("tambon_id")
+        .first()
+    )
+    if (
+        held_back is not None
+        and not TambonClassification.objects.filter(programme=programme, overridden_at__isnull=False).exists()
+    ):
+        services.class_override(classification=held_back, user=nsi.user, band=bands[0],
+                                reason="คณะกรรมการพิจารณาผลสำรวจรายได้รอบใหม่ ครัวเรือนมีรายได้เพิ่มขึ้นเกินร้อยละ 5")  # fmt: skip
+    if not ClassConfirmation.objects.filter(programme=programme, quarter=str(quarters[0])).exists():
+        services.class_confirm(programme=programme, quarter=quarters[0], user=nsi.user,
+                               note="มติคณะกรรมการบริหารโครงการ ครั้งที่ 1/2564")  # fmt: skip
 
 
 def _seed_unit_assessments(programme, quarters, reporters, reviewers) -> None:

@@ -18,6 +18,15 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args, goal_rows: list[Row], indicator_rows: list[Row], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.goal_rows, self.indicator_rows = goal_rows, indicator_rows
+        if goal_rows:  # a tambon's assessment: the class rule's other inputs
+            self.fields["model_tambon"] = forms.BooleanField(
+                label=_("model tambon"), required=False,
+                help_text=_("The tambon is self-reliant and serves as a model for others."),
+            )  # fmt: skip
+            self.fields["income_change_percent"] = forms.DecimalField(
+                label=_("income change (%)"), required=False, max_digits=7, decimal_places=2, min_value=-100,
+                max_value=10000, help_text=_("Against the baseline; empty: not measured."),
+            )  # fmt: skip
         for row in goal_rows:
             pk = row.item.pk
             self.fields[f"goal_{pk}_met"] = forms.BooleanField(required=False, initial=row.met, label=row.item.name)
@@ -43,6 +52,12 @@ class AssessmentForm(forms.Form):
             r.item.pk: GoalInput(met=data[f"goal_{r.item.pk}_met"], evidence=data[f"goal_{r.item.pk}_evidence"])
             for r in self.goal_rows
         }
+
+    def class_inputs(self) -> dict:
+        if "model_tambon" not in self.fields:
+            return {}
+        data = self.cleaned_data
+        return {"model_tambon": data["model_tambon"], "income_change_percent": data["income_change_percent"]}
 
     def indicator_inputs(self) -> dict[int, str]:
         return {r.item.pk: self.cleaned_data[f"indicator_{r.item.pk}"] for r in self.indicator_rows}

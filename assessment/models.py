@@ -126,6 +126,14 @@ class TambonAssessment(QuarterlyAssessment):
     review_units = {"tambon": "tambon"}
 
     tambon = models.ForeignKey(Tambon, on_delete=models.PROTECT, related_name="assessments")
+    # inputs of the class rule besides the goals (issue #15 item 7; class_bands[].requires in the programme)
+    model_tambon = models.BooleanField(
+        _("model tambon"), default=False, help_text=_("The tambon is self-reliant and serves as a model for others.")
+    )
+    income_change_percent = models.DecimalField(
+        _("income change (%)"), max_digits=7, decimal_places=2, null=True, blank=True,
+        help_text=_("Change of the tambon's household income against the baseline, in per cent; empty: not measured."),
+    )  # fmt: skip
 
     indicator_level = IndicatorLevel.TAMBON
 
@@ -281,6 +289,23 @@ class TambonClassification(models.Model):
     )  # fmt: skip
     assessment = models.ForeignKey(TambonAssessment, on_delete=models.CASCADE, related_name="+")
     classified_at = models.DateTimeField(_("classified at"))
+    # the rule's inputs besides the goals, as the assessment gave them, and the rule's own result
+    model_tambon = models.BooleanField(_("model tambon"), default=False)
+    income_change_percent = models.DecimalField(
+        _("income change (%)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    computed_band = models.ForeignKey(
+        ClassBand, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("class by the rule"),
+    )  # fmt: skip
+    # the committee's override: `band` is then `override_band` (None: not yet classified) whatever the rule says
+    overridden_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
+    overridden_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    override_band = models.ForeignKey(
+        ClassBand, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("class set by the committee"),
+    )  # fmt: skip
+    override_reason = models.TextField(_("reason for the committee's class"), blank=True)
 
     class Meta:
         ordering = ["tambon", "quarter"]
@@ -299,6 +324,35 @@ class TambonClassification(models.Model):
         if not 1 <= number <= 63:
             raise ValueError(f"goal number {number} does not fit the goals-met mask (1–63)")
         return 1 << (number - 1)
+
+    @property
+    def quarter_label(self) -> str:
+        return quarter_label(self.quarter)
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.overridden_at is not None
+
+
+class ClassConfirmation(models.Model):
+    """The committee's confirmation of one quarter's classes (DOMAIN.md §8: the final call is the committee's),
+    with the distribution it confirmed; classes changed after it show as changed since confirmation."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    quarter = quarter_field()
+    confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    note = models.TextField(_("note"), blank=True)
+    distribution = models.JSONField(_("confirmed distribution"), default=dict)  # band code ("" = none) → tambons
+
+    class Meta:
+        ordering = ["programme", "quarter"]
+        verbose_name = _("class confirmation")
+        verbose_name_plural = _("class confirmations")
+        constraints = [models.UniqueConstraint(fields=["programme", "quarter"], name="class_confirmation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} · {self.quarter}"
 
     @property
     def quarter_label(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 
 from pbm.models import ReviewStatus
@@ -20,6 +20,7 @@ from .models import (
     ActivityAssessment,
     ActivityStage,
     ClassBand,
+    ClassConfirmation,
     ColumnKind,
     Goal,
     GoalMark,
@@ -237,6 +238,15 @@ class BandShare:
     share: Decimal | None  # % of the classified-or-not tambons assessed this quarter
     target_share: Decimal | None
     target_tambons: int | None  # target share of all tambons in scope
+    by_rule: int = 0  # tambons the rule puts in this class (before the committee's overrides)
+
+    @property
+    def difference(self) -> str:
+        """Tambons above (+) or below (−) the target, as the report to NSI shows it."""
+        if self.target_tambons is None:
+            return ""
+        n = self.tambons - self.target_tambons
+        return f"+{n:,}" if n > 0 else (f"−{-n:,}" if n < 0 else "0")
 
 
 @dataclass
@@ -245,6 +255,8 @@ class Distribution:
     tambons: int  # in scope
     assessed: int  # with an accepted assessment this quarter
     rows: list[BandShare]
+    overridden: int = 0  # tambons whose class the committee set
+    confirmation: ClassConfirmation | None = None
 
 
 def class_distribution(
@@ -253,12 +265,10 @@ def class_distribution(
     """Tambons per class for the user's scope in `quarter`, beside the programme's target shares."""
     tambons = scoped_tambons(user=user, programme=programme, network=network)
     total = tambons.count()
-    counts = dict(
-        TambonClassification.objects.filter(programme=programme, quarter=str(quarter), tambon__in=tambons)
-        .values_list("band_id")
-        .annotate(n=Count("pk"))
-        .values_list("band_id", "n")
-    )
+    classified = TambonClassification.objects.filter(programme=programme, quarter=str(quarter), tambon__in=tambons)
+    counts, by_rule = ({key: n for key, n in classified.values_list(field).annotate(n=Count("pk")).values_list(field, "n")}
+                       for field in ("band_id", "computed_band_id"))  # fmt: skip
+    overridden = classified.filter(overridden_at__isnull=False).count()
     assessed = sum(counts.values())
 
     def share(n: int) -> Decimal | None:
@@ -266,11 +276,33 @@ def class_distribution(
 
     rows = [
         BandShare(band, counts.get(band.pk, 0), share(counts.get(band.pk, 0)), band.target_share,
-                  round(total * band.target_share / 100))
+                  round(total * band.target_share / 100), by_rule.get(band.pk, 0))
         for band in class_bands(programme)
     ]  # fmt: skip
-    rows.append(BandShare(None, counts.get(None, 0), share(counts.get(None, 0)), None, None))
-    return Distribution(quarter=quarter, tambons=total, assessed=assessed, rows=rows)
+    rows.append(BandShare(None, counts.get(None, 0), share(counts.get(None, 0)), None, None, by_rule.get(None, 0)))
+    confirmation = (
+        ClassConfirmation.objects.filter(programme=programme, quarter=str(quarter))
+        .select_related("confirmed_by")
+        .first()
+    )
+    return Distribution(quarter=quarter, tambons=total, assessed=assessed, rows=rows, overridden=overridden,
+                        confirmation=confirmation)  # fmt: skip
+
+
+def committee_rows(*, user: User, programme: Programme, quarter: Quarter, band: str = "") -> QuerySet:
+    """The quarter's classifications in the user's scope for the committee page, the overridden first; `band`
+    filters by the current class ("none": not yet classified, "overridden": set by the committee)."""
+    rows = TambonClassification.objects.filter(
+        programme=programme, quarter=str(quarter), tambon__in=scoped_tambons(user=user, programme=programme)
+    ).select_related("band", "computed_band", "overridden_by", "tambon__subdistrict__district__province",
+                     "tambon__university")  # fmt: skip
+    if band == "none":
+        rows = rows.filter(band__isnull=True)
+    elif band == "overridden":
+        rows = rows.filter(overridden_at__isnull=False)
+    elif band:
+        rows = rows.filter(band__code=band)
+    return rows.order_by(F("overridden_at").desc(nulls_last=True), "tambon__subdistrict_id")
 
 
 def class_movements(

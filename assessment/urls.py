@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("classes/", views.class_overview, name="class_overview"),
+    path("classes/committee/", views.class_committee, name="class_committee"),
     path("reviews/accept/", views.assessments_accept_selected, name="assessments_accept_selected"),
     path("tambons/<int:pk>/", views.tambon_profile, name="tambon_profile"),
     path("tambons/<int:pk>/households/", views.households_import, name="households_import"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -58,7 +59,7 @@ def _save(kind: str, unit, form: AssessmentForm, user, programme, quarter, submi
     common = {"quarter": quarter, "user": user, "indicators": form.indicator_inputs(), "notes": data["notes"],
               "seen_version": data["version"], "submit": submit}  # fmt: skip
     if kind == "tambon":
-        return services.tambon_assessment_save(tambon=unit, goals=form.goal_inputs(), **common)
+        return services.tambon_assessment_save(tambon=unit, goals=form.goal_inputs(), **form.class_inputs(), **common)
     if kind == "university":
         return services.university_assessment_save(university=unit, programme=programme, **common)
     return services.network_assessment_save(network=unit, programme=programme, **common)
@@ -75,7 +76,9 @@ def _assessment_page(request: HttpRequest, kind_name: str, pk: int, quarter_text
     goal_rows, indicator_rows = selectors.assessment_rows(assessment, programme)
     form = AssessmentForm(request.POST if request.method == "POST" else None, goal_rows=goal_rows,
                           indicator_rows=indicator_rows,
-                          initial={"notes": assessment.notes, "version": assessment.version})  # fmt: skip
+                          initial={"notes": assessment.notes, "version": assessment.version,
+                                   "model_tambon": getattr(assessment, "model_tambon", False),
+                                   "income_change_percent": getattr(assessment, "income_change_percent", None)})  # fmt: skip
     if request.method == "POST" and can_file and form.is_valid():
         submit = "submit" in request.POST
         try:
@@ -182,9 +185,63 @@ def class_overview(request: HttpRequest) -> HttpResponse:
         "networks": access.visible_networks(request.user),
         "distribution": selectors.class_distribution(user=request.user, programme=programme, quarter=quarter,
                                                      network=network),
-        "moved_up": moved_up, "moved_down": moved_down,
+        "moved_up": moved_up, "moved_down": moved_down, "committee": access.is_national(request.user),
         "queue": selectors.review_queue(user=request.user, programme=programme),
     })  # fmt: skip
+
+
+@login_required
+def class_committee(request: HttpRequest) -> HttpResponse:
+    """NSI, for the programme committee: confirm a quarter's classes, or set a tambon's class with a reason."""
+    if not access.is_national(request.user):
+        raise Http404("Not the committee")
+    programme = current_programme()
+    quarter = (_quarter_or_404(programme, request.GET["quarter"]) if request.GET.get("quarter")
+               else current_quarter(programme))  # fmt: skip
+    rows = selectors.committee_rows(user=request.user, programme=programme, quarter=quarter)
+    if request.method == "POST":
+        _committee_post(request, programme, quarter, rows)
+        return redirect(f"{request.path}?{request.GET.urlencode()}")
+    show = request.GET.get("band", "")
+    page = Paginator(selectors.committee_rows(user=request.user, programme=programme, quarter=quarter, band=show),
+                     50).get_page(request.GET.get("page"))  # fmt: skip
+    return render(request, "assessment/class_committee.html", {
+        "programme": programme, "quarter": quarter, "quarters": programme_quarters(programme), "page": page,
+        "show": show, "bands": selectors.class_bands(programme),
+        "distribution": selectors.class_distribution(user=request.user, programme=programme, quarter=quarter),
+    })  # fmt: skip
+
+
+def _committee_post(request: HttpRequest, programme: Programme, quarter, rows) -> None:
+    action = request.POST.get("action", "")
+    try:
+        if action == "confirm":
+            services.class_confirm(programme=programme, quarter=quarter, user=request.user,
+                                   note=request.POST.get("note", ""))  # fmt: skip
+            messages.success(request, _("The quarter's classes are confirmed."))
+            return
+        if action not in ("override", "clear"):
+            raise ValidationError(_("Choose confirm, set a class, or back to the rule."))
+        pk = request.POST.get("classification", "")
+        row = rows.filter(pk=int(pk)).first() if pk.isdigit() else None
+        if row is None:
+            raise Http404("No such classification")
+        if action == "clear":
+            services.class_override_clear(classification=row, user=request.user)
+            messages.success(
+                request, _("%(tambon)s is back to the class the rule gives.") % {"tambon": row.tambon.place}
+            )
+            return
+        code = request.POST.get("band", "")
+        band = next((b for b in selectors.class_bands(programme) if b.code == code), None)
+        if code and band is None:
+            raise ValidationError(_("Choose one of the programme's classes."))
+        services.class_override(classification=row, user=request.user, band=band,
+                                reason=request.POST.get("reason", ""))  # fmt: skip
+        messages.success(request, _("The committee's class for %(tambon)s is saved.") % {"tambon": row.tambon.place})
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
 
 
 @login_required

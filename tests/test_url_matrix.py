@@ -181,6 +181,8 @@ CASES: dict[str, Case] = {
     "instalment_list": Case({}, *same(page(REVIEWERS))),
     # assessment
     "class_overview": Case({}, *same(page(WITH_ROLE))),
+    # the committee (NSI): with no tambon classified in the world, a confirmation is refused with a message
+    "class_committee": Case({}, page(NATIONAL), page(NATIONAL, 302), data={"action": "confirm", "note": "x"}),
     "tambon_profile": Case({"pk": lambda w: w.tambon_a.pk}, *same(page(SEES_TAMBON))),
     "households_import": Case({"pk": lambda w: w.tambon_a.pk}, *post_only(page(SEES_TAMBON, 302, may=EDITS_TAMBON))),
     "activity_assessment": Case({"pk": lambda w: w.tambon_a.pk, "stage": "start"}, page(SEES_TAMBON),
