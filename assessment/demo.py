@@ -91,6 +91,7 @@ MODEL_TAMBON_SHARE, INCOME_MEAN, INCOME_SPREAD, INCOME_UNMEASURED = 0.85, 6.5, 3
 
 
 def _class_inputs(rng: random.Random, goals_met: int, top_min_goals: int) -> dict:
+    """Drawn from its own generator (per tambon and quarter), so the goal paths stay what they were."""
     top = goals_met >= top_min_goals
     income = None
     if rng.random() > INCOME_UNMEASURED:
@@ -130,7 +131,7 @@ def seed(*, context, stdout=None) -> None:
             filed = _filed_at(programme, quarter, rng.randint(0, 10))
             new.append(TambonAssessment(
                 tambon=tambon, programme=programme, quarter=str(quarter), status=status,
-                **_class_inputs(rng, path[index], bands[0].min_goals),
+                **_class_inputs(random.Random(tambon.pk * 10 + index), path[index], bands[0].min_goals),
                 submitted_by_id=reporters.get(tambon.university_id) if submitted else None,
                 submitted_at=filed if submitted else None, first_submitted_at=filed if submitted else None,
                 reviewed_by_id=reviewers.get(tambon.network_id) if status == ReviewStatus.ACCEPTED else None,
@@ -140,6 +141,7 @@ def seed(*, context, stdout=None) -> None:
             plans[(tambon.pk, str(quarter))] = path[index]
     TambonAssessment.objects.bulk_create(new, batch_size=2000)
     results, evidence = [], []
+    quarter_index = {str(q): n for n, q in enumerate(quarters)}
     for assessment in new:  # PostgreSQL and SQLite ≥ 3.35 return the new ids from bulk_create
         met = plans[(assessment.tambon_id, assessment.quarter)]
         met_goals = set(rng.sample(range(len(goals)), met))
@@ -148,9 +150,13 @@ def seed(*, context, stdout=None) -> None:
                        evidence=f"หลักฐานเป้าหมายที่ {goal.number}" if i in met_goals else "")
             for i, goal in enumerate(goals)
         ]  # fmt: skip
-        if assessment.quarter == str(quarters[-1]):
-            evidence += [TambonIndicatorResult(assessment=assessment, indicator=i, evidence=f"ผลตัวชี้วัด {i.number}")
-                         for i in tsi]  # fmt: skip
+        last_quarter = assessment.quarter == str(quarters[-1])
+        for i in tsi:
+            numbers = _indicator_numbers(assessment.tambon_id, i.number, quarter_index[assessment.quarter])
+            if last_quarter or numbers:
+                evidence.append(TambonIndicatorResult(assessment=assessment, indicator=i,
+                                                      evidence=f"ผลตัวชี้วัด {i.number}" if last_quarter else "",
+                                                      **(numbers or {})))  # fmt: skip
     GoalResult.objects.bulk_create(results, batch_size=5000)
     TambonIndicatorResult.objects.bulk_create(evidence, batch_size=5000)
 
@@ -167,6 +173,23 @@ def seed(*, context, stdout=None) -> None:
         stdout.write(
             f"assessment: {len(new)} tambon assessments added; {last.quarter if last else ''} classes: {summary}"
         )
+
+
+# TSI indicators the demo gives numbers (issue #15 item 8): number → (unit, baseline range, target growth).
+NUMERIC_INDICATORS = {2: ("ครัวเรือน", (40, 160), 1.5), 6: ("คน", (20, 80), 2.0), 11: ("กิจการ", (0, 2), None)}
+
+
+def _indicator_numbers(tambon_id: int, number: int, quarter: int) -> dict | None:
+    """Baseline, target and a value growing quarter by quarter (a tambon's own draw, the same every quarter)."""
+    if number not in NUMERIC_INDICATORS:
+        return None
+    unit, (low, high), growth = NUMERIC_INDICATORS[number]
+    own = random.Random(tambon_id * 100 + number)
+    baseline = own.randint(low, high)
+    target = round(baseline * growth) if growth else own.randint(2, 5)
+    share = min(1.15, (quarter + 1) / 3 * own.uniform(0.7, 1.1))
+    value = round(baseline + (target - baseline) * share)
+    return {"unit": unit, "baseline": baseline, "target": target, "value": value}
 
 
 def _seed_committee(programme, quarters, bands) -> None:

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from pbm.forms import VersionField
 
 from .selectors import Row
-from .services import ColumnInput, GoalInput
+from .services import ColumnInput, GoalInput, IndicatorInput
+
+NUMBER_FIELDS = (("baseline", _("baseline")), ("target", _("target")), ("value", _("value this quarter")))
 
 
 class AssessmentForm(forms.Form):
@@ -35,16 +37,29 @@ class AssessmentForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 1}),
             )  # fmt: skip
         for row in indicator_rows:
-            self.fields[f"indicator_{row.item.pk}"] = forms.CharField(
+            pk = row.item.pk
+            self.fields[f"indicator_{pk}"] = forms.CharField(
                 required=False, initial=row.evidence, max_length=4000, label=row.item.name,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )  # fmt: skip
+            self.fields[f"indicator_{pk}_unit"] = forms.CharField(
+                required=False, max_length=40, label=_("unit"), initial=getattr(row.result, "unit", "")
+            )
+            for name, label in NUMBER_FIELDS:
+                self.fields[f"indicator_{pk}_{name}"] = forms.DecimalField(
+                    required=False, max_digits=14, decimal_places=2, label=label,
+                    initial=getattr(row.result, name, None), widget=forms.NumberInput(attrs={"step": "any"}),
+                )  # fmt: skip
 
     def goal_lines(self):
         return [(r.item, self[f"goal_{r.item.pk}_met"], self[f"goal_{r.item.pk}_evidence"]) for r in self.goal_rows]
 
     def indicator_lines(self):
-        return [(r.item, self[f"indicator_{r.item.pk}"]) for r in self.indicator_rows]
+        return [
+            (r.item, self[f"indicator_{r.item.pk}"],
+             [self[f"indicator_{r.item.pk}_{name}"] for name in ("unit", *(n for n, _l in NUMBER_FIELDS))])
+            for r in self.indicator_rows
+        ]  # fmt: skip
 
     def goal_inputs(self) -> dict[int, GoalInput]:
         data = self.cleaned_data
@@ -59,8 +74,16 @@ class AssessmentForm(forms.Form):
         data = self.cleaned_data
         return {"model_tambon": data["model_tambon"], "income_change_percent": data["income_change_percent"]}
 
-    def indicator_inputs(self) -> dict[int, str]:
-        return {r.item.pk: self.cleaned_data[f"indicator_{r.item.pk}"] for r in self.indicator_rows}
+    def indicator_inputs(self) -> dict[int, IndicatorInput]:
+        data = self.cleaned_data
+        return {
+            r.item.pk: IndicatorInput(
+                evidence=data[f"indicator_{r.item.pk}"],
+                unit=data[f"indicator_{r.item.pk}_unit"],
+                **{name: data[f"indicator_{r.item.pk}_{name}"] for name, _l in NUMBER_FIELDS},
+            )  # fmt: skip
+            for r in self.indicator_rows
+        }
 
 
 class HouseholdImportForm(forms.Form):

@@ -238,8 +238,15 @@ class GoalResult(models.Model):
 
 
 class IndicatorResultBase(models.Model):
+    """An indicator in one quarter's assessment: the evidence, and (issue #15 item 8) optionally its numbers:
+    the baseline, the target and the quarter's value, in the unit written beside them."""
+
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     evidence = models.TextField(_("evidence"), blank=True)
+    unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("e.g. households, persons, products"))
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(_("value this quarter"), max_digits=14, decimal_places=2, null=True, blank=True)
 
     class Meta:
         abstract = True

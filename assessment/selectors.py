@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 
 from pbm.models import ReviewStatus
@@ -28,9 +28,12 @@ from .models import (
     HouseholdImport,
     Indicator,
     NetworkAssessment,
+    NetworkIndicatorResult,
     TambonAssessment,
     TambonClassification,
+    TambonIndicatorResult,
     UniversityAssessment,
+    UniversityIndicatorResult,
 )
 from .quarters import previous_quarter, programme_quarters
 
@@ -57,6 +60,7 @@ class Row:
     item: Goal | Indicator
     met: bool = False
     evidence: str = ""
+    result: object = None  # the saved indicator result (its numbers), if any
 
 
 def assessment_rows(assessment, programme: Programme) -> tuple[list[Row], list[Row]]:
@@ -64,7 +68,8 @@ def assessment_rows(assessment, programme: Programme) -> tuple[list[Row], list[R
     level = type(assessment).indicator_level
     saved_indicators = {r.indicator_id: r for r in assessment.indicator_results.all()} if assessment.pk else {}
     indicator_rows = [
-        Row(i, evidence=getattr(saved_indicators.get(i.pk), "evidence", "")) for i in indicators(programme, level)
+        Row(i, evidence=getattr(saved_indicators.get(i.pk), "evidence", ""), result=saved_indicators.get(i.pk))
+        for i in indicators(programme, level)
     ]
     if not isinstance(assessment, TambonAssessment):
         return [], indicator_rows
@@ -349,3 +354,89 @@ def review_queue(*, user: User, programme: Programme) -> list:
         *access.reviewable(user, NetworkAssessment.objects.filter(**waiting)).select_related("network", "submitted_by"),
     ]
     return sorted(items, key=lambda i: i.submitted_at)
+
+
+# --- indicators as numbers (issue #15 item 8) -------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorPoint:
+    quarter: Quarter
+    value: Decimal | None
+    width: float  # % of the chart's width
+    units: int  # units (tambons…) whose value is in the sum
+
+
+@dataclass
+class IndicatorSeries:
+    indicator: Indicator
+    unit: str
+    baseline: Decimal | None  # of the latest quarter that has one
+    target: Decimal | None
+    points: list[IndicatorPoint]
+    target_at: float | None = None  # where the target mark sits (% of width)
+    baseline_at: float | None = None
+
+    @property
+    def latest(self) -> Decimal | None:
+        return next((p.value for p in reversed(self.points) if p.value is not None), None)
+
+    @property
+    def meets(self) -> bool:
+        return self.latest is not None and self.target is not None and self.latest >= self.target
+
+
+def _at(value: Decimal | None, largest: Decimal) -> float | None:
+    return None if value is None else (round(float(value) * 100 / float(largest), 1) if largest > 0 else 0.0)
+
+
+def indicator_series(programme: Programme, results: QuerySet) -> list[IndicatorSeries]:
+    """Each indicator that has numbers in `results` (indicator results of accepted assessments of one or many
+    units of one level): its value per quarter summed over the units, against the baseline and target summed
+    the same way in the latest quarter that has them. One aggregate query; for one unit the sums are its own."""
+    quarters = programme_quarters(programme)
+    rows = (
+        results.filter(assessment__status=ReviewStatus.ACCEPTED, assessment__programme=programme)
+        .filter(Q(value__isnull=False) | Q(target__isnull=False) | Q(baseline__isnull=False))
+        .values("indicator_id", "assessment__quarter")
+        .annotate(v=Sum("value"), t=Sum("target"), b=Sum("baseline"), n=Count("value"), unit_text=Max("unit"))
+    )
+    by_indicator: dict[int, dict[str, dict]] = {}
+    for row in rows:
+        by_indicator.setdefault(row["indicator_id"], {})[row["assessment__quarter"]] = row
+    if not by_indicator:
+        return []
+    names = {i.pk: i for i in Indicator.objects.filter(pk__in=by_indicator).order_by("level", "number")}
+    out = []
+    for pk, indicator in names.items():
+        filed = by_indicator[pk]
+        latest = [filed[str(q)] for q in quarters if str(q) in filed]
+        target = next((r["t"] for r in reversed(latest) if r["t"] is not None), None)
+        baseline = next((r["b"] for r in reversed(latest) if r["b"] is not None), None)
+        values = [r["v"] for r in latest if r["v"] is not None]
+        largest = max([*values, target or 0, baseline or 0, Decimal(0)])
+        points = [
+            IndicatorPoint(q, filed.get(str(q), {}).get("v"), _at(filed.get(str(q), {}).get("v"), largest) or 0.0,
+                           filed.get(str(q), {}).get("n", 0))
+            for q in quarters if str(q) <= latest[-1]["assessment__quarter"]
+        ]  # fmt: skip
+        unit = next((r["unit_text"] for r in reversed(latest) if r["unit_text"]), "")
+        out.append(IndicatorSeries(indicator, unit, baseline, target, points, _at(target, largest),
+                                   _at(baseline, largest)))  # fmt: skip
+    return out
+
+
+def tambon_indicator_series(tambon: Tambon) -> list[IndicatorSeries]:
+    return indicator_series(tambon.programme, TambonIndicatorResult.objects.filter(assessment__tambon=tambon))
+
+
+def scope_indicator_series(*, programme: Programme, tambons: QuerySet[Tambon], university=None,
+                           network=None) -> list[IndicatorSeries]:  # fmt: skip
+    """A dashboard's indicators: the unit's own (USI of a university, RSI of a network), then the TSI indicators
+    summed over the tambons in scope."""
+    own = []
+    if university is not None:
+        own = indicator_series(programme, UniversityIndicatorResult.objects.filter(assessment__university=university))
+    elif network is not None:
+        own = indicator_series(programme, NetworkIndicatorResult.objects.filter(assessment__network=network))
+    return own + indicator_series(programme, TambonIndicatorResult.objects.filter(assessment__tambon__in=tambons))

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pbm import review
+from pbm import formats, review
 from pbm.followups import enqueue_on_commit
 from pbm.history import FigureEdit, figures_record
 from pbm.models import ReviewStatus
@@ -91,8 +91,36 @@ def _finish(obj: QuarterlyAssessment, *, user: User, notes: str, changes: list[r
         assessment_submit(assessment=obj, user=user)
 
 
-def _save_indicators(obj: QuarterlyAssessment, indicators: dict[int, str]) -> list[review.Change]:
-    """Write one evidence text per indicator of the assessment's level; return what changed."""
+@dataclass(frozen=True)
+class IndicatorInput:
+    """What is filed for one indicator in a quarter: evidence, and optionally its numbers (issue #15 item 8)."""
+
+    evidence: str = ""
+    unit: str = ""
+    baseline: Decimal | None = None
+    target: Decimal | None = None
+    value: Decimal | None = None
+
+    def cleaned(self) -> IndicatorInput:
+        return IndicatorInput((self.evidence or "").strip(), (self.unit or "").strip()[:40],
+                              *(None if n is None else Decimal(n).quantize(Decimal("0.01"))
+                                for n in (self.baseline, self.target, self.value)))  # fmt: skip
+
+    def text(self) -> str:
+        """The history's wording: the evidence, then the numbers that are filled."""
+        numbers = [f"{label} {formats.number(n)}" for label, n in
+                   ((_("baseline"), self.baseline), (_("target"), self.target), (_("value"), self.value))
+                   if n is not None]  # fmt: skip
+        return " · ".join([self.evidence, *numbers, *([self.unit] if numbers and self.unit else [])]).strip(" ·")
+
+
+INDICATOR_NUMBER_LIMIT = Decimal("999999999999")
+INDICATOR_FIELDS = ["evidence", "unit", "baseline", "target", "value"]
+
+
+def _save_indicators(obj: QuarterlyAssessment, indicators: dict[int, str | IndicatorInput]) -> list[review.Change]:
+    """Write what is filed per indicator of the assessment's level (a text is evidence only); return what
+    changed."""
     valid = dict(
         Indicator.objects.filter(programme=obj.programme, level=obj.indicator_level).values_list("pk", "number")
     )
@@ -102,21 +130,28 @@ def _save_indicators(obj: QuarterlyAssessment, indicators: dict[int, str]) -> li
     result_model = RESULT_MODEL[type(obj)]
     existing = {r.indicator_id: r for r in result_model.objects.filter(assessment=obj)}
     changes, to_create, to_update = [], [], []
-    for indicator_id, evidence in indicators.items():
-        evidence = (evidence or "").strip()
+    for indicator_id, filed in indicators.items():
         row = existing.get(indicator_id)
-        if row is None:
-            to_create.append(result_model(assessment=obj, indicator_id=indicator_id, evidence=evidence))
-            old = ""
-        elif row.evidence != evidence:
-            old, row.evidence = row.evidence, evidence
-            to_update.append(row)
-        else:
+        if isinstance(filed, IndicatorInput):
+            new = filed.cleaned()
+        else:  # evidence only: the numbers stay as they are
+            new = IndicatorInput((filed or "").strip(), *(getattr(row, f) if row else d for f, d in
+                                 (("unit", ""), ("baseline", None), ("target", None), ("value", None))))  # fmt: skip
+        if any(n is not None and abs(n) > INDICATOR_NUMBER_LIMIT for n in (new.baseline, new.target, new.value)):
+            raise ValidationError(_("Indicator %(n)s: a number is too large.") % {"n": valid[indicator_id]})
+        old = IndicatorInput(*(getattr(row, f) for f in INDICATOR_FIELDS)) if row else IndicatorInput()
+        if old == new:
             continue
-        if old != evidence:
-            changes.append(review.Change("indicator", old, evidence, subject=str(valid[indicator_id])))
+        if row is None:
+            row = result_model(assessment=obj, indicator_id=indicator_id)
+            to_create.append(row)
+        else:
+            to_update.append(row)
+        for f in INDICATOR_FIELDS:
+            setattr(row, f, getattr(new, f))
+        changes.append(review.Change("indicator", old.text(), new.text(), subject=str(valid[indicator_id])))
     result_model.objects.bulk_create(to_create)
-    result_model.objects.bulk_update(to_update, ["evidence"])
+    result_model.objects.bulk_update(to_update, INDICATOR_FIELDS)
     return changes
 
 
@@ -146,7 +181,7 @@ def _yes_no(value: bool) -> str:
 
 @transaction.atomic
 def tambon_assessment_save(
-    *, tambon: Tambon, quarter: Quarter, user: User, goals: dict[int, GoalInput], indicators: dict[int, str],
+    *, tambon: Tambon, quarter: Quarter, user: User, goals: dict[int, GoalInput], indicators: dict[int, str | IndicatorInput],
     notes: str = "", seen_version: int | None = None, submit: bool = False, model_tambon=KEEP,
     income_change_percent=KEEP,
 ) -> TambonAssessment:  # fmt: skip
@@ -187,7 +222,7 @@ def _goal_text(met: bool, evidence: str) -> str:
 
 @transaction.atomic
 def university_assessment_save(
-    *, university: University, programme: Programme, quarter: Quarter, user: User, indicators: dict[int, str],
+    *, university: University, programme: Programme, quarter: Quarter, user: User, indicators: dict[int, str | IndicatorInput],
     notes: str = "", seen_version: int | None = None, submit: bool = False,
 ) -> UniversityAssessment:  # fmt: skip
     obj, _created = _open_assessment(
@@ -201,7 +236,7 @@ def university_assessment_save(
 
 @transaction.atomic
 def network_assessment_save(
-    *, network: Network, programme: Programme, quarter: Quarter, user: User, indicators: dict[int, str],
+    *, network: Network, programme: Programme, quarter: Quarter, user: User, indicators: dict[int, str | IndicatorInput],
     notes: str = "", seen_version: int | None = None, submit: bool = False,
 ) -> NetworkAssessment:  # fmt: skip
     obj, _created = _open_assessment(

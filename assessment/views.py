@@ -143,6 +143,7 @@ def tambon_profile(request: HttpRequest, pk: int) -> HttpResponse:
         "assessments": selectors.tambon_assessments_by_quarter(tambon),
         "activities": selectors.activity_goal_targets(tambon),
         "households": selectors.household_picture(tambon),
+        "indicator_series": selectors.tambon_indicator_series(tambon),
         "quarter": current_quarter(tambon.programme),
         "can_edit": access.can_edit_tambon(request.user, tambon), "import_form": HouseholdImportForm(),
     })  # fmt: skip

@@ -202,8 +202,17 @@ def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_
         "export_base": _export_base(board.level),
         "network_visible": board.level.network is not None
         and access.visible_networks(request.user).filter(pk=board.level.network.pk).exists(),
-        "national": scope.national,
+        "national": scope.national, "indicator_series": _indicator_series(board.level),
     })  # fmt: skip
+
+
+def _indicator_series(level: Level) -> list:
+    from assessment.selectors import scope_indicator_series  # dashboards sit above assessment
+
+    if level.tambon is not None:
+        return scope_indicator_series(programme=level.programme, tambons=level.tambons)
+    return scope_indicator_series(programme=level.programme, tambons=level.tambons, university=level.university,
+                                  network=level.network if level.kind == "network" else None)  # fmt: skip
 
 
 @login_required
