@@ -20,6 +20,7 @@ from reporting.exports import xlsx_response
 from tambon import access
 from tambon.models import Network, Programme, Tambon
 
+from ..deadlines import selectors as deadline_selectors
 from . import charts, exports, selectors
 from .selectors import Child, Level
 
@@ -203,6 +204,9 @@ def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_
         "network_visible": board.level.network is not None
         and access.visible_networks(request.user).filter(pk=board.level.network.pk).exists(),
         "national": scope.national, "indicator_series": _indicator_series(board.level),
+        "unit_reports": None if board.level.tambon else deadline_selectors.unit_report_completeness(
+            programme=programme, tambons=board.level.tambons, year=board.period.through[0],
+            month=board.period.through[1], networks=board.level.university is None),
     })  # fmt: skip
 
 
