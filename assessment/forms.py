@@ -114,3 +114,32 @@ def parse_activity_grid(post, *, goal_ids: list[int], indicator_ids: list[int]) 
             continue
         columns.append(column)
     return columns
+
+
+class ImpactReportForm(forms.Form):
+    version = VersionField()
+    summary = forms.CharField(label=_("summary of the twelve months"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 5}))  # fmt: skip
+    impact = forms.CharField(label=_("impact on the tambon and its people"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 5}))  # fmt: skip
+    evidence = forms.CharField(label=_("evidence (documents, photos, links)"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    households_surveyed = forms.IntegerField(label=_("households surveyed (TPMAP)"), required=False, min_value=0,
+                                             max_value=10_000_000)  # fmt: skip
+    households_in_need_before = forms.IntegerField(label=_("households in need before"), required=False, min_value=0,
+                                                   max_value=10_000_000)  # fmt: skip
+    households_in_need_after = forms.IntegerField(label=_("households in need after"), required=False, min_value=0,
+                                                  max_value=10_000_000)  # fmt: skip
+
+    def __init__(self, *args, tambon_report: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not tambon_report:  # the network's household change is the sum of its tambons'
+            for name in ("households_surveyed", "households_in_need_before", "households_in_need_after"):
+                del self.fields[name]
+
+    def sections(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in ("summary", "impact", "evidence")}
+
+    def households(self) -> dict | None:
+        names = ("households_surveyed", "households_in_need_before", "households_in_need_after")
+        return {n: self.cleaned_data[n] for n in names} if "households_surveyed" in self.fields else None

@@ -515,3 +515,72 @@ class ActivityIndicatorNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}: {self.evidence[:40]}"
+
+
+# --- the 12-month summary and impact report (issue #15 item 2) ----------------------------------------------------
+
+
+class ImpactReport(Reviewable):
+    """The project's 12-month summary and impact report (รายงานผลการดำเนินงาน รอบ 12 เดือน): one per tambon,
+    filed by its university and reviewed by the network, and the network's overall one, filed by the RSI and
+    reviewed by NSI (DOMAIN.md §3). The narrative, the evidence and the household change (TPMAP: households in
+    need before and after) are written; the figures (outputs against plan, spending, hiring, goals, indicators)
+    are computed from the programme's data and frozen into `figures` when the report is submitted."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    tambon = models.ForeignKey(Tambon, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    summary = models.TextField(_("summary of the twelve months"), blank=True)
+    impact = models.TextField(_("impact on the tambon and its people"), blank=True)
+    evidence = models.TextField(_("evidence (documents, photos, links)"), blank=True)
+    households_surveyed = models.PositiveIntegerField(_("households surveyed (TPMAP)"), null=True, blank=True)
+    households_in_need_before = models.PositiveIntegerField(_("households in need before"), null=True, blank=True)
+    households_in_need_after = models.PositiveIntegerField(_("households in need after"), null=True, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    SECTIONS = ("summary", "impact", "evidence")
+    HOUSEHOLDS = ("households_surveyed", "households_in_need_before", "households_in_need_after")
+    review_units = {"tambon": "tambon", "network": "network"}
+
+    class Meta:
+        verbose_name = _("12-month impact report")
+        verbose_name_plural = _("12-month impact reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tambon__isnull=False, network__isnull=True) | Q(tambon__isnull=True, network__isnull=False),
+                name="impact_report_one_owner",
+            ),
+            models.UniqueConstraint(fields=["programme", "tambon"], condition=Q(tambon__isnull=False),
+                                    name="one_impact_report_per_tambon"),
+            models.UniqueConstraint(fields=["programme", "network"], condition=Q(network__isnull=False),
+                                    name="one_impact_report_per_network"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.owner} · 12"
+
+    @property
+    def owner(self) -> Tambon | Network:
+        return self.tambon or self.network
+
+    @property
+    def owner_kind(self) -> str:
+        return "tambon" if self.tambon_id else "network"
+
+    def review_scope(self) -> Tambon | Network:
+        return self.owner
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("impact_report", args=[self.owner_kind, self.tambon_id or self.network_id])
+
+    def notification_label(self) -> str:
+        return f"{_('12-month impact report')} · {self.tambon.place if self.tambon_id else self.network}"
+
+    @property
+    def household_change(self) -> int | None:
+        if self.households_in_need_before is None or self.households_in_need_after is None:
+            return None
+        return self.households_in_need_after - self.households_in_need_before

@@ -17,12 +17,20 @@ from django.views.decorators.http import require_POST
 from pbm import bulk, review
 from pbm.views import review_context, review_post
 from tambon import access
-from tambon.models import Programme
+from tambon.models import Programme, Tambon
 from tambon.views import current_programme
 
-from . import selectors, services
-from .forms import AssessmentForm, HouseholdImportForm, parse_activity_grid
-from .models import ActivityStage, GoalMark, IndicatorLevel, NetworkAssessment, TambonAssessment, UniversityAssessment
+from . import impact, selectors, services
+from .forms import AssessmentForm, HouseholdImportForm, ImpactReportForm, parse_activity_grid
+from .models import (
+    ActivityStage,
+    GoalMark,
+    ImpactReport,
+    IndicatorLevel,
+    NetworkAssessment,
+    TambonAssessment,
+    UniversityAssessment,
+)
 from .quarters import current_quarter, parse_quarter, programme_quarters
 
 
@@ -304,4 +312,96 @@ def activity_assessment(request: HttpRequest, pk: int, stage: str) -> HttpRespon
         "tambon": tambon, "stage": stage, "stages": ActivityStage.choices, "can_edit": can_edit,
         "columns": selectors.activity_grid(tambon, stage), "goals": goals, "indicators": indicators,
         "marks": GoalMark.choices, "version": services.activity_assessment_version(tambon=tambon, stage=stage),
+    })  # fmt: skip
+
+
+# --- the 12-month summary and impact report (issue #15 item 2) ------------------------------------------------
+
+
+def _impact_owner(request: HttpRequest, owner: str, pk: int) -> dict:
+    if owner == "tambon":
+        tambon = access.get_tambon_or_404(request.user, pk)
+        return {"programme": tambon.programme, "tambon": tambon}
+    if owner == "network":
+        return {"programme": current_programme(), "network": access.get_network_or_404(request.user, pk)}
+    raise Http404("Unknown report owner")
+
+
+def _impact_figures(report: ImpactReport) -> dict:
+    """As submitted (frozen) once submitted; live before."""
+    if report.first_submitted_at:
+        return report.figures
+    return impact.impact_figures(programme=report.programme, tambon=report.tambon, network=report.network)
+
+
+@login_required
+def impact_report(request: HttpRequest, owner: str, pk: int) -> HttpResponse:
+    owner_kwargs = _impact_owner(request, owner, pk)
+    report = ImpactReport.objects.filter(**owner_kwargs).first() or ImpactReport(**owner_kwargs)  # GET never writes
+    can_edit = review.can_file(request.user, report) and report.is_open_for_editing
+    initial = {"version": report.version} | {n: getattr(report, n) for n in (*ImpactReport.SECTIONS,
+                                                                               *ImpactReport.HOUSEHOLDS)}  # fmt: skip
+    form = ImpactReportForm(request.POST or None, initial=initial, tambon_report=owner == "tambon")
+    if request.method == "POST":
+        if not review.can_file(request.user, report):
+            raise PermissionDenied(_("You may not write this report."))
+        if form.is_valid():
+            try:
+                report = report if report.pk else impact.impact_report_for(**owner_kwargs)
+                impact.impact_report_save(report=report, user=request.user, sections=form.sections(),
+                                          households=form.households(), seen_version=form.cleaned_data["version"],
+                                          submit="submit" in request.POST)  # fmt: skip
+            except ValidationError as error:
+                form.add_error(None, error)
+                report = ImpactReport.objects.get(pk=report.pk)
+            else:
+                messages.success(request, _("Submitted for review.") if "submit" in request.POST else _("Saved."))
+                return redirect(request.path)
+    return render(request, "assessment/impact_report.html", {
+        "report": report, "form": form, "can_edit": can_edit, "figures": _impact_figures(report), "owner": owner,
+        "unit": report.owner, **review_context(request.user, report),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def impact_review(request: HttpRequest, owner: str, pk: int) -> HttpResponse:
+    report = ImpactReport.objects.filter(**_impact_owner(request, owner, pk)).first()
+    if report is None:
+        raise Http404("No report yet")
+    review_post(request, report)
+    return redirect("impact_report", owner=owner, pk=pk)
+
+
+@login_required
+def impact_export(request: HttpRequest, owner: str, pk: int, fmt: str) -> HttpResponse:
+    """The report as a printable Thai PDF or as .xlsx, from the same figures the page shows."""
+    owner_kwargs = _impact_owner(request, owner, pk)
+    report = ImpactReport.objects.filter(**owner_kwargs).first() or ImpactReport(**owner_kwargs)
+    figures = _impact_figures(report)
+    name = f"impact-{owner}-{pk}"
+    if fmt == "pdf":
+        response = HttpResponse(impact.impact_pdf(report=report, figures=figures), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    if fmt == "xlsx":
+        from reporting.exports import xlsx_response
+
+        return xlsx_response(impact.impact_workbook(report=report, figures=figures), f"{name}.xlsx")
+    raise Http404("Unknown format")
+
+
+@login_required
+def impact_list(request: HttpRequest) -> HttpResponse:
+    """The 12-month reports in scope: the networks', then a page of tambons' with their status."""
+    if access.scope_of(request.user).is_empty:
+        raise Http404("No role in the programme")
+    programme = current_programme()
+    reports = {(r.tambon_id, r.network_id): r for r in impact.impact_reports(user=request.user, programme=programme)}
+    networks = [(n, reports.get((None, n.pk))) for n in access.visible_networks(request.user).order_by("number")]
+    tambons = access.visible_tambons(request.user, Tambon.objects.filter(programme=programme, is_active=True))
+    page = Paginator(tambons.with_place().select_related("university").order_by("subdistrict_id"), 100).get_page(
+        request.GET.get("page"))  # fmt: skip
+    return render(request, "assessment/impact_list.html", {
+        "networks": networks, "page": page, "rows": [(t, reports.get((t.pk, None))) for t in page],
     })  # fmt: skip
