@@ -328,8 +328,8 @@ def _impact_owner(request: HttpRequest, owner: str, pk: int) -> dict:
 
 
 def _impact_figures(report: ImpactReport) -> dict:
-    """As submitted (frozen) once submitted; live before."""
-    if report.first_submitted_at:
+    """As submitted (frozen) once submitted; live before (and for a report submitted without its figures)."""
+    if report.first_submitted_at and report.figures:
         return report.figures
     return impact.impact_figures(programme=report.programme, tambon=report.tambon, network=report.network)
 

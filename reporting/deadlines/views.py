@@ -255,7 +255,7 @@ def unit_report(request: HttpRequest, owner: str, owner_id: int, year: int, mont
             else:
                 messages.success(request, _("Submitted for review.") if "submit" in request.POST else _("Saved."))
                 return redirect(request.path)
-    figures = report.figures if report.first_submitted_at else selectors.unit_month_figures(
+    figures = report.figures if report.first_submitted_at and report.figures else selectors.unit_month_figures(
         programme=programme, year=year, month=month, university=report.university, network=report.network)  # fmt: skip
     return render(request, "reporting/deadlines/unit_report.html", {
         "report": report, "form": form, "can_edit": can_edit, "figures": figures, "owner": owner,
