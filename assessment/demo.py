@@ -165,6 +165,7 @@ def seed(*, context, stdout=None) -> None:
     _seed_activity_forms(context.tambons[:ACTIVITY_TAMBONS], goals, tsi, reporters)
     outcome = services.tambon_classify_programme(programme=programme)
     _seed_committee(programme, quarters, bands)
+    _seed_impact_reports(programme, context.tambons[:IMPACT_TAMBONS], reporters, reviewers)
     if stdout:
         last = next((r for r in reversed(outcome) if r.distribution), None)
         summary = (
@@ -190,6 +191,54 @@ def _indicator_numbers(tambon_id: int, number: int, quarter: int) -> dict | None
     share = min(1.15, (quarter + 1) / 3 * own.uniform(0.7, 1.1))
     value = round(baseline + (target - baseline) * share)
     return {"unit": unit, "baseline": baseline, "target": target, "value": value}
+
+
+IMPACT_TAMBONS = 12  # tambons with a 12-month impact report (issue #15 item 2); the first network has its own
+
+
+def _seed_impact_reports(programme, tambons, reporters, reviewers) -> None:
+    """12-month reports for a few tambons (households in need from their TPMAP picture, before and after) and
+    for the first network: most submitted with their figures frozen as the submit service does, one accepted,
+    one a draft. Existing reports are kept."""
+    from tambon.models import Network
+
+    from .impact import impact_figures
+    from .models import ImpactReport
+
+    have = set(ImpactReport.objects.filter(programme=programme).values_list("tambon_id", "network_id"))
+    rng, made = random.Random(2564_12), []
+    filed = _filed_at(programme, programme_quarters(programme)[-1], 10)
+    for n, tambon in enumerate(tambons):
+        filer = reporters.get(tambon.university_id)
+        if (tambon.pk, None) in have or filer is None:
+            continue
+        surveyed = Household.objects.filter(tambon=tambon).count() or rng.randint(300, 900)
+        before = rng.randint(surveyed // 5, surveyed // 2)
+        status = ReviewStatus.DRAFT if n == 1 else (ReviewStatus.ACCEPTED if n == 0 else ReviewStatus.SUBMITTED)
+        made.append(ImpactReport(
+            programme=programme, tambon=tambon, status=status,
+            summary="ดำเนินกิจกรรมพัฒนาอาชีพ ยกระดับสินค้าชุมชน และจ้างงานครบตามแผนตลอด 12 เดือน",
+            impact="ครัวเรือนเป้าหมายมีรายได้เพิ่มขึ้น เกิดกลุ่มอาชีพใหม่และช่องทางจำหน่ายออนไลน์",
+            evidence="ภาพถ่ายกิจกรรม รายงานประจำเดือน และแบบสำรวจ TPMAP ก่อนและหลังดำเนินโครงการ",
+            households_surveyed=surveyed, households_in_need_before=before,
+            households_in_need_after=max(0, before - rng.randint(before // 10, before // 3)),
+            figures={} if status == ReviewStatus.DRAFT else impact_figures(programme=programme, tambon=tambon),
+            submitted_by_id=None if status == ReviewStatus.DRAFT else filer,
+            submitted_at=None if status == ReviewStatus.DRAFT else filed,
+            first_submitted_at=None if status == ReviewStatus.DRAFT else filed,
+            reviewed_by_id=reviewers.get(tambon.network_id) if status == ReviewStatus.ACCEPTED else None,
+            reviewed_at=filed + dt.timedelta(days=5) if status == ReviewStatus.ACCEPTED else None,
+        ))  # fmt: skip
+    ImpactReport.objects.bulk_create(made)
+    network = Network.objects.filter(tambons__in=[t.pk for t in tambons]).order_by("number").first()
+    if network is not None and (None, network.pk) not in have and reviewers.get(network.pk):
+        ImpactReport.objects.create(
+            programme=programme, network=network, status=ReviewStatus.SUBMITTED,
+            summary="มหาวิทยาลัยในเครือข่ายดำเนินโครงการครบทุกตำบล", impact="ตำบลในเครือข่ายยกระดับตามเป้าหมาย",
+            evidence="รายงานของมหาวิทยาลัยและตำบลในเครือข่าย",
+            figures=impact_figures(programme=programme, network=network), submitted_by_id=reviewers[network.pk],
+            submitted_at=filed + dt.timedelta(days=7), first_submitted_at=filed + dt.timedelta(days=7),
+        )  # fmt: skip
 
 
 def _seed_committee(programme, quarters, bands) -> None:

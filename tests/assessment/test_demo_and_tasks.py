@@ -21,6 +21,15 @@ def test_demo_seed_gives_classes_and_movement_and_is_idempotent(db, capsys):
     assert held_back.exists() and all(not r.model_tambon or (r.income_change_percent or 0) < 5 for r in held_back)
     assert ClassConfirmation.objects.filter(quarter="2021-Q1").exists()
     assert TambonClassification.objects.filter(overridden_at__isnull=False).count() == 1
+    # issue #15: every new page has something to show
+    from assessment.models import ImpactReport, TambonIndicatorResult
+    from reporting.models import ExpenseSplit, UnitMonthlyReport
+
+    assert ImpactReport.objects.filter(tambon__isnull=False, figures__has_key="tambon_rows").exists()
+    assert ImpactReport.objects.filter(network__isnull=False).exists()
+    assert UnitMonthlyReport.objects.filter(university__isnull=False, is_late=True).exists()
+    assert UnitMonthlyReport.objects.filter(network__isnull=False, status="accepted").exists()
+    assert ExpenseSplit.objects.exists() and TambonIndicatorResult.objects.filter(value__isnull=False).exists()
     call_command("seed_demo", scale="small")
     again = (TambonAssessment.objects.count(), GoalResult.objects.count(), TambonClassification.objects.count())
     assert again == counts
