@@ -427,7 +427,7 @@ def class_override(*, classification: TambonClassification, user: User, band: Cl
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Write the committee's reason for this class."))
-    row = TambonClassification.objects.select_for_update().select_related("band").get(pk=classification.pk)
+    row = TambonClassification.objects.select_for_update(of=("self",)).select_related("band").get(pk=classification.pk)
     if band is not None and band.programme_id != row.programme_id:
         raise ValidationError(_("That class is not one of this programme's."))
     before = row.band.name if row.band else _("not yet classified")
@@ -445,7 +445,7 @@ def class_override_clear(*, classification: TambonClassification, user: User) ->
     """Back to the class the rule gives."""
     _require_committee(user)
     row = (
-        TambonClassification.objects.select_for_update()
+        TambonClassification.objects.select_for_update(of=("self",))
         .select_related("band", "computed_band")
         .get(pk=classification.pk)
     )
