@@ -106,6 +106,8 @@ def test_pdf_and_xlsx_in_thai(world, client_for):
     assert summary["B5"].value == "ดำเนินกิจกรรมครบ 12 เดือน"
     assert any(ws.title.endswith("การจ้างงาน") for ws in book.worksheets)
     assert alice.get(url("tambon", world.tambon_a.pk, "impact_export", fmt="doc")).status_code == 404
+    network_pdf = client_for(world.carol).get(url("network", world.tambon_a.network_id, "impact_export", fmt="pdf"))
+    assert network_pdf.status_code == 200 and network_pdf.content.startswith(b"%PDF")
     assert client_for(world.bob).get(url("tambon", world.tambon_a.pk, "impact_export", fmt="pdf")).status_code == 404
 
 
