@@ -67,9 +67,42 @@ def _goal_paths(rng: random.Random, bands: list[ClassBand], goal_count: int, qua
     return path
 
 
+def _definition_loaded(programme, stdout=None) -> None:
+    """The class rule reads the bands' requirements from the programme's definition: load the programme's file
+    as `programme_load` does when the database was built from migrations only (an operator's first step)."""
+    from django.conf import settings
+
+    from pbm.programmes.definition import parse_file
+    from pbm.programmes.loader import LoadRefused, load
+
+    path = settings.BASE_DIR / "programmes" / f"{programme.code}.yaml"
+    if programme.definition or not path.exists():
+        return
+    try:
+        load(parse_file(path))
+    except LoadRefused as refused:
+        if stdout:
+            stdout.write(f"assessment: {path.name} not loaded: {refused}")
+    programme.refresh_from_db()
+
+
+# Demo inputs of the class rule besides the goals: most tambons with the most goals are model tambons
+MODEL_TAMBON_SHARE, INCOME_MEAN, INCOME_SPREAD, INCOME_UNMEASURED = 0.85, 6.5, 3.0, 0.08
+
+
+def _class_inputs(rng: random.Random, goals_met: int, top_min_goals: int) -> dict:
+    """Drawn from its own generator (per tambon and quarter), so the goal paths stay what they were."""
+    top = goals_met >= top_min_goals
+    income = None
+    if rng.random() > INCOME_UNMEASURED:
+        income = round(rng.gauss(INCOME_MEAN if top else INCOME_MEAN / 2, INCOME_SPREAD), 2)
+    return {"model_tambon": top and rng.random() < MODEL_TAMBON_SHARE, "income_change_percent": income}
+
+
 @transaction.atomic
 def seed(*, context, stdout=None) -> None:
     programme, rng = context.programme, random.Random(25640)
+    _definition_loaded(programme, stdout)
     quarters = programme_quarters(programme)[:DEMO_QUARTERS]
     goals = list(Goal.objects.filter(programme=programme).order_by("number"))
     bands = list(ClassBand.objects.filter(programme=programme).order_by("-rank"))
@@ -98,6 +131,7 @@ def seed(*, context, stdout=None) -> None:
             filed = _filed_at(programme, quarter, rng.randint(0, 10))
             new.append(TambonAssessment(
                 tambon=tambon, programme=programme, quarter=str(quarter), status=status,
+                **_class_inputs(random.Random(tambon.pk * 10 + index), path[index], bands[0].min_goals),
                 submitted_by_id=reporters.get(tambon.university_id) if submitted else None,
                 submitted_at=filed if submitted else None, first_submitted_at=filed if submitted else None,
                 reviewed_by_id=reviewers.get(tambon.network_id) if status == ReviewStatus.ACCEPTED else None,
@@ -107,6 +141,7 @@ def seed(*, context, stdout=None) -> None:
             plans[(tambon.pk, str(quarter))] = path[index]
     TambonAssessment.objects.bulk_create(new, batch_size=2000)
     results, evidence = [], []
+    quarter_index = {str(q): n for n, q in enumerate(quarters)}
     for assessment in new:  # PostgreSQL and SQLite ≥ 3.35 return the new ids from bulk_create
         met = plans[(assessment.tambon_id, assessment.quarter)]
         met_goals = set(rng.sample(range(len(goals)), met))
@@ -115,9 +150,13 @@ def seed(*, context, stdout=None) -> None:
                        evidence=f"หลักฐานเป้าหมายที่ {goal.number}" if i in met_goals else "")
             for i, goal in enumerate(goals)
         ]  # fmt: skip
-        if assessment.quarter == str(quarters[-1]):
-            evidence += [TambonIndicatorResult(assessment=assessment, indicator=i, evidence=f"ผลตัวชี้วัด {i.number}")
-                         for i in tsi]  # fmt: skip
+        last_quarter = assessment.quarter == str(quarters[-1])
+        for i in tsi:
+            numbers = _indicator_numbers(assessment.tambon_id, i.number, quarter_index[assessment.quarter])
+            if last_quarter or numbers:
+                evidence.append(TambonIndicatorResult(assessment=assessment, indicator=i,
+                                                      evidence=f"ผลตัวชี้วัด {i.number}" if last_quarter else "",
+                                                      **(numbers or {})))  # fmt: skip
     GoalResult.objects.bulk_create(results, batch_size=5000)
     TambonIndicatorResult.objects.bulk_create(evidence, batch_size=5000)
 
@@ -125,6 +164,8 @@ def seed(*, context, stdout=None) -> None:
     _seed_households(context.tambons[:HOUSEHOLD_TAMBONS], rng)
     _seed_activity_forms(context.tambons[:ACTIVITY_TAMBONS], goals, tsi, reporters)
     outcome = services.tambon_classify_programme(programme=programme)
+    _seed_committee(programme, quarters, bands)
+    _seed_impact_reports(programme, context.tambons[:IMPACT_TAMBONS], reporters, reviewers)
     if stdout:
         last = next((r for r in reversed(outcome) if r.distribution), None)
         summary = (
@@ -133,6 +174,97 @@ def seed(*, context, stdout=None) -> None:
         stdout.write(
             f"assessment: {len(new)} tambon assessments added; {last.quarter if last else ''} classes: {summary}"
         )
+
+
+# TSI indicators the demo gives numbers (issue #15 item 8): number → (unit, baseline range, target growth).
+NUMERIC_INDICATORS = {2: ("ครัวเรือน", (40, 160), 1.5), 6: ("คน", (20, 80), 2.0), 11: ("กิจการ", (0, 2), None)}
+
+
+def _indicator_numbers(tambon_id: int, number: int, quarter: int) -> dict | None:
+    """Baseline, target and a value growing quarter by quarter (a tambon's own draw, the same every quarter)."""
+    if number not in NUMERIC_INDICATORS:
+        return None
+    unit, (low, high), growth = NUMERIC_INDICATORS[number]
+    own = random.Random(tambon_id * 100 + number)
+    baseline = own.randint(low, high)
+    target = round(baseline * growth) if growth else own.randint(2, 5)
+    share = min(1.15, (quarter + 1) / 3 * own.uniform(0.7, 1.1))
+    value = round(baseline + (target - baseline) * share)
+    return {"unit": unit, "baseline": baseline, "target": target, "value": value}
+
+
+IMPACT_TAMBONS = 12  # tambons with a 12-month impact report (issue #15 item 2); the first network has its own
+
+
+def _seed_impact_reports(programme, tambons, reporters, reviewers) -> None:
+    """12-month reports for a few tambons (households in need from their TPMAP picture, before and after) and
+    for the first network: most submitted with their figures frozen as the submit service does, one accepted,
+    one a draft. Existing reports are kept."""
+    from tambon.models import Network
+
+    from .impact import impact_figures
+    from .models import ImpactReport
+
+    have = set(ImpactReport.objects.filter(programme=programme).values_list("tambon_id", "network_id"))
+    rng, made = random.Random(2564_12), []
+    filed = _filed_at(programme, programme_quarters(programme)[-1], 10)
+    for n, tambon in enumerate(tambons):
+        filer = reporters.get(tambon.university_id)
+        if (tambon.pk, None) in have or filer is None:
+            continue
+        surveyed = Household.objects.filter(tambon=tambon).count() or rng.randint(300, 900)
+        before = rng.randint(surveyed // 5, surveyed // 2)
+        status = ReviewStatus.DRAFT if n == 1 else (ReviewStatus.ACCEPTED if n == 0 else ReviewStatus.SUBMITTED)
+        made.append(ImpactReport(
+            programme=programme, tambon=tambon, status=status,
+            summary="ดำเนินกิจกรรมพัฒนาอาชีพ ยกระดับสินค้าชุมชน และจ้างงานครบตามแผนตลอด 12 เดือน",
+            impact="ครัวเรือนเป้าหมายมีรายได้เพิ่มขึ้น เกิดกลุ่มอาชีพใหม่และช่องทางจำหน่ายออนไลน์",
+            evidence="ภาพถ่ายกิจกรรม รายงานประจำเดือน และแบบสำรวจ TPMAP ก่อนและหลังดำเนินโครงการ",
+            households_surveyed=surveyed, households_in_need_before=before,
+            households_in_need_after=max(0, before - rng.randint(before // 10, before // 3)),
+            figures={} if status == ReviewStatus.DRAFT else impact_figures(programme=programme, tambon=tambon),
+            submitted_by_id=None if status == ReviewStatus.DRAFT else filer,
+            submitted_at=None if status == ReviewStatus.DRAFT else filed,
+            first_submitted_at=None if status == ReviewStatus.DRAFT else filed,
+            reviewed_by_id=reviewers.get(tambon.network_id) if status == ReviewStatus.ACCEPTED else None,
+            reviewed_at=filed + dt.timedelta(days=5) if status == ReviewStatus.ACCEPTED else None,
+        ))  # fmt: skip
+    ImpactReport.objects.bulk_create(made)
+    network = Network.objects.filter(tambons__in=[t.pk for t in tambons]).order_by("number").first()
+    if network is not None and (None, network.pk) not in have and reviewers.get(network.pk):
+        ImpactReport.objects.create(
+            programme=programme, network=network, status=ReviewStatus.SUBMITTED,
+            summary="มหาวิทยาลัยในเครือข่ายดำเนินโครงการครบทุกตำบล", impact="ตำบลในเครือข่ายยกระดับตามเป้าหมาย",
+            evidence="รายงานของมหาวิทยาลัยและตำบลในเครือข่าย",
+            figures=impact_figures(programme=programme, network=network), submitted_by_id=reviewers[network.pk],
+            submitted_at=filed + dt.timedelta(days=7), first_submitted_at=filed + dt.timedelta(days=7),
+        )  # fmt: skip
+
+
+def _seed_committee(programme, quarters, bands) -> None:
+    """The committee confirmed the first quarter and set one tambon's class in the second (with its reason)."""
+    from .models import ClassConfirmation, TambonClassification
+
+    nsi = Membership.objects.filter(role=Role.NSI_REVIEWER).select_related("user").first()
+    if nsi is None or len(quarters) < 2:
+        return
+    held_back = (
+        TambonClassification.objects.filter(
+            programme=programme, quarter=str(quarters[1]), goals_met__gte=bands[0].min_goals
+        )
+        .exclude(band=bands[0])
+        .order_by("tambon_id")
+        .first()
+    )
+    if (
+        held_back is not None
+        and not TambonClassification.objects.filter(programme=programme, overridden_at__isnull=False).exists()
+    ):
+        services.class_override(classification=held_back, user=nsi.user, band=bands[0],
+                                reason="คณะกรรมการพิจารณาผลสำรวจรายได้รอบใหม่ ครัวเรือนมีรายได้เพิ่มขึ้นเกินร้อยละ 5")  # fmt: skip
+    if not ClassConfirmation.objects.filter(programme=programme, quarter=str(quarters[0])).exists():
+        services.class_confirm(programme=programme, quarter=quarters[0], user=nsi.user,
+                               note="มติคณะกรรมการบริหารโครงการ ครั้งที่ 1/2564")  # fmt: skip
 
 
 def _seed_unit_assessments(programme, quarters, reporters, reviewers) -> None:

@@ -126,6 +126,14 @@ class TambonAssessment(QuarterlyAssessment):
     review_units = {"tambon": "tambon"}
 
     tambon = models.ForeignKey(Tambon, on_delete=models.PROTECT, related_name="assessments")
+    # inputs of the class rule besides the goals (issue #15 item 7; class_bands[].requires in the programme)
+    model_tambon = models.BooleanField(
+        _("model tambon"), default=False, help_text=_("The tambon is self-reliant and serves as a model for others.")
+    )
+    income_change_percent = models.DecimalField(
+        _("income change (%)"), max_digits=7, decimal_places=2, null=True, blank=True,
+        help_text=_("Change of the tambon's household income against the baseline, in per cent; empty: not measured."),
+    )  # fmt: skip
 
     indicator_level = IndicatorLevel.TAMBON
 
@@ -230,8 +238,15 @@ class GoalResult(models.Model):
 
 
 class IndicatorResultBase(models.Model):
+    """An indicator in one quarter's assessment: the evidence, and (issue #15 item 8) optionally its numbers:
+    the baseline, the target and the quarter's value, in the unit written beside them."""
+
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     evidence = models.TextField(_("evidence"), blank=True)
+    unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("e.g. households, persons, products"))
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(_("value this quarter"), max_digits=14, decimal_places=2, null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -281,6 +296,23 @@ class TambonClassification(models.Model):
     )  # fmt: skip
     assessment = models.ForeignKey(TambonAssessment, on_delete=models.CASCADE, related_name="+")
     classified_at = models.DateTimeField(_("classified at"))
+    # the rule's inputs besides the goals, as the assessment gave them, and the rule's own result
+    model_tambon = models.BooleanField(_("model tambon"), default=False)
+    income_change_percent = models.DecimalField(
+        _("income change (%)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    computed_band = models.ForeignKey(
+        ClassBand, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("class by the rule"),
+    )  # fmt: skip
+    # the committee's override: `band` is then `override_band` (None: not yet classified) whatever the rule says
+    overridden_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
+    overridden_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    override_band = models.ForeignKey(
+        ClassBand, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("class set by the committee"),
+    )  # fmt: skip
+    override_reason = models.TextField(_("reason for the committee's class"), blank=True)
 
     class Meta:
         ordering = ["tambon", "quarter"]
@@ -299,6 +331,35 @@ class TambonClassification(models.Model):
         if not 1 <= number <= 63:
             raise ValueError(f"goal number {number} does not fit the goals-met mask (1–63)")
         return 1 << (number - 1)
+
+    @property
+    def quarter_label(self) -> str:
+        return quarter_label(self.quarter)
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.overridden_at is not None
+
+
+class ClassConfirmation(models.Model):
+    """The committee's confirmation of one quarter's classes (DOMAIN.md §8: the final call is the committee's),
+    with the distribution it confirmed; classes changed after it show as changed since confirmation."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    quarter = quarter_field()
+    confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    note = models.TextField(_("note"), blank=True)
+    distribution = models.JSONField(_("confirmed distribution"), default=dict)  # band code ("" = none) → tambons
+
+    class Meta:
+        ordering = ["programme", "quarter"]
+        verbose_name = _("class confirmation")
+        verbose_name_plural = _("class confirmations")
+        constraints = [models.UniqueConstraint(fields=["programme", "quarter"], name="class_confirmation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} · {self.quarter}"
 
     @property
     def quarter_label(self) -> str:
@@ -454,3 +515,72 @@ class ActivityIndicatorNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}: {self.evidence[:40]}"
+
+
+# --- the 12-month summary and impact report (issue #15 item 2) ----------------------------------------------------
+
+
+class ImpactReport(Reviewable):
+    """The project's 12-month summary and impact report (รายงานผลการดำเนินงาน รอบ 12 เดือน): one per tambon,
+    filed by its university and reviewed by the network, and the network's overall one, filed by the RSI and
+    reviewed by NSI (DOMAIN.md §3). The narrative, the evidence and the household change (TPMAP: households in
+    need before and after) are written; the figures (outputs against plan, spending, hiring, goals, indicators)
+    are computed from the programme's data and frozen into `figures` when the report is submitted."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    tambon = models.ForeignKey(Tambon, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    summary = models.TextField(_("summary of the twelve months"), blank=True)
+    impact = models.TextField(_("impact on the tambon and its people"), blank=True)
+    evidence = models.TextField(_("evidence (documents, photos, links)"), blank=True)
+    households_surveyed = models.PositiveIntegerField(_("households surveyed (TPMAP)"), null=True, blank=True)
+    households_in_need_before = models.PositiveIntegerField(_("households in need before"), null=True, blank=True)
+    households_in_need_after = models.PositiveIntegerField(_("households in need after"), null=True, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    SECTIONS = ("summary", "impact", "evidence")
+    HOUSEHOLDS = ("households_surveyed", "households_in_need_before", "households_in_need_after")
+    review_units = {"tambon": "tambon", "network": "network"}
+
+    class Meta:
+        verbose_name = _("12-month impact report")
+        verbose_name_plural = _("12-month impact reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tambon__isnull=False, network__isnull=True) | Q(tambon__isnull=True, network__isnull=False),
+                name="impact_report_one_owner",
+            ),
+            models.UniqueConstraint(fields=["programme", "tambon"], condition=Q(tambon__isnull=False),
+                                    name="one_impact_report_per_tambon"),
+            models.UniqueConstraint(fields=["programme", "network"], condition=Q(network__isnull=False),
+                                    name="one_impact_report_per_network"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.owner} · 12"
+
+    @property
+    def owner(self) -> Tambon | Network:
+        return self.tambon or self.network
+
+    @property
+    def owner_kind(self) -> str:
+        return "tambon" if self.tambon_id else "network"
+
+    def review_scope(self) -> Tambon | Network:
+        return self.owner
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("impact_report", args=[self.owner_kind, self.tambon_id or self.network_id])
+
+    def notification_label(self) -> str:
+        return f"{_('12-month impact report')} · {self.tambon.place if self.tambon_id else self.network}"
+
+    @property
+    def household_change(self) -> int | None:
+        if self.households_in_need_before is None or self.households_in_need_after is None:
+            return None
+        return self.households_in_need_after - self.households_in_need_before

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 
 from pbm.models import ReviewStatus
@@ -20,6 +20,7 @@ from .models import (
     ActivityAssessment,
     ActivityStage,
     ClassBand,
+    ClassConfirmation,
     ColumnKind,
     Goal,
     GoalMark,
@@ -27,9 +28,12 @@ from .models import (
     HouseholdImport,
     Indicator,
     NetworkAssessment,
+    NetworkIndicatorResult,
     TambonAssessment,
     TambonClassification,
+    TambonIndicatorResult,
     UniversityAssessment,
+    UniversityIndicatorResult,
 )
 from .quarters import previous_quarter, programme_quarters
 
@@ -56,6 +60,7 @@ class Row:
     item: Goal | Indicator
     met: bool = False
     evidence: str = ""
+    result: object = None  # the saved indicator result (its numbers), if any
 
 
 def assessment_rows(assessment, programme: Programme) -> tuple[list[Row], list[Row]]:
@@ -63,7 +68,8 @@ def assessment_rows(assessment, programme: Programme) -> tuple[list[Row], list[R
     level = type(assessment).indicator_level
     saved_indicators = {r.indicator_id: r for r in assessment.indicator_results.all()} if assessment.pk else {}
     indicator_rows = [
-        Row(i, evidence=getattr(saved_indicators.get(i.pk), "evidence", "")) for i in indicators(programme, level)
+        Row(i, evidence=getattr(saved_indicators.get(i.pk), "evidence", ""), result=saved_indicators.get(i.pk))
+        for i in indicators(programme, level)
     ]
     if not isinstance(assessment, TambonAssessment):
         return [], indicator_rows
@@ -237,6 +243,15 @@ class BandShare:
     share: Decimal | None  # % of the classified-or-not tambons assessed this quarter
     target_share: Decimal | None
     target_tambons: int | None  # target share of all tambons in scope
+    by_rule: int = 0  # tambons the rule puts in this class (before the committee's overrides)
+
+    @property
+    def difference(self) -> str:
+        """Tambons above (+) or below (−) the target, as the report to NSI shows it."""
+        if self.target_tambons is None:
+            return ""
+        n = self.tambons - self.target_tambons
+        return f"+{n:,}" if n > 0 else (f"−{-n:,}" if n < 0 else "0")
 
 
 @dataclass
@@ -245,6 +260,8 @@ class Distribution:
     tambons: int  # in scope
     assessed: int  # with an accepted assessment this quarter
     rows: list[BandShare]
+    overridden: int = 0  # tambons whose class the committee set
+    confirmation: ClassConfirmation | None = None
 
 
 def class_distribution(
@@ -253,12 +270,10 @@ def class_distribution(
     """Tambons per class for the user's scope in `quarter`, beside the programme's target shares."""
     tambons = scoped_tambons(user=user, programme=programme, network=network)
     total = tambons.count()
-    counts = dict(
-        TambonClassification.objects.filter(programme=programme, quarter=str(quarter), tambon__in=tambons)
-        .values_list("band_id")
-        .annotate(n=Count("pk"))
-        .values_list("band_id", "n")
-    )
+    classified = TambonClassification.objects.filter(programme=programme, quarter=str(quarter), tambon__in=tambons)
+    counts, by_rule = ({key: n for key, n in classified.values_list(field).annotate(n=Count("pk")).values_list(field, "n")}
+                       for field in ("band_id", "computed_band_id"))  # fmt: skip
+    overridden = classified.filter(overridden_at__isnull=False).count()
     assessed = sum(counts.values())
 
     def share(n: int) -> Decimal | None:
@@ -266,11 +281,33 @@ def class_distribution(
 
     rows = [
         BandShare(band, counts.get(band.pk, 0), share(counts.get(band.pk, 0)), band.target_share,
-                  round(total * band.target_share / 100))
+                  round(total * band.target_share / 100), by_rule.get(band.pk, 0))
         for band in class_bands(programme)
     ]  # fmt: skip
-    rows.append(BandShare(None, counts.get(None, 0), share(counts.get(None, 0)), None, None))
-    return Distribution(quarter=quarter, tambons=total, assessed=assessed, rows=rows)
+    rows.append(BandShare(None, counts.get(None, 0), share(counts.get(None, 0)), None, None, by_rule.get(None, 0)))
+    confirmation = (
+        ClassConfirmation.objects.filter(programme=programme, quarter=str(quarter))
+        .select_related("confirmed_by")
+        .first()
+    )
+    return Distribution(quarter=quarter, tambons=total, assessed=assessed, rows=rows, overridden=overridden,
+                        confirmation=confirmation)  # fmt: skip
+
+
+def committee_rows(*, user: User, programme: Programme, quarter: Quarter, band: str = "") -> QuerySet:
+    """The quarter's classifications in the user's scope for the committee page, the overridden first; `band`
+    filters by the current class ("none": not yet classified, "overridden": set by the committee)."""
+    rows = TambonClassification.objects.filter(
+        programme=programme, quarter=str(quarter), tambon__in=scoped_tambons(user=user, programme=programme)
+    ).select_related("band", "computed_band", "overridden_by", "tambon__subdistrict__district__province",
+                     "tambon__university")  # fmt: skip
+    if band == "none":
+        rows = rows.filter(band__isnull=True)
+    elif band == "overridden":
+        rows = rows.filter(overridden_at__isnull=False)
+    elif band:
+        rows = rows.filter(band__code=band)
+    return rows.order_by(F("overridden_at").desc(nulls_last=True), "tambon__subdistrict_id")
 
 
 def class_movements(
@@ -317,3 +354,89 @@ def review_queue(*, user: User, programme: Programme) -> list:
         *access.reviewable(user, NetworkAssessment.objects.filter(**waiting)).select_related("network", "submitted_by"),
     ]
     return sorted(items, key=lambda i: i.submitted_at)
+
+
+# --- indicators as numbers (issue #15 item 8) -------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorPoint:
+    quarter: Quarter
+    value: Decimal | None
+    width: float  # % of the chart's width
+    units: int  # units (tambons…) whose value is in the sum
+
+
+@dataclass
+class IndicatorSeries:
+    indicator: Indicator
+    unit: str
+    baseline: Decimal | None  # of the latest quarter that has one
+    target: Decimal | None
+    points: list[IndicatorPoint]
+    target_at: float | None = None  # where the target mark sits (% of width)
+    baseline_at: float | None = None
+
+    @property
+    def latest(self) -> Decimal | None:
+        return next((p.value for p in reversed(self.points) if p.value is not None), None)
+
+    @property
+    def meets(self) -> bool:
+        return self.latest is not None and self.target is not None and self.latest >= self.target
+
+
+def _at(value: Decimal | None, largest: Decimal) -> float | None:
+    return None if value is None else (round(float(value) * 100 / float(largest), 1) if largest > 0 else 0.0)
+
+
+def indicator_series(programme: Programme, results: QuerySet) -> list[IndicatorSeries]:
+    """Each indicator that has numbers in `results` (indicator results of accepted assessments of one or many
+    units of one level): its value per quarter summed over the units, against the baseline and target summed
+    the same way in the latest quarter that has them. One aggregate query; for one unit the sums are its own."""
+    quarters = programme_quarters(programme)
+    rows = (
+        results.filter(assessment__status=ReviewStatus.ACCEPTED, assessment__programme=programme)
+        .filter(Q(value__isnull=False) | Q(target__isnull=False) | Q(baseline__isnull=False))
+        .values("indicator_id", "assessment__quarter")
+        .annotate(v=Sum("value"), t=Sum("target"), b=Sum("baseline"), n=Count("value"), unit_text=Max("unit"))
+    )
+    by_indicator: dict[int, dict[str, dict]] = {}
+    for row in rows:
+        by_indicator.setdefault(row["indicator_id"], {})[row["assessment__quarter"]] = row
+    if not by_indicator:
+        return []
+    names = {i.pk: i for i in Indicator.objects.filter(pk__in=by_indicator).order_by("level", "number")}
+    out = []
+    for pk, indicator in names.items():
+        filed = by_indicator[pk]
+        latest = [filed[str(q)] for q in quarters if str(q) in filed]
+        target = next((r["t"] for r in reversed(latest) if r["t"] is not None), None)
+        baseline = next((r["b"] for r in reversed(latest) if r["b"] is not None), None)
+        values = [r["v"] for r in latest if r["v"] is not None]
+        largest = max([*values, target or 0, baseline or 0, Decimal(0)])
+        points = [
+            IndicatorPoint(q, filed.get(str(q), {}).get("v"), _at(filed.get(str(q), {}).get("v"), largest) or 0.0,
+                           filed.get(str(q), {}).get("n", 0))
+            for q in quarters if str(q) <= latest[-1]["assessment__quarter"]
+        ]  # fmt: skip
+        unit = next((r["unit_text"] for r in reversed(latest) if r["unit_text"]), "")
+        out.append(IndicatorSeries(indicator, unit, baseline, target, points, _at(target, largest),
+                                   _at(baseline, largest)))  # fmt: skip
+    return out
+
+
+def tambon_indicator_series(tambon: Tambon) -> list[IndicatorSeries]:
+    return indicator_series(tambon.programme, TambonIndicatorResult.objects.filter(assessment__tambon=tambon))
+
+
+def scope_indicator_series(*, programme: Programme, tambons: QuerySet[Tambon], university=None,
+                           network=None) -> list[IndicatorSeries]:  # fmt: skip
+    """A dashboard's indicators: the unit's own (USI of a university, RSI of a network), then the TSI indicators
+    summed over the tambons in scope."""
+    own = []
+    if university is not None:
+        own = indicator_series(programme, UniversityIndicatorResult.objects.filter(assessment__university=university))
+    elif network is not None:
+        own = indicator_series(programme, NetworkIndicatorResult.objects.filter(assessment__network=network))
+    return own + indicator_series(programme, TambonIndicatorResult.objects.filter(assessment__tambon__in=tambons))

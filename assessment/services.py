@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pbm import review
+from pbm import formats, review
 from pbm.followups import enqueue_on_commit
 from pbm.history import FigureEdit, figures_record
 from pbm.models import ReviewStatus
@@ -26,6 +27,7 @@ from .models import (
     ActivityIndicatorNote,
     ActivityStage,
     ClassBand,
+    ClassConfirmation,
     ColumnKind,
     Goal,
     GoalMark,
@@ -78,18 +80,47 @@ def _open_assessment(model: type[QuarterlyAssessment], *, user: User, programme:
     return obj, created
 
 
-def _finish(obj: QuarterlyAssessment, *, user: User, notes: str, changes: list[review.Change], submit: bool) -> None:
+def _finish(obj: QuarterlyAssessment, *, user: User, notes: str, changes: list[review.Change], submit: bool,
+            fields: list[str] = ()) -> None:  # fmt: skip
     """Save the draft through the one optimistic save (pbm/review.py), keep its history, and with `submit`
     submit it in the same step: a refused submit writes nothing."""
     obj.notes, obj.updated_by, obj.updated_at = notes, user, timezone.now()
-    review.save_versioned(obj, ["notes", "updated_by", "updated_at"])
+    review.save_versioned(obj, ["notes", "updated_by", "updated_at", *fields])
     review.review_record_changes(obj=obj, user=user, changes=changes)
     if submit:
         assessment_submit(assessment=obj, user=user)
 
 
-def _save_indicators(obj: QuarterlyAssessment, indicators: dict[int, str]) -> list[review.Change]:
-    """Write one evidence text per indicator of the assessment's level; return what changed."""
+@dataclass(frozen=True)
+class IndicatorInput:
+    """What is filed for one indicator in a quarter: evidence, and optionally its numbers (issue #15 item 8)."""
+
+    evidence: str = ""
+    unit: str = ""
+    baseline: Decimal | None = None
+    target: Decimal | None = None
+    value: Decimal | None = None
+
+    def cleaned(self) -> IndicatorInput:
+        return IndicatorInput((self.evidence or "").strip(), (self.unit or "").strip()[:40],
+                              *(None if n is None else Decimal(n).quantize(Decimal("0.01"))
+                                for n in (self.baseline, self.target, self.value)))  # fmt: skip
+
+    def text(self) -> str:
+        """The history's wording: the evidence, then the numbers that are filled."""
+        numbers = [f"{label} {formats.number(n)}" for label, n in
+                   ((_("baseline"), self.baseline), (_("target"), self.target), (_("value"), self.value))
+                   if n is not None]  # fmt: skip
+        return " · ".join([self.evidence, *numbers, *([self.unit] if numbers and self.unit else [])]).strip(" ·")
+
+
+INDICATOR_NUMBER_LIMIT = Decimal("999999999999")
+INDICATOR_FIELDS = ["evidence", "unit", "baseline", "target", "value"]
+
+
+def _save_indicators(obj: QuarterlyAssessment, indicators: dict[int, str | IndicatorInput]) -> list[review.Change]:
+    """Write what is filed per indicator of the assessment's level (a text is evidence only); return what
+    changed."""
     valid = dict(
         Indicator.objects.filter(programme=obj.programme, level=obj.indicator_level).values_list("pk", "number")
     )
@@ -99,34 +130,68 @@ def _save_indicators(obj: QuarterlyAssessment, indicators: dict[int, str]) -> li
     result_model = RESULT_MODEL[type(obj)]
     existing = {r.indicator_id: r for r in result_model.objects.filter(assessment=obj)}
     changes, to_create, to_update = [], [], []
-    for indicator_id, evidence in indicators.items():
-        evidence = (evidence or "").strip()
+    for indicator_id, filed in indicators.items():
         row = existing.get(indicator_id)
-        if row is None:
-            to_create.append(result_model(assessment=obj, indicator_id=indicator_id, evidence=evidence))
-            old = ""
-        elif row.evidence != evidence:
-            old, row.evidence = row.evidence, evidence
-            to_update.append(row)
-        else:
+        if isinstance(filed, IndicatorInput):
+            new = filed.cleaned()
+        else:  # evidence only: the numbers stay as they are
+            new = IndicatorInput((filed or "").strip(), *(getattr(row, f) if row else d for f, d in
+                                 (("unit", ""), ("baseline", None), ("target", None), ("value", None))))  # fmt: skip
+        if any(n is not None and abs(n) > INDICATOR_NUMBER_LIMIT for n in (new.baseline, new.target, new.value)):
+            raise ValidationError(_("Indicator %(n)s: a number is too large.") % {"n": valid[indicator_id]})
+        old = IndicatorInput(*(getattr(row, f) for f in INDICATOR_FIELDS)) if row else IndicatorInput()
+        if old == new:
             continue
-        if old != evidence:
-            changes.append(review.Change("indicator", old, evidence, subject=str(valid[indicator_id])))
+        if row is None:
+            row = result_model(assessment=obj, indicator_id=indicator_id)
+            to_create.append(row)
+        else:
+            to_update.append(row)
+        for f in INDICATOR_FIELDS:
+            setattr(row, f, getattr(new, f))
+        changes.append(review.Change("indicator", old.text(), new.text(), subject=str(valid[indicator_id])))
     result_model.objects.bulk_create(to_create)
-    result_model.objects.bulk_update(to_update, ["evidence"])
+    result_model.objects.bulk_update(to_update, INDICATOR_FIELDS)
     return changes
+
+
+KEEP = object()  # an argument left as it is
+
+
+def _class_inputs(obj: TambonAssessment, model_tambon, income_change_percent) -> list[review.Change]:
+    """Set the class rule's inputs besides the goals (KEEP leaves one as it is); return what changed."""
+    changes = []
+    if model_tambon is not KEEP and bool(model_tambon) != obj.model_tambon:
+        changes.append(review.Change("model_tambon", _yes_no(obj.model_tambon), _yes_no(bool(model_tambon))))
+        obj.model_tambon = bool(model_tambon)
+    if income_change_percent is not KEEP:
+        if income_change_percent is not None:
+            income_change_percent = Decimal(income_change_percent).quantize(Decimal("0.01"))
+            if not Decimal(-100) <= income_change_percent <= Decimal(10000):
+                raise ValidationError(_("The income change must be a percentage between −100 and 10,000."))
+        if income_change_percent != obj.income_change_percent:
+            changes.append(review.Change("income_change", obj.income_change_percent, income_change_percent))
+            obj.income_change_percent = income_change_percent
+    return changes
+
+
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
 
 
 @transaction.atomic
 def tambon_assessment_save(
-    *, tambon: Tambon, quarter: Quarter, user: User, goals: dict[int, GoalInput], indicators: dict[int, str],
-    notes: str = "", seen_version: int | None = None, submit: bool = False,
+    *, tambon: Tambon, quarter: Quarter, user: User, goals: dict[int, GoalInput], indicators: dict[int, str | IndicatorInput],
+    notes: str = "", seen_version: int | None = None, submit: bool = False, model_tambon=KEEP,
+    income_change_percent=KEEP,
 ) -> TambonAssessment:  # fmt: skip
-    """Create or update the draft of a tambon's quarterly assessment: each goal met or not, TSI evidence."""
+    """Create or update the draft of a tambon's quarterly assessment: each goal met or not, TSI evidence, and
+    the class rule's other inputs (model tambon, income change in %)."""
     obj, _created = _open_assessment(
         TambonAssessment, user=user, programme=tambon.programme, quarter=quarter, seen_version=seen_version,
         tambon=tambon,
     )  # fmt: skip
+    class_changes = _class_inputs(obj, model_tambon, income_change_percent)
     valid = dict(Goal.objects.filter(programme=tambon.programme).values_list("pk", "number"))
     if unknown := set(goals) - set(valid):
         raise ValidationError(_("Unknown goal for this programme: %(ids)s.") % {"ids": sorted(unknown)})
@@ -145,8 +210,9 @@ def tambon_assessment_save(
             to_update.append(row)
     GoalResult.objects.bulk_create(to_create)
     GoalResult.objects.bulk_update(to_update, ["met", "evidence"])
-    changes += _save_indicators(obj, indicators)
-    _finish(obj, user=user, notes=notes.strip(), changes=changes, submit=submit)
+    changes += _save_indicators(obj, indicators) + class_changes
+    _finish(obj, user=user, notes=notes.strip(), changes=changes, submit=submit,
+            fields=["model_tambon", "income_change_percent"])  # fmt: skip
     return obj
 
 
@@ -156,7 +222,7 @@ def _goal_text(met: bool, evidence: str) -> str:
 
 @transaction.atomic
 def university_assessment_save(
-    *, university: University, programme: Programme, quarter: Quarter, user: User, indicators: dict[int, str],
+    *, university: University, programme: Programme, quarter: Quarter, user: User, indicators: dict[int, str | IndicatorInput],
     notes: str = "", seen_version: int | None = None, submit: bool = False,
 ) -> UniversityAssessment:  # fmt: skip
     obj, _created = _open_assessment(
@@ -170,7 +236,7 @@ def university_assessment_save(
 
 @transaction.atomic
 def network_assessment_save(
-    *, network: Network, programme: Programme, quarter: Quarter, user: User, indicators: dict[int, str],
+    *, network: Network, programme: Programme, quarter: Quarter, user: User, indicators: dict[int, str | IndicatorInput],
     notes: str = "", seen_version: int | None = None, submit: bool = False,
 ) -> NetworkAssessment:  # fmt: skip
     obj, _created = _open_assessment(
@@ -245,10 +311,47 @@ class ClassifyResult:
     distribution: dict[str, int] = field(default_factory=dict)  # band code ("" = not yet classified) → tambons
 
 
-def band_lookup(programme: Programme) -> dict[int, ClassBand]:
-    """goals met → class band, from the programme's band table; a count in no band is not yet classified."""
-    return {n: band for band in ClassBand.objects.filter(programme=programme)
-            for n in range(band.min_goals, band.max_goals + 1)}  # fmt: skip
+@dataclass(frozen=True)
+class BandRule:
+    """One class band and what it requires besides the goals (class_bands[].requires in the programme's
+    definition: `model_tambon`, `min_income_change_percent`)."""
+
+    band: ClassBand
+    model_tambon: bool = False
+    min_income_change_percent: Decimal | None = None
+
+    def admits(self, goals_met: int, model_tambon: bool, income_change_percent: Decimal | None) -> bool:
+        if goals_met < self.band.min_goals or (self.model_tambon and not model_tambon):
+            return False
+        if self.min_income_change_percent is None:
+            return True
+        return income_change_percent is not None and income_change_percent >= self.min_income_change_percent
+
+
+def band_rules(programme: Programme) -> list[BandRule]:
+    """The programme's class rule, best class first: the band table and each band's `requires` from the
+    definition (a programme loaded before `requires` existed asks for goals only)."""
+    requires = {
+        row.get("code"): row.get("requires") or {} for row in (programme.definition or {}).get("class_bands") or []
+    }
+    rules = []
+    for band in ClassBand.objects.filter(programme=programme).order_by("-rank"):
+        need = requires.get(band.code, {})
+        minimum = need.get("min_income_change_percent")
+        rules.append(BandRule(band, bool(need.get("model_tambon")),
+                              None if minimum is None else Decimal(str(minimum))))  # fmt: skip
+    return rules
+
+
+def band_for(rules: list[BandRule], *, goals_met: int, model_tambon: bool = False,
+             income_change_percent: Decimal | None = None) -> ClassBand | None:  # fmt: skip
+    """The one class rule: the best band whose goals range the tambon reaches and whose requirements it meets.
+    A tambon with the goals of a band but not its requirements falls to the best lower band it qualifies for
+    (15 goals without a model tambon: sufficiency); below every band it is not yet classified."""
+    for rule in rules:
+        if rule.admits(goals_met, model_tambon, income_change_percent):
+            return rule.band
+    return None
 
 
 @transaction.atomic
@@ -258,43 +361,135 @@ def tambon_classify(*, programme: Programme, quarter: Quarter) -> ClassifyResult
     Idempotent: a second run finds nothing to change. A classification whose assessment is no longer
     accepted (reopened by the NSI) is removed."""
     parse_quarter(programme, str(quarter))
-    bands = band_lookup(programme)
-    accepted = TambonAssessment.objects.filter(
-        programme=programme, quarter=str(quarter), status=ReviewStatus.ACCEPTED
-    ).values_list("tambon_id", "pk")
-    masks = goals_met_masks(accepted.values("pk"))
-    wanted = {tambon_id: (assessment_id, masks.get(assessment_id, 0)) for tambon_id, assessment_id in accepted}
+    rules = band_rules(programme)
+    codes = {rule.band.pk: rule.band.code for rule in rules}
+    assessments = TambonAssessment.objects.filter(programme=programme, quarter=str(quarter),
+                                                  status=ReviewStatus.ACCEPTED)  # fmt: skip
+    accepted = list(assessments.values_list("tambon_id", "pk", "model_tambon", "income_change_percent"))
+    masks = goals_met_masks(assessments.values("pk"))
     existing = {c.tambon_id: c for c in TambonClassification.objects.filter(programme=programme, quarter=str(quarter))}
     now = timezone.now()
     result = ClassifyResult(quarter=str(quarter))
     to_create, to_update = [], []
-    for tambon_id, (assessment_id, mask) in wanted.items():
+    for tambon_id, assessment_id, model_tambon, income in accepted:
+        mask = masks.get(assessment_id, 0)
         goals_met = mask.bit_count()
-        band = bands.get(goals_met)
+        computed = band_for(rules, goals_met=goals_met, model_tambon=model_tambon, income_change_percent=income)
+        computed_id = computed.pk if computed else None
         row = existing.get(tambon_id)
-        band_id = band.pk if band else None
         if row is None:
-            to_create.append(TambonClassification(
-                tambon_id=tambon_id, programme=programme, quarter=str(quarter), goals_met=goals_met,
-                goals_met_mask=mask, band_id=band_id, assessment_id=assessment_id, classified_at=now,
-            ))  # fmt: skip
-        elif (row.goals_met_mask, row.band_id, row.assessment_id) != (mask, band_id, assessment_id):
-            row.goals_met, row.goals_met_mask, row.band_id = goals_met, mask, band_id
-            row.assessment_id, row.classified_at = assessment_id, now
-            to_update.append(row)
+            row = TambonClassification(tambon_id=tambon_id, programme=programme, quarter=str(quarter),
+                                       goals_met=goals_met, goals_met_mask=mask, band_id=computed_id,
+                                       computed_band_id=computed_id, assessment_id=assessment_id,
+                                       model_tambon=model_tambon, income_change_percent=income, classified_at=now)  # fmt: skip
+            to_create.append(row)
         else:
-            result.unchanged += 1
-        code = band.code if band else ""
+            band_id = row.override_band_id if row.is_overridden else computed_id  # the committee's call stands
+            new = (mask, band_id, computed_id, assessment_id, model_tambon, income)
+            if (row.goals_met_mask, row.band_id, row.computed_band_id, row.assessment_id, row.model_tambon,
+                    row.income_change_percent) != new:  # fmt: skip
+                (row.goals_met_mask, row.band_id, row.computed_band_id, row.assessment_id, row.model_tambon,
+                 row.income_change_percent) = new  # fmt: skip
+                row.goals_met, row.classified_at = goals_met, now
+                to_update.append(row)
+            else:
+                result.unchanged += 1
+        code = codes.get(row.band_id, "")
         result.distribution[code] = result.distribution.get(code, 0) + 1
+    wanted = {row[0] for row in accepted}
     stale = [row.pk for tambon_id, row in existing.items() if tambon_id not in wanted]
     TambonClassification.objects.bulk_create(to_create, batch_size=1000)
     TambonClassification.objects.bulk_update(
-        to_update, ["goals_met", "goals_met_mask", "band", "assessment", "classified_at"], batch_size=1000
-    )
+        to_update,
+        ["goals_met", "goals_met_mask", "band", "computed_band", "assessment", "model_tambon", "income_change_percent",
+         "classified_at"],
+        batch_size=1000,
+    )  # fmt: skip
     if stale:
         TambonClassification.objects.filter(pk__in=stale).delete()
     result.created, result.updated, result.deleted = len(to_create), len(to_update), len(stale)
     return result
+
+
+def _require_committee(user: User) -> None:
+    from tambon import access
+
+    if not access.is_national(user):
+        raise PermissionDenied(_("Only NSI, for the programme committee, may confirm or change tambon classes."))
+
+
+@transaction.atomic
+def class_override(*, classification: TambonClassification, user: User, band: ClassBand | None,
+                   reason: str) -> TambonClassification:  # fmt: skip
+    """The committee sets a tambon's class for the quarter (None: not yet classified), with its reason; the
+    classification job keeps it until it is cleared."""
+    _require_committee(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write the committee's reason for this class."))
+    row = TambonClassification.objects.select_for_update(of=("self",)).select_related("band").get(pk=classification.pk)
+    if band is not None and band.programme_id != row.programme_id:
+        raise ValidationError(_("That class is not one of this programme's."))
+    before = row.band.name if row.band else _("not yet classified")
+    row.band = row.override_band = band
+    row.overridden_at, row.overridden_by, row.override_reason = timezone.now(), user, reason[:2000]
+    row.save(update_fields=["band", "override_band", "overridden_at", "overridden_by", "override_reason"])
+    figures_record(tambon_id=row.tambon_id, user=user, edits=[FigureEdit(
+        f"{row.quarter_label} · {reason[:200]}", "tambon_class", before, band.name if band else _("not yet classified"),
+    )])  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def class_override_clear(*, classification: TambonClassification, user: User) -> TambonClassification:
+    """Back to the class the rule gives."""
+    _require_committee(user)
+    row = (
+        TambonClassification.objects.select_for_update(of=("self",))
+        .select_related("band", "computed_band")
+        .get(pk=classification.pk)
+    )
+    if not row.is_overridden:
+        return row
+    before = row.band.name if row.band else _("not yet classified")
+    row.band, row.override_band, row.overridden_at, row.overridden_by, row.override_reason = (
+        row.computed_band,
+        None,
+        None,
+        None,
+        "",
+    )
+    row.save(update_fields=["band", "override_band", "overridden_at", "overridden_by", "override_reason"])
+    figures_record(tambon_id=row.tambon_id, user=user, edits=[FigureEdit(
+        row.quarter_label, "tambon_class", before, row.band.name if row.band else _("not yet classified"),
+    )])  # fmt: skip
+    return row
+
+
+def quarter_distribution(programme: Programme, quarter: str) -> dict[str, int]:
+    """{band code ("" = not yet classified): tambons} of every classification of the quarter (one query)."""
+    counts: dict[str, int] = {}
+    for code in TambonClassification.objects.filter(programme=programme, quarter=quarter).values_list(
+        "band__code", flat=True
+    ):
+        counts[code or ""] = counts.get(code or "", 0) + 1
+    return counts
+
+
+@transaction.atomic
+def class_confirm(*, programme: Programme, quarter: Quarter, user: User, note: str = "") -> ClassConfirmation:
+    """The committee confirms the quarter's classes as they stand (again after a later change)."""
+    _require_committee(user)
+    parse_quarter(programme, str(quarter))
+    distribution = quarter_distribution(programme, str(quarter))
+    if not distribution:
+        raise ValidationError(_("No tambon is classified in this quarter yet: there is nothing to confirm."))
+    confirmation, _created = ClassConfirmation.objects.update_or_create(
+        programme=programme, quarter=str(quarter),
+        defaults={"confirmed_by": user, "confirmed_at": timezone.now(), "note": (note or "").strip()[:4000],
+                  "distribution": distribution},
+    )  # fmt: skip
+    return confirmation
 
 
 def goals_met_masks(assessment_ids) -> dict[int, int]:

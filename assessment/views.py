@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,12 +17,20 @@ from django.views.decorators.http import require_POST
 from pbm import bulk, review
 from pbm.views import review_context, review_post
 from tambon import access
-from tambon.models import Programme
+from tambon.models import Programme, Tambon
 from tambon.views import current_programme
 
-from . import selectors, services
-from .forms import AssessmentForm, HouseholdImportForm, parse_activity_grid
-from .models import ActivityStage, GoalMark, IndicatorLevel, NetworkAssessment, TambonAssessment, UniversityAssessment
+from . import impact, selectors, services
+from .forms import AssessmentForm, HouseholdImportForm, ImpactReportForm, parse_activity_grid
+from .models import (
+    ActivityStage,
+    GoalMark,
+    ImpactReport,
+    IndicatorLevel,
+    NetworkAssessment,
+    TambonAssessment,
+    UniversityAssessment,
+)
 from .quarters import current_quarter, parse_quarter, programme_quarters
 
 
@@ -58,7 +67,7 @@ def _save(kind: str, unit, form: AssessmentForm, user, programme, quarter, submi
     common = {"quarter": quarter, "user": user, "indicators": form.indicator_inputs(), "notes": data["notes"],
               "seen_version": data["version"], "submit": submit}  # fmt: skip
     if kind == "tambon":
-        return services.tambon_assessment_save(tambon=unit, goals=form.goal_inputs(), **common)
+        return services.tambon_assessment_save(tambon=unit, goals=form.goal_inputs(), **form.class_inputs(), **common)
     if kind == "university":
         return services.university_assessment_save(university=unit, programme=programme, **common)
     return services.network_assessment_save(network=unit, programme=programme, **common)
@@ -75,7 +84,9 @@ def _assessment_page(request: HttpRequest, kind_name: str, pk: int, quarter_text
     goal_rows, indicator_rows = selectors.assessment_rows(assessment, programme)
     form = AssessmentForm(request.POST if request.method == "POST" else None, goal_rows=goal_rows,
                           indicator_rows=indicator_rows,
-                          initial={"notes": assessment.notes, "version": assessment.version})  # fmt: skip
+                          initial={"notes": assessment.notes, "version": assessment.version,
+                                   "model_tambon": getattr(assessment, "model_tambon", False),
+                                   "income_change_percent": getattr(assessment, "income_change_percent", None)})  # fmt: skip
     if request.method == "POST" and can_file and form.is_valid():
         submit = "submit" in request.POST
         try:
@@ -140,6 +151,7 @@ def tambon_profile(request: HttpRequest, pk: int) -> HttpResponse:
         "assessments": selectors.tambon_assessments_by_quarter(tambon),
         "activities": selectors.activity_goal_targets(tambon),
         "households": selectors.household_picture(tambon),
+        "indicator_series": selectors.tambon_indicator_series(tambon),
         "quarter": current_quarter(tambon.programme),
         "can_edit": access.can_edit_tambon(request.user, tambon), "import_form": HouseholdImportForm(),
     })  # fmt: skip
@@ -182,9 +194,63 @@ def class_overview(request: HttpRequest) -> HttpResponse:
         "networks": access.visible_networks(request.user),
         "distribution": selectors.class_distribution(user=request.user, programme=programme, quarter=quarter,
                                                      network=network),
-        "moved_up": moved_up, "moved_down": moved_down,
+        "moved_up": moved_up, "moved_down": moved_down, "committee": access.is_national(request.user),
         "queue": selectors.review_queue(user=request.user, programme=programme),
     })  # fmt: skip
+
+
+@login_required
+def class_committee(request: HttpRequest) -> HttpResponse:
+    """NSI, for the programme committee: confirm a quarter's classes, or set a tambon's class with a reason."""
+    if not access.is_national(request.user):
+        raise Http404("Not the committee")
+    programme = current_programme()
+    quarter = (_quarter_or_404(programme, request.GET["quarter"]) if request.GET.get("quarter")
+               else current_quarter(programme))  # fmt: skip
+    rows = selectors.committee_rows(user=request.user, programme=programme, quarter=quarter)
+    if request.method == "POST":
+        _committee_post(request, programme, quarter, rows)
+        return redirect(f"{request.path}?{request.GET.urlencode()}")
+    show = request.GET.get("band", "")
+    page = Paginator(selectors.committee_rows(user=request.user, programme=programme, quarter=quarter, band=show),
+                     50).get_page(request.GET.get("page"))  # fmt: skip
+    return render(request, "assessment/class_committee.html", {
+        "programme": programme, "quarter": quarter, "quarters": programme_quarters(programme), "page": page,
+        "show": show, "bands": selectors.class_bands(programme),
+        "distribution": selectors.class_distribution(user=request.user, programme=programme, quarter=quarter),
+    })  # fmt: skip
+
+
+def _committee_post(request: HttpRequest, programme: Programme, quarter, rows) -> None:
+    action = request.POST.get("action", "")
+    try:
+        if action == "confirm":
+            services.class_confirm(programme=programme, quarter=quarter, user=request.user,
+                                   note=request.POST.get("note", ""))  # fmt: skip
+            messages.success(request, _("The quarter's classes are confirmed."))
+            return
+        if action not in ("override", "clear"):
+            raise ValidationError(_("Choose confirm, set a class, or back to the rule."))
+        pk = request.POST.get("classification", "")
+        row = rows.filter(pk=int(pk)).first() if pk.isdigit() else None
+        if row is None:
+            raise Http404("No such classification")
+        if action == "clear":
+            services.class_override_clear(classification=row, user=request.user)
+            messages.success(
+                request, _("%(tambon)s is back to the class the rule gives.") % {"tambon": row.tambon.place}
+            )
+            return
+        code = request.POST.get("band", "")
+        band = next((b for b in selectors.class_bands(programme) if b.code == code), None)
+        if code and band is None:
+            raise ValidationError(_("Choose one of the programme's classes."))
+        services.class_override(classification=row, user=request.user, band=band,
+                                reason=request.POST.get("reason", ""))  # fmt: skip
+        messages.success(request, _("The committee's class for %(tambon)s is saved.") % {"tambon": row.tambon.place})
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
 
 
 @login_required
@@ -247,4 +313,96 @@ def activity_assessment(request: HttpRequest, pk: int, stage: str) -> HttpRespon
         "tambon": tambon, "stage": stage, "stages": ActivityStage.choices, "can_edit": can_edit,
         "columns": selectors.activity_grid(tambon, stage), "goals": goals, "indicators": indicators,
         "marks": GoalMark.choices, "version": services.activity_assessment_version(tambon=tambon, stage=stage),
+    })  # fmt: skip
+
+
+# --- the 12-month summary and impact report (issue #15 item 2) ------------------------------------------------
+
+
+def _impact_owner(request: HttpRequest, owner: str, pk: int) -> dict:
+    if owner == "tambon":
+        tambon = access.get_tambon_or_404(request.user, pk)
+        return {"programme": tambon.programme, "tambon": tambon}
+    if owner == "network":
+        return {"programme": current_programme(), "network": access.get_network_or_404(request.user, pk)}
+    raise Http404("Unknown report owner")
+
+
+def _impact_figures(report: ImpactReport) -> dict:
+    """As submitted (frozen) once submitted; live before (and for a report submitted without its figures)."""
+    if report.first_submitted_at and report.figures:
+        return report.figures
+    return impact.impact_figures(programme=report.programme, tambon=report.tambon, network=report.network)
+
+
+@login_required
+def impact_report(request: HttpRequest, owner: str, pk: int) -> HttpResponse:
+    owner_kwargs = _impact_owner(request, owner, pk)
+    report = ImpactReport.objects.filter(**owner_kwargs).first() or ImpactReport(**owner_kwargs)  # GET never writes
+    can_edit = review.can_file(request.user, report) and report.is_open_for_editing
+    initial = {"version": report.version} | {n: getattr(report, n) for n in (*ImpactReport.SECTIONS,
+                                                                               *ImpactReport.HOUSEHOLDS)}  # fmt: skip
+    form = ImpactReportForm(request.POST or None, initial=initial, tambon_report=owner == "tambon")
+    if request.method == "POST":
+        if not review.can_file(request.user, report):
+            raise PermissionDenied(_("You may not write this report."))
+        if form.is_valid():
+            try:
+                report = report if report.pk else impact.impact_report_for(**owner_kwargs)
+                impact.impact_report_save(report=report, user=request.user, sections=form.sections(),
+                                          households=form.households(), seen_version=form.cleaned_data["version"],
+                                          submit="submit" in request.POST)  # fmt: skip
+            except ValidationError as error:
+                form.add_error(None, error)
+                report = ImpactReport.objects.get(pk=report.pk)
+            else:
+                messages.success(request, _("Submitted for review.") if "submit" in request.POST else _("Saved."))
+                return redirect(request.path)
+    return render(request, "assessment/impact_report.html", {
+        "report": report, "form": form, "can_edit": can_edit, "figures": _impact_figures(report), "owner": owner,
+        "unit": report.owner, **review_context(request.user, report),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def impact_review(request: HttpRequest, owner: str, pk: int) -> HttpResponse:
+    report = ImpactReport.objects.filter(**_impact_owner(request, owner, pk)).first()
+    if report is None:
+        raise Http404("No report yet")
+    review_post(request, report)
+    return redirect("impact_report", owner=owner, pk=pk)
+
+
+@login_required
+def impact_export(request: HttpRequest, owner: str, pk: int, fmt: str) -> HttpResponse:
+    """The report as a printable Thai PDF or as .xlsx, from the same figures the page shows."""
+    owner_kwargs = _impact_owner(request, owner, pk)
+    report = ImpactReport.objects.filter(**owner_kwargs).first() or ImpactReport(**owner_kwargs)
+    figures = _impact_figures(report)
+    name = f"impact-{owner}-{pk}"
+    if fmt == "pdf":
+        response = HttpResponse(impact.impact_pdf(report=report, figures=figures), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    if fmt == "xlsx":
+        from reporting.exports import xlsx_response
+
+        return xlsx_response(impact.impact_workbook(report=report, figures=figures), f"{name}.xlsx")
+    raise Http404("Unknown format")
+
+
+@login_required
+def impact_list(request: HttpRequest) -> HttpResponse:
+    """The 12-month reports in scope: the networks', then a page of tambons' with their status."""
+    if access.scope_of(request.user).is_empty:
+        raise Http404("No role in the programme")
+    programme = current_programme()
+    reports = {(r.tambon_id, r.network_id): r for r in impact.impact_reports(user=request.user, programme=programme)}
+    networks = [(n, reports.get((None, n.pk))) for n in access.visible_networks(request.user).order_by("number")]
+    tambons = access.visible_tambons(request.user, Tambon.objects.filter(programme=programme, is_active=True))
+    page = Paginator(tambons.with_place().select_related("university").order_by("subdistrict_id"), 100).get_page(
+        request.GET.get("page"))  # fmt: skip
+    return render(request, "assessment/impact_list.html", {
+        "networks": networks, "page": page, "rows": [(t, reports.get((t.pk, None))) for t in page],
     })  # fmt: skip

@@ -26,6 +26,7 @@ def per_tambon_loop(programme, quarter) -> int:
     from django.utils import timezone
 
     from assessment.models import ClassBand, TambonAssessment, TambonClassification
+    from assessment.services import band_rules
     from pbm.models import ReviewStatus
     from tambon.models import Tambon
 
@@ -38,10 +39,19 @@ def per_tambon_loop(programme, quarter) -> int:
             if assessment is None:
                 continue
             met = assessment.goal_results.filter(met=True).count()
-            band = ClassBand.objects.filter(programme=programme, min_goals__lte=met, max_goals__gte=met).first()
+            # the programme's rule, a band at a time: its goals, then what it requires (class_bands[].requires)
+            band = None
+            for rule in band_rules(programme):
+                if ClassBand.objects.filter(pk=rule.band.pk, min_goals__lte=met).exists() and rule.admits(
+                    met, assessment.model_tambon, assessment.income_change_percent
+                ):
+                    band = rule.band
+                    break
             TambonClassification.objects.update_or_create(
                 tambon=tambon, quarter=str(quarter),
-                defaults={"programme": programme, "goals_met": met, "band": band, "assessment": assessment,
+                defaults={"programme": programme, "goals_met": met, "band": band, "computed_band": band,
+                          "assessment": assessment, "model_tambon": assessment.model_tambon,
+                          "income_change_percent": assessment.income_change_percent,
                           "classified_at": timezone.now()},
             )  # fmt: skip
             written += 1

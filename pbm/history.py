@@ -50,6 +50,9 @@ FIELD_LABELS = {
     "households": gettext_lazy("TPMAP households"),
     "goal": gettext_lazy("goal"),
     "indicator": gettext_lazy("indicator"),
+    "model_tambon": gettext_lazy("model tambon"),
+    "income_change": gettext_lazy("income change (%)"),
+    "tambon_class": gettext_lazy("tambon class"),
 }
 NUMBERED = {"goal", "indicator"}  # shown as "goal 3", the others as "2.1 สัมมาชีพ · plan"
 

@@ -9,6 +9,7 @@ deterministic (the context's seeded rng) and idempotent (tambons that already ha
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 from django.db import transaction
@@ -102,6 +103,7 @@ def seed(*, context, stdout=None) -> None:
             amount.actual = (amount.plan * Decimal(rng.randint(80, 100)) / 100).quantize(Decimal("1"))
             to_update.append(amount)
     MonthlyAmount.objects.bulk_update(to_update, ["actual"], batch_size=10000)
+    _seed_splits(programme, [a for a in to_update if a.line_id in {line.pk for line in activity_lines}])
 
     reporters = dict(User.objects.filter(memberships__role="university_reporter").values_list(
         "memberships__university_id", "pk"))  # fmt: skip
@@ -116,6 +118,26 @@ def seed(*, context, stdout=None) -> None:
         counts = {s: sum(1 for r in reports if r.status == s) for s in ReviewStatus.values}
         stdout.write(f"reporting: {len(tambons)} tambon plans, {len(activities)} activities, {len(reports)} monthly "
                      f"reports {counts}, {sum(r.is_late for r in reports)} late")  # fmt: skip
+
+
+def _seed_splits(programme, amounts: list[MonthlyAmount]) -> None:
+    """Each activity line's actual spread over one to three funded expense types (issue #15 item 9), adding up
+    to the actual exactly; drawn from its own generator so the rest of the demo stays as it was."""
+    from .models import ExpenseSplit, ExpenseType
+
+    kinds = list(ExpenseType.objects.filter(programme=programme, funded=True).order_by("position"))
+    if not kinds:
+        return
+    rng, splits = random.Random(2564_9), []
+    for amount in amounts:
+        chosen = rng.sample(kinds, min(len(kinds), rng.randint(1, 3)))
+        left = amount.actual
+        for n, kind in enumerate(chosen):
+            part = left if n == len(chosen) - 1 else (left * Decimal(rng.randint(30, 70)) / 100).quantize(Decimal("1"))
+            left -= part
+            if part > 0:
+                splits.append(ExpenseSplit(amount_row=amount, expense_type=kind, amount=part))
+    ExpenseSplit.objects.bulk_create(splits, batch_size=10000)
 
 
 def _report(tambon, year, month, rng, reporter_id, reviewer_id) -> MonthlyReport:

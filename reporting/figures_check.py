@@ -3,7 +3,7 @@
 The truth is the budget table (`selectors.budget_tables`, built on `selectors.line_figures`). Each consumer is
 read the way it answers a person — the budget-table API's payload, the monthly-report API's payload for every
 filed month, the .xlsx workbook's cells, the report form's figures, the over-budget check on the next open month,
-the dashboards' stored summaries, the frozen figures of submitted 6/12-month reports — and every difference is
+the dashboards' stored summaries, the spending by expense type, the frozen figures of submitted 6/12-month reports — and every difference is
 listed with the tambon, the line and the month."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from pbm.formats import month_label
 from tambon.models import Tambon
@@ -25,7 +25,7 @@ from .deadlines.models import MouReport
 from .deadlines.selectors import mou_figures
 from .exports import budget_workbook
 from .locks import FROZEN
-from .models import CategoryKind, MonthlyReport
+from .models import CategoryKind, ExpenseSplit, MonthlyReport
 from .selectors import BudgetTable, Row, budget_tables, months_lines
 
 ZERO = Decimal(0)
@@ -107,6 +107,7 @@ def _tambon(tambon: Tambon, table: BudgetTable) -> Iterator[Difference]:
             if not _same(plan, shown["plan"]) or not _same(actual, shown["actual"]):
                 yield Difference(name, "monthly-report API", f"{shown['code']} {shown['name']}", month_label(*ym),
                                  (plan, actual), (shown["plan"], shown["actual"]))  # fmt: skip
+    yield from _splits(name, tambon, table, per_line)
     # The over-budget check on the next open month the table already covers, saved unchanged, must see exactly the
     # lines the table shows above their total (a month past the table's last reported month adds that month).
     through = table.reported_through
@@ -122,6 +123,22 @@ def _tambon(tambon: Tambon, table: BudgetTable) -> Iterator[Difference]:
         if checked != shown_over:
             yield Difference(name, "over-budget check", ", ".join(sorted(checked ^ shown_over)),
                              month_label(*open_month), sorted(shown_over), sorted(checked))  # fmt: skip
+
+
+def _splits(name: str, tambon: Tambon, table: BudgetTable, per_line: dict) -> Iterator[Difference]:
+    """The spending by expense type: where a line's month is split, the parts add up to the table's actual."""
+    index = {m: i for i, m in enumerate(table.months)}
+    sums = (
+        ExpenseSplit.objects.filter(amount_row__line__tambon=tambon)
+        .values_list("amount_row__line_id", "amount_row__year", "amount_row__month")
+        .annotate(total=Sum("amount"))
+        .values_list("amount_row__line_id", "amount_row__year", "amount_row__month", "total")
+    )
+    for line_id, year, month, total in sums:
+        expected, i = per_line.get(line_id), index.get((year, month))
+        if expected is not None and i is not None and not _same(expected[i][1], total):
+            yield Difference(name, "spending by expense type", f"line {line_id}", month_label(year, month),
+                             expected[i][1], total)  # fmt: skip
 
 
 def _line_rows(table: BudgetTable) -> dict[int, list[tuple[Decimal | None, Decimal | None]]]:

@@ -7,7 +7,7 @@ from pbm.formats import month_label
 from pbm.forms import CountField, DateField, MoneyField, VersionField
 
 from .evidence import CONTENT_TYPES
-from .models import Activity, BudgetCategory, ExpenseType
+from .models import Activity, BudgetCategory, CategoryKind, ExpenseType
 
 
 class LinePlanForm(forms.Form):
@@ -84,14 +84,27 @@ class MonthlyReportForm(forms.Form):
     )  # fmt: skip
     evidence = MultipleFileField(label=_("Evidence files"), required=False, widget=MultipleFileInput())
 
-    def __init__(self, *args, lines, **kwargs):
+    def __init__(self, *args, lines, expense_types=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.line_ids = []
+        self.line_ids, self.split_ids, self.expense_types = [], [], list(expense_types)
         for line, figure in lines:
             if figure.is_wages:
                 continue  # hiring actuals come from the roster's accepted work
             self.fields[f"actual_{line.pk}"] = MoneyField(label=line.label, required=False)
             self.line_ids.append(line.pk)
+            if line.category.kind == CategoryKind.ACTIVITY and self.expense_types:
+                self.split_ids.append(line.pk)
+                for kind in self.expense_types:  # the funded ones; the service refuses any other
+                    self.fields[f"split_{line.pk}_{kind.pk}"] = MoneyField(label=f"{line.label} · {kind.name}",
+                                                                           required=False)  # fmt: skip
 
     def actuals(self) -> dict[int, Decimal | None]:
         return {pk: self.cleaned_data.get(f"actual_{pk}") for pk in self.line_ids}
+
+    def splits(self) -> dict[int, dict[int, Decimal | None]]:
+        return {pk: {k.pk: self.cleaned_data.get(f"split_{pk}_{k.pk}") for k in self.expense_types}
+                for pk in self.split_ids}  # fmt: skip
+
+    def split_fields(self, line_id: int) -> list:
+        """(expense type, its box) for the line, when it is split."""
+        return [(k, self[f"split_{line_id}_{k.pk}"]) for k in self.expense_types] if line_id in self.split_ids else []

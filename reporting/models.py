@@ -195,6 +195,28 @@ class MonthlyAmount(models.Model):
         return f"{self.line_id} {self.year}-{self.month:02d}"
 
 
+class ExpenseSplit(models.Model):
+    """Part of one line's actual in one month spent on one expense type (issue #15 item 9). The line's actual
+    stays the one figure (MonthlyAmount.actual, read by selectors.line_figures); a split, when filed, sums to it,
+    and only funded expense types may hold money (the programme's not-funded rule)."""
+
+    amount_row = models.ForeignKey(MonthlyAmount, on_delete=models.CASCADE, related_name="splits")
+    expense_type = models.ForeignKey(ExpenseType, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        ordering = ["amount_row", "expense_type__position"]
+        verbose_name = _("spending by expense type")
+        verbose_name_plural = _("spending by expense type")
+        constraints = [
+            models.UniqueConstraint(fields=["amount_row", "expense_type"], name="one_split_per_expense_type"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="split_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount_row_id} · {self.expense_type_id}: {self.amount}"
+
+
 class MonthlyReport(Reviewable):
     """A tambon's progress and spending for one month, filed by its university and reviewed by the RSI."""
 
@@ -296,4 +318,5 @@ from .deadlines.models import (  # noqa: E402, F401 - the deadline models, impor
     DeadlineSettings,
     MouPeriod,
     MouReport,
+    UnitMonthlyReport,
 )

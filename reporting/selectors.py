@@ -20,7 +20,17 @@ from tambon import access
 from tambon.models import Programme, Tambon, User
 from tambon.roster.selectors import wages_due_by_month
 
-from .models import Activity, BudgetCategory, BudgetLine, CategoryKind, MonthlyAmount, MonthlyReport, ProgrammeSettings
+from .models import (
+    Activity,
+    BudgetCategory,
+    BudgetLine,
+    CategoryKind,
+    ExpenseSplit,
+    ExpenseType,
+    MonthlyAmount,
+    MonthlyReport,
+    ProgrammeSettings,
+)
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -428,3 +438,39 @@ def reports_to_review(*, user: User, status: str = ReviewStatus.SUBMITTED) -> Qu
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("year", "month", "submitted_at", "id")
+
+
+# --- spending by expense type (issue #15 item 9) -----------------------------------------------------------------
+
+
+def expense_splits(*, tambon: Tambon, year: int, month: int) -> dict[int, dict[int, Decimal]]:
+    """{line: {expense type: amount}} of the tambon's month, as filed (one query)."""
+    out: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for line_id, type_id, amount in ExpenseSplit.objects.filter(
+        amount_row__line__tambon=tambon, amount_row__year=year, amount_row__month=month
+    ).values_list("amount_row__line_id", "expense_type_id", "amount"):
+        out[line_id][type_id] = amount
+    return dict(out)
+
+
+def funded_expense_types(programme_id: int) -> QuerySet[ExpenseType]:
+    return ExpenseType.objects.filter(programme_id=programme_id, funded=True).order_by("position")
+
+
+def spending_by_expense_type(
+    *, tambons: QuerySet[Tambon], months: list[tuple[int, int]] | None = None
+) -> list[tuple[ExpenseType, Decimal]]:
+    """The split actuals of `tambons` summed per expense type (for `months`, or all), largest first."""
+    from django.db.models import Q, Sum
+
+    rows = ExpenseSplit.objects.filter(amount_row__line__tambon__in=tambons)
+    if months:
+        either = Q()
+        for year, month in months:
+            either |= Q(amount_row__year=year, amount_row__month=month)
+        rows = rows.filter(either)
+    totals = dict(
+        rows.values_list("expense_type_id").annotate(total=Sum("amount")).values_list("expense_type_id", "total")
+    )
+    kinds = ExpenseType.objects.in_bulk(list(totals))
+    return sorted(((kinds[pk], total) for pk, total in totals.items()), key=lambda row: -row[1])

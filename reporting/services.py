@@ -28,6 +28,7 @@ from .models import (
     BudgetLine,
     CategoryKind,
     Evidence,
+    ExpenseSplit,
     ExpenseType,
     MonthlyAmount,
     MonthlyReport,
@@ -339,6 +340,7 @@ def monthly_report_save(
     files: list[UploadedFile] | tuple = (),
     submit: bool = False,
     at: dt.datetime | None = None,
+    splits: dict[int, dict[int, Decimal | None]] | None = None,
 ) -> MonthlyReport:
     """Save a month's actuals (by line id), narrative, over-budget explanation and new evidence files, and with
     `submit` submit it, in one step: a refused submit writes nothing, so the person's form still holds what they
@@ -367,6 +369,8 @@ def monthly_report_save(
             errors.append(_("%(line)s: the actual cannot be negative (%(amount)s).")
                           % {"line": line.label, "amount": _baht(amount)})  # fmt: skip
     settings = ProgrammeSettings.for_programme(tambon.programme_id)
+    split_rows = _expense_splits_check(tambon=tambon, lines=lines, year=year, month=month, actuals=actuals,
+                                       splits=splits, rule=settings.not_funded_rule, errors=errors)  # fmt: skip
     contents = []
     for upload in files:
         try:
@@ -408,6 +412,7 @@ def monthly_report_save(
         else:
             MonthlyAmount.objects.create(line_id=line_id, year=year, month=month, actual=amount)
         edits.append(FigureEdit(lines[line_id].label, "actual", old, amount, (year, month)))
+    edits += _expense_splits_write(tambon=tambon, lines=lines, year=year, month=month, wanted=split_rows)
     for upload, content_type in contents:
         Evidence.objects.create(report=report, file=upload, name=upload.name[:200], content_type=content_type,
                                 size=upload.size, uploaded_by=user)  # fmt: skip
@@ -418,6 +423,82 @@ def monthly_report_save(
     if submit:
         monthly_report_submit(report=report, user=user, at=at)
     return report
+
+
+def _expense_splits_check(*, tambon: Tambon, lines: dict[int, BudgetLine], year: int, month: int,
+                          actuals: dict[int, Decimal | None], splits: dict[int, dict[int, Decimal | None]] | None,
+                          rule: str, errors: list[str]) -> dict[int, dict[int, Decimal]]:  # fmt: skip
+    """Check the month's spending by expense type (issue #15 item 9) and return the splits to write (line → {type:
+    amount}; an empty one removes the line's split). A split is for activity lines, holds only the programme's
+    funded expense types, and sums to the line's actual; a line whose actual changes keeps its filed split only if
+    that still sums to it. Problems are added to `errors`, naming the line."""
+    splits = splits or {}
+    filed: dict[int, dict[int, Decimal]] = {}
+    for line_id, type_id, amount in ExpenseSplit.objects.filter(
+        amount_row__line__tambon=tambon, amount_row__year=year, amount_row__month=month
+    ).values_list("amount_row__line_id", "expense_type_id", "amount"):
+        filed.setdefault(line_id, {})[type_id] = amount
+    stored = dict(MonthlyAmount.objects.filter(line__tambon=tambon, year=year, month=month,
+                                               line_id__in=list(splits)).values_list("line_id", "actual"))  # fmt: skip
+    types = {t.pk: t for t in ExpenseType.objects.filter(programme_id=tambon.programme_id)}
+    wanted: dict[int, dict[int, Decimal]] = {}
+    for line_id, parts in splits.items():
+        line = lines.get(line_id)
+        if line is None:
+            errors.append(_("Line %(id)s is not one of this tambon's budget lines.") % {"id": line_id})
+            continue
+        kept: dict[int, Decimal] = {}
+        for type_id, amount in parts.items():
+            kind = types.get(type_id)
+            if kind is None:
+                errors.append(_("%(line)s: expense type %(id)s is not one of the programme's.")
+                              % {"line": line.label, "id": type_id})  # fmt: skip
+            elif amount is not None and amount < 0:
+                errors.append(_("%(line)s: the amount for %(expense)s cannot be negative.")
+                              % {"line": line.label, "expense": kind.name})  # fmt: skip
+            elif amount and not kind.funded:
+                errors.append(_("%(line)s: “%(expense)s” is not funded by the activity budget. The programme's rule: "
+                                "%(rule)s") % {"line": line.label, "expense": kind.name, "rule": rule})  # fmt: skip
+            elif amount:
+                kept[type_id] = amount
+        if kept and line.category.kind != CategoryKind.ACTIVITY:
+            errors.append(_("%(line)s: only activity lines are split by expense type.") % {"line": line.label})
+            continue
+        actual = actuals[line_id] if line_id in actuals else stored.get(line_id)
+        if kept and sum(kept.values()) != (actual or 0):
+            errors.append(_("%(line)s: the amounts by expense type add up to %(split)s but the actual is %(actual)s; "
+                            "make them agree.") % {"line": line.label, "split": _baht(sum(kept.values())),
+                                                   "actual": _baht(actual or 0)})  # fmt: skip
+        if kept != filed.get(line_id, {}):
+            wanted[line_id] = kept
+    for line_id, amount in actuals.items():
+        parts = filed.get(line_id)
+        if line_id not in splits and parts and sum(parts.values()) != (amount or 0) and line_id in lines:
+            errors.append(_("%(line)s: the actual changes to %(actual)s but its amounts by expense type add up to "
+                            "%(split)s; change them too.") % {"line": lines[line_id].label, "actual": _baht(amount or 0),
+                                                               "split": _baht(sum(parts.values()))})  # fmt: skip
+    return wanted
+
+
+def _expense_splits_write(*, tambon: Tambon, lines: dict[int, BudgetLine], year: int, month: int,
+                          wanted: dict[int, dict[int, Decimal]]) -> list[FigureEdit]:  # fmt: skip
+    """Replace the checked lines' splits (after the actuals are written); return the history's edits."""
+    if not wanted:
+        return []
+    rows = {a.line_id: a for a in MonthlyAmount.objects.filter(line_id__in=list(wanted), year=year, month=month)}
+    old = {}
+    for split in ExpenseSplit.objects.filter(amount_row__in=list(rows.values())).select_related("expense_type"):
+        old[(split.amount_row.line_id, split.expense_type_id)] = split.amount
+    names = dict(ExpenseType.objects.filter(programme_id=tambon.programme_id).values_list("pk", "name_th"))
+    ExpenseSplit.objects.filter(amount_row__in=list(rows.values())).delete()
+    ExpenseSplit.objects.bulk_create(
+        ExpenseSplit(amount_row=rows[line_id], expense_type_id=type_id, amount=amount)
+        for line_id, parts in wanted.items() if line_id in rows for type_id, amount in parts.items()
+    )  # fmt: skip
+    keys = set(old) | {(line_id, t) for line_id, parts in wanted.items() for t in parts}
+    return [FigureEdit(f"{lines[line_id].label} · {names.get(t, t)}", "actual", old.get((line_id, t)),
+                       wanted.get(line_id, {}).get(t), (year, month))
+            for line_id, t in sorted(keys)]  # fmt: skip
 
 
 def over_budget_rows(*, tambon: Tambon, year: int, month: int, actuals: dict[int, Decimal | None]) -> list[Row]:

@@ -111,7 +111,11 @@ def report_detail(request: HttpRequest, tambon_id: int, year: int, month: int) -
     initial = {"version": report.version if report else 0, "narrative": report.narrative if report else "",
                "over_budget_explanation": report.over_budget_explanation if report else ""}  # fmt: skip
     initial |= {f"actual_{line.pk}": amount.actual for line, amount in lines if amount}
-    form = MonthlyReportForm(request.POST or None, request.FILES or None, initial=initial, lines=lines)
+    initial |= {f"split_{line_id}_{type_id}": amount
+                for line_id, parts in selectors.expense_splits(tambon=tambon, year=year, month=month).items()
+                for type_id, amount in parts.items()}  # fmt: skip
+    form = MonthlyReportForm(request.POST or None, request.FILES or None, initial=initial, lines=lines,
+                             expense_types=selectors.funded_expense_types(tambon.programme_id))  # fmt: skip
     if request.method == "POST" and not can_edit:
         if not access.can_edit_tambon(request.user, tambon):
             raise PermissionDenied(_("Only the tambon's university staff can file its reports."))
@@ -121,7 +125,7 @@ def report_detail(request: HttpRequest, tambon_id: int, year: int, month: int) -
         try:
             services.monthly_report_save(
                 tambon=tambon, year=year, month=month, user=request.user, seen_version=form.cleaned_data["version"],
-                actuals=form.actuals(), narrative=form.cleaned_data["narrative"],
+                actuals=form.actuals(), splits=form.splits(), narrative=form.cleaned_data["narrative"],
                 over_budget_explanation=form.cleaned_data["over_budget_explanation"],
                 files=form.cleaned_data["evidence"] or [], submit=submit,
             )  # fmt: skip
@@ -144,10 +148,11 @@ def report_detail(request: HttpRequest, tambon_id: int, year: int, month: int) -
 
 def _report_context(request, tambon, report, form, lines, year, month, can_edit) -> dict:
     deadline = services.month_deadline(tambon, year, month)
+    splits = _split_text(tambon, year, month)
     return {
         "tambon": tambon, "report": report, "form": form, "year": year, "month": month, "can_edit": can_edit,
-        "rows": [(line, figure, form[f"actual_{line.pk}"] if f"actual_{line.pk}" in form.fields else None)
-                 for line, figure in lines],
+        "rows": [(line, figure, form[f"actual_{line.pk}"] if f"actual_{line.pk}" in form.fields else None,
+                  form.split_fields(line.pk), splits.get(line.pk, [])) for line, figure in lines],
         "locked_reason": services.locked_reason(report),
         "deadline": deadline,
         "deadline_passed": (report is None or report.submitted_at is None) and timezone.now() > deadline,
@@ -155,6 +160,13 @@ def _report_context(request, tambon, report, form, lines, year, month, can_edit)
         "history": history(obj=report, tambon_id=tambon.pk, month=(year, month)),
         "evidence": list(report.evidence.all()) if report and report.pk else [],
     }  # fmt: skip
+
+
+def _split_text(tambon, year: int, month: int) -> dict[int, list[tuple[str, object]]]:
+    """Read-only pages: each line's split as (expense type, amount)."""
+    names = dict(selectors.funded_expense_types(tambon.programme_id).values_list("pk", "name_th"))
+    return {line_id: [(names.get(t, "—"), amount) for t, amount in parts.items()]
+            for line_id, parts in selectors.expense_splits(tambon=tambon, year=year, month=month).items()}  # fmt: skip
 
 
 @login_required

@@ -29,12 +29,18 @@ from django.test import Client, override_settings
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from assessment.models import NetworkAssessment, TambonAssessment, TambonClassification, UniversityAssessment
+from assessment.models import (
+    ImpactReport,
+    NetworkAssessment,
+    TambonAssessment,
+    TambonClassification,
+    UniversityAssessment,
+)
 from pbm import review
 from pbm.api import QueryFilters
 from pbm.models import Notification
 from reporting import services
-from reporting.deadlines.models import CompletionFile, CompletionReport, MouReport
+from reporting.deadlines.models import CompletionFile, CompletionReport, MouReport, UnitMonthlyReport
 from reporting.models import Evidence, MonthlyReport
 from tambon.models import HiringType, Role
 from tambon.roster.demo import national_id
@@ -193,9 +199,30 @@ CASES: dict[str, Case] = {
                        data={"summary": "Twelve months", "version": 0, "save": "1"}, writers={"nina", "alice", "mona"}),
     "mou_review": Case({"period": "6m", "owner": "university", "owner_id": lambda w: w.university_a.pk},
                        *post_only(page(SEES_UNIVERSITY, 302, may=REVIEWERS - {"dave"})), data=review_body("mou"), writers={"nina", "nora", "carol"}),
+    # the 12-month impact report (issue #15 item 2): tambon_a's is submitted by alice; the exports print it
+    "impact_list": Case({}, *same(page(WITH_ROLE))),
+    "impact_report": Case({"owner": "tambon", "pk": lambda w: w.tambon_a.pk}, page(SEES_TAMBON),
+                          page(SEES_TAMBON, may=EDITS_TAMBON), data={"summary": "x", "version": 0, "save": "1"}),
+    "impact_review": Case({"owner": "tambon", "pk": lambda w: w.tambon_a.pk},
+                          *post_only(page(SEES_TAMBON, 302, may=REVIEWERS)), data=review_body("impact"),
+                          writers={"nina", "nora", "carol"}),
+    "impact_export": Case({"owner": "tambon", "pk": lambda w: w.tambon_a.pk, "fmt": "xlsx"},
+                          *same(page(SEES_TAMBON))),
+    # unit monthly reports (issue #15 item 1): January's is unwritten (the first save creates it); February's
+    # is submitted by alice, so the network's RSI and NSI accept it
+    "unit_report_list": Case({}, *same(page(LOGGED_IN))),
+    "unit_report": Case({"owner": "university", "owner_id": lambda w: w.university_a.pk, "year": 2021, "month": 1},
+                        page(SEES_UNIVERSITY), page(SEES_UNIVERSITY, 302, may={"nina", "alice", "mona"}),
+                        data={"narrative": "January", "version": 0, "save": "1"}, writers={"nina", "alice", "mona"}),
+    "unit_report_review": Case({"owner": "university", "owner_id": lambda w: w.university_a.pk, "year": 2021,
+                                "month": 2},
+                               *post_only(page(SEES_UNIVERSITY, 302, may=REVIEWERS - {"dave"})),
+                               data=review_body("unit_report"), writers={"nina", "nora", "carol"}),
     "instalment_list": Case({}, *same(page(REVIEWERS))),
     # assessment
     "class_overview": Case({}, *same(page(WITH_ROLE))),
+    # the committee (NSI): with no tambon classified in the world, a confirmation is refused with a message
+    "class_committee": Case({}, page(NATIONAL), page(NATIONAL, 302), data={"action": "confirm", "note": "x"}),
     "tambon_profile": Case({"pk": lambda w: w.tambon_a.pk}, *same(page(SEES_TAMBON))),
     "households_import": Case({"pk": lambda w: w.tambon_a.pk}, *post_only(page(SEES_TAMBON, 302, may=EDITS_TAMBON))),
     "activity_assessment": Case({"pk": lambda w: w.tambon_a.pk, "stage": "start"}, page(SEES_TAMBON),
@@ -331,10 +358,22 @@ def _build():
     w.university_assessment = UniversityAssessment.objects.create(university=w.university_a, programme=w.programme,
                                                                   quarter="2021-Q1")  # fmt: skip
     w.network_assessment = NetworkAssessment.objects.create(network=w.net1, programme=w.programme, quarter="2021-Q1")
-    for report in (w.monthly_report, w.completion, w.mou, w.tambon_assessment, w.university_assessment):
+    w.impact = ImpactReport.objects.create(programme=w.programme, tambon=w.tambon_a, summary="s", impact="i")
+    w.unit_report = UnitMonthlyReport.objects.create(programme=w.programme, year=2021, month=2,
+                                                     university=w.university_a, narrative="February")  # fmt: skip
+    for report in (w.monthly_report, w.completion, w.mou, w.tambon_assessment, w.university_assessment,
+                   w.unit_report, w.impact):  # fmt: skip
         review.review_submit(obj=report, user=w.alice)
     review.review_submit(obj=w.network_assessment, user=w.carol)
-    for name in ("monthly_report", "completion", "mou", "tambon_assessment", "network_assessment"):
+    for name in (
+        "monthly_report",
+        "completion",
+        "mou",
+        "tambon_assessment",
+        "network_assessment",
+        "unit_report",
+        "impact",
+    ):
         getattr(w, name).refresh_from_db()
     w.classification = TambonClassification.objects.create(tambon=w.tambon_a, programme=w.programme,
                                                            quarter="2021-Q1", goals_met=3, classified_at=timezone.now(), assessment=w.tambon_assessment)  # fmt: skip

@@ -306,7 +306,10 @@ SCHEMA = record(
                     "max_goals": integer(0, 1000),
                     "target_share": number(0, 100),
                     "name": NAME,
-                }
+                },
+                # what a tambon needs besides its goals to hold the class (issue #15 item 7); lacking it, the
+                # tambon falls to the best lower class it qualifies for
+                {"requires": record({}, {"model_tambon": boolean, "min_income_change_percent": number(-100, 10000)})},
             )
         ),  # fmt: skip
         "budget_categories": list_of(

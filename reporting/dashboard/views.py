@@ -20,6 +20,7 @@ from reporting.exports import xlsx_response
 from tambon import access, units
 from tambon.models import Network, Programme, Tambon, Unit
 
+from ..deadlines import selectors as deadline_selectors
 from . import charts, exports, selectors
 from .selectors import Child, Level
 
@@ -252,9 +253,21 @@ def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_
         "export_base": _export_base(board.level),
         "network_visible": board.level.network is not None
         and access.visible_networks(request.user).filter(pk=board.level.network.pk).exists(),
-        "national": scope.national,
+        "national": scope.national, "indicator_series": _indicator_series(board.level),
         "unit_crumbs": unit_path(board.level.unit) if board.level.unit is not None else [],
+        "unit_reports": None if board.level.tambon or board.level.unit else deadline_selectors.unit_report_completeness(
+            programme=programme, tambons=board.level.tambons, year=board.period.through[0],
+            month=board.period.through[1], networks=board.level.university is None),
     })  # fmt: skip
+
+
+def _indicator_series(level: Level) -> list:
+    from assessment.selectors import scope_indicator_series  # dashboards sit above assessment
+
+    if level.tambon is not None:
+        return scope_indicator_series(programme=level.programme, tambons=level.tambons)
+    return scope_indicator_series(programme=level.programme, tambons=level.tambons, university=level.university,
+                                  network=level.network if level.kind == "network" else None)  # fmt: skip
 
 
 @login_required

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+from decimal import Decimal
 
 from django.db import transaction
 from django.test.utils import override_settings
@@ -28,7 +30,69 @@ REMINDER_DAYS = (dt.date(2021, 10, 30), dt.date(2021, 11, 2), dt.date(2021, 11, 
 
 def seed(*, context, stdout=None) -> None:
     _seed_reports(context=context, stdout=stdout)
+    _seed_unit_reports(context.programme, stdout)
     _past_reminders(context.programme, stdout)
+
+
+UNIT_REPORT_MONTHS = 3  # the last three reported months (reporting.demo.REPORTED_MONTHS)
+
+
+@transaction.atomic
+def _seed_unit_reports(programme, stdout=None) -> None:
+    """Every university's monthly report and every network's management report for the last reported months:
+    the earlier months accepted, the last one submitted (a few late) or still a draft; figures frozen as the
+    submit service does. Existing reports are kept."""
+    from pbm.models import ReviewStatus
+    from reporting.demo import REPORTED_MONTHS
+    from tambon.models import Membership, Network, Role, University
+
+    from .models import UnitMonthlyReport
+    from .selectors import unit_month_figures
+
+    months = programme.months()[REPORTED_MONTHS - UNIT_REPORT_MONTHS : REPORTED_MONTHS]
+    have = set(UnitMonthlyReport.objects.filter(programme=programme).values_list("year", "month", "university_id",
+                                                                                "network_id"))  # fmt: skip
+    filers = {
+        ("university", m.university_id): m.user_id for m in Membership.objects.filter(role=Role.UNIVERSITY_MANAGER)
+    }
+    filers |= {("network", m.network_id): m.user_id for m in Membership.objects.filter(role=Role.RSI_REVIEWER)}
+    nsi = Membership.objects.filter(role=Role.NSI_REVIEWER).values_list("user_id", flat=True).first()
+    units = [("university", u) for u in University.objects.filter(tambons__programme=programme).distinct()]
+    units += [("network", n) for n in Network.objects.filter(tambons__programme=programme).distinct()]
+    rng, made = random.Random(2564_1), []
+    for year, month in months:
+        due = services.unit_report_deadline(programme, year, month)
+        last = (year, month) == months[-1]
+        for kind, unit in units:
+            owner = {
+                "university": unit if kind == "university" else None,
+                "network": unit if kind == "network" else None,
+            }
+            key = (year, month, getattr(owner["university"], "pk", None), getattr(owner["network"], "pk", None))
+            filer = filers.get((kind, unit.pk))
+            if key in have or filer is None:
+                continue
+            draft = last and rng.random() < 0.15
+            late = rng.random() < 0.1
+            submitted = (
+                due + dt.timedelta(days=rng.randint(1, 4)) if late else due - dt.timedelta(days=rng.randint(0, 3))
+            )
+            reviewer = nsi if kind == "network" else filers.get(("network", unit.network_id))
+            status = ReviewStatus.DRAFT if draft else (ReviewStatus.SUBMITTED if last else ReviewStatus.ACCEPTED)
+            made.append(UnitMonthlyReport(
+                programme=programme, year=year, month=month, **owner, status=status,
+                narrative=("สรุปการจ้างงาน กิจกรรมของตำบล และการบริหารจัดการของมหาวิทยาลัยประจำเดือน" if kind == "university"
+                           else "การบริหารจัดการเครือข่าย การติดตามและให้คำปรึกษามหาวิทยาลัยในเครือข่าย"),
+                management_actual=Decimal(rng.randint(20, 90) * 1000),
+                figures={} if draft else unit_month_figures(programme=programme, year=year, month=month, **owner),
+                submitted_by_id=None if draft else filer, submitted_at=None if draft else submitted,
+                first_submitted_at=None if draft else submitted, is_late=late and not draft,
+                reviewed_by_id=reviewer if status == ReviewStatus.ACCEPTED else None,
+                reviewed_at=submitted + dt.timedelta(days=2) if status == ReviewStatus.ACCEPTED else None,
+            ))  # fmt: skip
+    UnitMonthlyReport.objects.bulk_create(made, batch_size=2000)
+    if stdout:
+        stdout.write(f"unit monthly reports: {len(made)} added")
 
 
 def _past_reminders(programme, stdout=None) -> None:

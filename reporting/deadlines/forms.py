@@ -3,7 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pbm.forms import CountField, DateField, VersionField
+from pbm.forms import CountField, DateField, MoneyField, VersionField
 
 from ..forms import MultipleFileField, MultipleFileInput
 from .models import PARTICIPANT_UNITS, MouReport
@@ -37,3 +37,10 @@ class MouReportForm(forms.ModelForm):
         model = MouReport
         fields = list(MouReport.SECTIONS)
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in MouReport.SECTIONS}
+
+
+class UnitReportForm(forms.Form):
+    version = VersionField()
+    narrative = forms.CharField(label=_("Work and management this month"), widget=forms.Textarea(attrs={"rows": 5}),
+                                required=False)  # fmt: skip
+    management_actual = MoneyField(label=_("The unit's own management spending this month"), required=False)

@@ -198,3 +198,75 @@ class MouReport(Reviewable):
     def period_months(self) -> list[tuple[int, int]]:
         months = self.programme.months()
         return months[:6] if self.period == MouPeriod.SIX_MONTH else months
+
+
+class UnitMonthlyReport(Reviewable):
+    """A university's monthly report (its hiring summary, its tambons' activities rolled up, its management
+    spending) or a network's management report (issue #15 item 1, DOMAIN.md §3), due like the tambons' monthly
+    reports; reviewed by the network (a university's) or by NSI (a network's) through pbm/review.py.
+
+    The roll-up is computed from the tambons' figures (reporting.selectors) and frozen into `figures` when the
+    report is submitted; the unit types its own management spending and narrative."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(12)])
+    university = models.ForeignKey(University, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    narrative = models.TextField(_("work and management this month"), blank=True)
+    management_actual = models.DecimalField(
+        _("the unit's own management spending this month"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    is_late = models.BooleanField(_("late"), default=False, help_text=_("First submitted after the deadline."))
+    figures = models.JSONField(default=dict, blank=True)
+
+    review_units = {"university": "university", "network": "network"}
+
+    class Meta:
+        ordering = ["programme", "year", "month"]
+        verbose_name = _("unit monthly report")
+        verbose_name_plural = _("unit monthly reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(university__isnull=False, network__isnull=True)
+                | Q(university__isnull=True, network__isnull=False),
+                name="unit_report_one_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "year", "month", "university"], condition=Q(university__isnull=False),
+                name="one_unit_report_per_university_month",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "year", "month", "network"], condition=Q(network__isnull=False),
+                name="one_unit_report_per_network_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(management_actual__isnull=True) | Q(management_actual__gte=0),
+                name="unit_management_not_negative",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.owner} · {self.year}-{self.month:02d}"
+
+    @property
+    def owner(self) -> University | Network:
+        return self.university or self.network
+
+    @property
+    def owner_kind(self) -> str:
+        return "university" if self.university_id else "network"
+
+    def review_scope(self) -> University | Network:
+        return self.owner
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("unit_report", args=[self.owner_kind, self.university_id or self.network_id, self.year,
+                                            self.month])  # fmt: skip
+
+    def notification_label(self) -> str:
+        from pbm.formats import month_label
+
+        return f"{self.university.name if self.university_id else self.network} · {month_label(self.year, self.month)}"

@@ -18,6 +18,7 @@ from pbm.periods import add_months, end_of_day, month_due_date
 from tambon import access
 from tambon.models import HiringType, Network, Programme, Tambon, University, User
 from tambon.roster.models import Contract, ContractStatus
+from tambon.roster.selectors import wages_due_by_month
 
 from ..models import Activity, CategoryKind, MonthlyReport, ProgrammeSettings
 from ..selectors import kind_month_sums, month_due_dates
@@ -348,3 +349,103 @@ def deadlines_check(*, programme: Programme, on_date: dt.date) -> DeadlineCheck:
         else:
             check.mou_due.append((label, date_be(due), missing))
     return check
+
+
+# --- unit monthly reports (issue #15 item 1) ---------------------------------------------------------------------
+
+
+def unit_tambons(*, programme: Programme, university: University | None = None,
+                 network: Network | None = None) -> QuerySet[Tambon]:  # fmt: skip
+    """The tambons a unit's monthly report rolls up: the university's, or those of the network's area."""
+    tambons = Tambon.objects.filter(programme=programme, is_active=True)
+    return tambons.filter(university=university) if university is not None else tambons.filter(network=network)
+
+
+def unit_month_figures(*, programme: Programme, year: int, month: int, university: University | None = None,
+                       network: Network | None = None) -> dict:  # fmt: skip
+    """The roll-up of a unit's month, as JSON (frozen on submit): plan and actual by category kind over its
+    tambons (reporting.selectors, the one source of figures), the hiring summary per hiring type (people under
+    contract, quota, wages due from the accepted work), and the tambons' own monthly reports."""
+    tambon_ids = list(unit_tambons(programme=programme, university=university, network=network)
+                      .values_list("pk", flat=True))  # fmt: skip
+    plan = {kind: ZERO for kind, _label in CategoryKind.choices}
+    actual = dict(plan)
+    for (_child, _y, _m, kind), (p, a) in kind_month_sums(tambon_child=dict.fromkeys(tambon_ids, 0),
+                                                          months=[(year, month)]).items():  # fmt: skip
+        plan[kind] += p
+        actual[kind] += a
+    hired = dict(
+        Contract.objects.filter(tambon_id__in=tambon_ids, status=ContractStatus.ACTIVE)
+        .values_list("hiring_type_id")
+        .annotate(n=Count("pk"))
+        .values_list("hiring_type_id", "n")
+    )
+    wages: dict[int, Decimal] = {}
+    for (_tambon, type_id, _y, _m), amount in wages_due_by_month(tambon_ids=tambon_ids, months=[(year, month)]).items():
+        wages[type_id] = wages.get(type_id, ZERO) + amount
+    hiring = [{"type": t.name_th, "hired": hired.get(t.pk, 0), "quota": t.quota_per_tambon * len(tambon_ids),
+               "wages_due": str(wages.get(t.pk, ZERO))}
+              for t in HiringType.objects.filter(programme=programme).order_by("pk")]  # fmt: skip
+    reports = MonthlyReport.objects.filter(tambon_id__in=tambon_ids, year=year, month=month).aggregate(
+        submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
+        accepted=Count("pk", filter=Q(status=ReviewStatus.ACCEPTED)),
+        late=Count("pk", filter=Q(is_late=True)),
+    )
+    completed = Activity.objects.filter(tambon_id__in=tambon_ids, completed_on__year=year,
+                                        completed_on__month=month).count()  # fmt: skip
+    return {
+        "month": month_label(year, month), "tambons": len(tambon_ids),
+        "plan": {k: str(v) for k, v in plan.items()}, "actual": {k: str(v) for k, v in actual.items()},
+        "hiring": hiring, "tambon_reports": {"expected": len(tambon_ids), **reports},
+        "activities_completed": completed,
+    }  # fmt: skip
+
+
+def unit_reports_expected(
+    *, user: User, programme: Programme, year: int, month: int
+) -> list[tuple[str, object, object]]:
+    """The unit monthly reports of one month in the user's scope: (kind, unit, report or None), universities
+    working tambons of the programme first, then networks; for the completeness widget and the list page."""
+    from .models import UnitMonthlyReport
+
+    universities = access.visible_universities(user).filter(tambons__programme=programme).distinct().order_by("code")
+    networks = access.visible_networks(user).order_by("number")
+    found = UnitMonthlyReport.objects.filter(programme=programme, year=year, month=month)
+    by_owner = {(r.university_id, r.network_id): r for r in found}
+    return [("university", u, by_owner.get((u.pk, None))) for u in universities] + [
+        ("network", n, by_owner.get((None, n.pk))) for n in networks
+    ]
+
+
+@dataclass
+class UnitCompleteness:
+    rows: list[tuple[str, object, object]]  # (kind, unit, report or None)
+    on_time: int = 0
+    late: int = 0
+    not_filed: int = 0
+
+
+def unit_report_completeness(*, programme: Programme, tambons: QuerySet[Tambon], year: int, month: int,
+                             networks: bool = True) -> UnitCompleteness:  # fmt: skip
+    """The dashboards' widget: the unit monthly reports expected for the month from the universities working
+    `tambons` (already scoped) and, with `networks`, from their networks; filed on time, late, or not (yet)."""
+    from .models import UnitMonthlyReport
+
+    university_ids = set(tambons.values_list("university_id", flat=True))
+    network_ids = set(tambons.values_list("network_id", flat=True)) if networks else set()
+    found = UnitMonthlyReport.objects.filter(programme=programme, year=year, month=month).filter(
+        Q(university_id__in=university_ids) | Q(network_id__in=network_ids)
+    )
+    by_owner = {(r.university_id, r.network_id): r for r in found}
+    rows = [("network", n, by_owner.get((None, n.pk))) for n in Network.objects.filter(pk__in=network_ids)]
+    rows += [("university", u, by_owner.get((u.pk, None)))
+             for u in University.objects.filter(pk__in=university_ids).order_by("code")]  # fmt: skip
+    out = UnitCompleteness(rows)
+    for _kind, _unit, report in rows:
+        if report is None or report.first_submitted_at is None:
+            out.not_filed += 1
+        elif report.is_late:
+            out.late += 1
+        else:
+            out.on_time += 1
+    return out

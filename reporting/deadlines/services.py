@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -17,14 +18,14 @@ from django.utils.translation import gettext as _
 from pbm import review
 from pbm.formats import date_be, month_label
 from pbm.notifications import Message, notify
-from pbm.periods import end_of_day
+from pbm.periods import end_of_day, month_due_date
 from tambon import access, units
 from tambon.models import Network, Programme, Tambon, University, User
 
 from ..evidence import evidence_check
 from ..models import Activity, ProgrammeSettings
 from . import selectors
-from .models import PARTICIPANT_UNITS, CompletionFile, CompletionReport, DeadlineSettings, MouReport
+from .models import PARTICIPANT_UNITS, CompletionFile, CompletionReport, DeadlineSettings, MouReport, UnitMonthlyReport
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +194,62 @@ def mou_report_submit(*, report: MouReport, user: User, at: dt.datetime | None =
     report.figures = selectors.mou_figures(report=report).as_json()
     review.review_submit(obj=report, user=user, at=at)
     MouReport.objects.filter(pk=report.pk).update(figures=report.figures)
+    return report
+
+
+# --- unit monthly reports (issue #15 item 1) -----------------------------------------------------------------
+
+
+def unit_report_deadline(programme: Programme, year: int, month: int) -> dt.datetime:
+    """The end (Bangkok) of the programme's due day after the month: the tambons' deadline, one rule."""
+    return end_of_day(month_due_date(year, month, ProgrammeSettings.for_programme(programme).due_day))
+
+
+def unit_report_for(*, programme: Programme, year: int, month: int, university: University | None = None,
+                    network: Network | None = None) -> UnitMonthlyReport:  # fmt: skip
+    if (year, month) not in programme.months():
+        raise ValidationError(_("%(month)s is not a month of the programme.") % {"month": month_label(year, month)})
+    report, _created = UnitMonthlyReport.objects.get_or_create(
+        programme=programme, year=year, month=month, university=university, network=network
+    )
+    return report
+
+
+@transaction.atomic
+def unit_report_save(*, report: UnitMonthlyReport, user: User, narrative: str, management_actual: Decimal | None,
+                     seen_version: int | None = None, submit: bool = False,
+                     at: dt.datetime | None = None) -> UnitMonthlyReport:  # fmt: skip
+    """Save the unit's narrative and own management spending; with `submit`, submit in the same step."""
+    if not review.can_file(user, report):
+        raise PermissionDenied(_("You may not write this report."))
+    if not report.is_open_for_editing:
+        raise ValidationError(_("This report is %(status)s and can no longer be changed.")
+                              % {"status": report.get_status_display()})  # fmt: skip
+    review.version_check(report, seen_version)
+    if management_actual is not None and management_actual < 0:
+        raise ValidationError(_("The management spending cannot be negative."))
+    changes = []
+    for name, new in (("narrative", (narrative or "").strip()), ("management_actual", management_actual)):
+        if getattr(report, name) != new:
+            changes.append(review.Change("narrative" if name == "narrative" else "actual", getattr(report, name), new))
+            setattr(report, name, new)
+    review.save_versioned(report, ["narrative", "management_actual"])
+    review.review_record_changes(obj=report, user=user, changes=changes)
+    if submit:
+        unit_report_submit(report=report, user=user, at=at)
+    return report
+
+
+@transaction.atomic
+def unit_report_submit(*, report: UnitMonthlyReport, user: User, at: dt.datetime | None = None) -> UnitMonthlyReport:
+    """Submit: the roll-up is computed now and frozen with the report; late after the month's deadline."""
+    if review.can_file(user, report) and report.is_open_for_editing and not report.narrative.strip():
+        raise ValidationError(_("Write this month's work and management before submitting."))
+    report.figures = selectors.unit_month_figures(programme=report.programme, year=report.year, month=report.month,
+                                                  university=report.university, network=report.network)  # fmt: skip
+    review.review_submit(obj=report, user=user, at=at)
+    report.is_late = report.first_submitted_at > unit_report_deadline(report.programme, report.year, report.month)
+    UnitMonthlyReport.objects.filter(pk=report.pk).update(figures=report.figures, is_late=report.is_late)
     return report
 
 

@@ -12,4 +12,11 @@ urlpatterns = [
     path("mou/<str:period>/<str:owner>/<int:owner_id>/", views.mou_report, name="mou_report"),
     path("mou/<str:period>/<str:owner>/<int:owner_id>/review/", views.mou_review, name="mou_review"),
     path("instalments/", views.instalment_list, name="instalment_list"),
+    path("unit-reports/", views.unit_report_list, name="unit_report_list"),
+    path("unit-reports/<str:owner>/<int:owner_id>/<int:year>/<int:month>/", views.unit_report, name="unit_report"),
+    path(
+        "unit-reports/<str:owner>/<int:owner_id>/<int:year>/<int:month>/review/",
+        views.unit_report_review,
+        name="unit_report_review",
+    ),
 ]

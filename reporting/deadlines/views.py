@@ -18,8 +18,8 @@ from tambon.views import current_programme
 from ..models import Activity
 from ..views import attached_file_delete_post
 from . import selectors, services
-from .forms import ActivityCompleteForm, CompletionReportForm, MouReportForm
-from .models import CompletionFile, CompletionReport, MouPeriod, MouReport
+from .forms import ActivityCompleteForm, CompletionReportForm, MouReportForm, UnitReportForm
+from .models import CompletionFile, CompletionReport, MouPeriod, MouReport, UnitMonthlyReport
 
 
 def _today():
@@ -216,6 +216,85 @@ def mou_list(request: HttpRequest) -> HttpResponse:
     rows = [("university", u, [(p, reports.get((p, u.pk, None))) for p, _l, _d in periods]) for u in universities]
     rows += [("network", n, [(p, reports.get((p, None, n.pk))) for p, _l, _d in periods]) for n in networks]
     return render(request, "reporting/deadlines/mou_list.html", {"rows": rows, "periods": periods})
+
+
+# --- unit monthly reports (issue #15 item 1) -----------------------------------------------------------------
+
+
+def _unit_month(programme, year: int, month: int) -> None:
+    if (year, month) not in programme.months():
+        raise Http404("Not a month of the programme")
+
+
+@login_required
+def unit_report(request: HttpRequest, owner: str, owner_id: int, year: int, month: int) -> HttpResponse:
+    """A university's monthly report or a network's management report: the roll-up, the unit's narrative and
+    own management spending, and the review."""
+    programme = current_programme()
+    _unit_month(programme, year, month)
+    owner_kwargs = {"programme": programme, "year": year, "month": month, **_mou_owner(request, owner, owner_id)}
+    report = UnitMonthlyReport.objects.filter(**owner_kwargs).first() or UnitMonthlyReport(
+        **owner_kwargs
+    )  # GET never writes
+    can_edit = review.can_file(request.user, report) and report.is_open_for_editing
+    form = UnitReportForm(request.POST or None, initial={"version": report.version, "narrative": report.narrative,
+                                                         "management_actual": report.management_actual})  # fmt: skip
+    if request.method == "POST":
+        if not review.can_file(request.user, report):
+            raise PermissionDenied(_("You may not write this report."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = report if report.pk else services.unit_report_for(**owner_kwargs)
+                services.unit_report_save(report=report, user=request.user, narrative=data["narrative"],
+                                          management_actual=data["management_actual"], seen_version=data["version"],
+                                          submit="submit" in request.POST)  # fmt: skip
+            except ValidationError as error:
+                form.add_error(None, error)
+                report = UnitMonthlyReport.objects.get(pk=report.pk)
+            else:
+                messages.success(request, _("Submitted for review.") if "submit" in request.POST else _("Saved."))
+                return redirect(request.path)
+    figures = report.figures if report.first_submitted_at and report.figures else selectors.unit_month_figures(
+        programme=programme, year=year, month=month, university=report.university, network=report.network)  # fmt: skip
+    return render(request, "reporting/deadlines/unit_report.html", {
+        "report": report, "form": form, "can_edit": can_edit, "figures": figures, "owner": owner,
+        "deadline": services.unit_report_deadline(programme, year, month), "year": year, "month": month,
+        "months": programme.months(), **review_context(request.user, report),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def unit_report_review(request: HttpRequest, owner: str, owner_id: int, year: int, month: int) -> HttpResponse:
+    owner_kwargs = _mou_owner(request, owner, owner_id)
+    report = get_object_or_404(UnitMonthlyReport, programme=current_programme(), year=year, month=month, **owner_kwargs)
+    review_post(request, report)
+    return redirect("unit_report", owner=owner, owner_id=owner_id, year=year, month=month)
+
+
+@login_required
+def unit_report_list(request: HttpRequest) -> HttpResponse:
+    """The unit monthly reports of one month in the user's scope (default: the last month already due)."""
+    programme = current_programme()
+    months = programme.months()
+    chosen = request.GET.get("month", "")
+    try:
+        year, month = (int(part) for part in chosen.split("-")) if chosen else _last_due_month(programme)
+    except ValueError:
+        raise Http404("Bad month") from None
+    _unit_month(programme, year, month)
+    rows = selectors.unit_reports_expected(user=request.user, programme=programme, year=year, month=month)
+    return render(request, "reporting/deadlines/unit_report_list.html", {
+        "rows": rows, "year": year, "month": month, "months": months,
+        "deadline": services.unit_report_deadline(programme, year, month),
+    })  # fmt: skip
+
+
+def _last_due_month(programme) -> tuple[int, int]:
+    now = timezone.now()
+    due = [m for m in programme.months() if services.unit_report_deadline(programme, *m) <= now]
+    return due[-1] if due else programme.months()[0]
 
 
 # --- instalments -----------------------------------------------------------------------------------------

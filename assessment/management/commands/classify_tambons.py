@@ -24,9 +24,9 @@ class Command(BaseCommand):
                 results = services.tambon_classify_programme(programme=chosen)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        bands = services.band_lookup(chosen)
-        names = {b.code: b.name_en or b.name_th for b in bands.values()} | {"": "not yet classified"}
-        order = [b.code for b in sorted(set(bands.values()), key=lambda b: -b.rank)] + [""]
+        bands = [rule.band for rule in services.band_rules(chosen)]  # best first
+        names = {b.code: b.name_en or b.name_th for b in bands} | {"": "not yet classified"}
+        order = [b.code for b in bands] + [""]
         for result in results:
             total = sum(result.distribution.values())
             self.stdout.write(
