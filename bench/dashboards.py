@@ -143,7 +143,7 @@ def small_baseline(repeat: int) -> dict:
         [sys.executable, __file__, "--scale", "small", "--repeat", str(repeat), "--json"],
         env=env, check=True, capture_output=True, text=True,
     )  # fmt: skip
-    return json.loads(result.stdout)
+    return json.loads(result.stdout.strip().splitlines()[-1])  # the last line: seeding may have logged before it
 
 
 def ms(seconds: float) -> str:
