@@ -2,6 +2,7 @@
 {% include %}) per cell cost more than the page's SQL (issue 16). The HTML is built here with `escape` on every
 value, then marked safe once."""
 
+from decimal import Decimal
 from html import escape as _escape
 
 from django import template
@@ -32,10 +33,12 @@ def _cell(cell) -> str:
         if cell.href:
             return f'<th scope="row"><a href="{escape(cell.href)}">{escape(cell.value)}</a></th>'
         return f'<th scope="row">{escape(cell.value)}</th>'
-    sort = "" if cell.value is None else escape(cell.value)
+    # a number (and its formatted text: digits, separators, a sign) holds nothing to escape; anything else is escaped
+    numeric = isinstance(cell.value, (int, Decimal))
+    sort = "" if cell.value is None else (str(cell.value) if numeric else escape(cell.value))
     # One of 11 shades, each with its text colour in the stylesheet (contrast 4.5:1 or more); a class, not a style.
     classes = f"num heat heat-{min(10, max(0, cell.heat) // 10)}" if cell.heat is not None else "num"
-    text = escape(_text(cell))
+    text = _text(cell) if numeric or cell.value is None else escape(_text(cell))
     inner = f'<a href="{escape(cell.href)}">{text}</a>' if cell.href and cell.value is not None else text
     return f'<td class="{classes}" data-sort="{sort}">{inner}</td>'
 
