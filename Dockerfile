@@ -12,4 +12,4 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
 RUN useradd --system --home /app pbm && mkdir -p /app/media && chown pbm /app/media
 USER pbm
 EXPOSE 8000
-CMD ["gunicorn", "pbm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "pbm.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "3", "--threads", "4", "--timeout", "120", "--access-logfile", "-"]

@@ -22,6 +22,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import (
@@ -82,6 +83,11 @@ class Level:
     university: University | None = None
     tambon: Tambon | None = None
     unit: Unit | None = None  # the page's unit when it is a page of the unit tree (any programme)
+
+    @cached_property
+    def tambons_per_child(self) -> dict[int, int]:
+        """Active tambons per child (one query, shared by the widgets that each counted them)."""
+        return dict(self.tambons.values_list(self.key).annotate(n=Count("pk")).values_list(self.key, "n"))
 
     @property
     def child_level(self) -> str:
@@ -244,7 +250,7 @@ def completeness(
     """Per child: expected reports (active tambons × months) and how they stand."""
     reports = reports or report_figures(level)
     rows = {c.pk: Completeness(c) for c in kids}
-    for key, n in level.tambons.values_list(level.key).annotate(n=Count("pk")).values_list(level.key, "n"):
+    for key, n in level.tambons_per_child.items():
         if key in rows:
             rows[key].expected = n * len(period.months)
     counted = reports.per_child(period.months)
@@ -530,7 +536,7 @@ def hiring(level: Level, period: Period, kids: list[Child]) -> HiringWidget:
     """Filled against quota by type, vacancies, resignations in the period, certificates eligible. Five queries."""
     types = list(HiringType.objects.filter(programme=level.programme).order_by("position"))
     rows = {c.pk: Hiring(c) for c in kids}
-    for key, n in level.tambons.values_list(level.key).annotate(n=Count("pk")).values_list(level.key, "n"):
+    for key, n in level.tambons_per_child.items():
         if key in rows:
             rows[key].quota = {t.pk: t.quota_per_tambon * n for t in types}
             rows[key].hired = dict.fromkeys(rows[key].quota, 0)
@@ -645,7 +651,7 @@ def classification(level: Level, period: Period, kids: list[Child]) -> Classific
     bands = list(ClassBand.objects.filter(programme=programme).order_by("-rank"))
     goals = list(Goal.objects.filter(programme=programme).order_by("number"))
     rows = {c.pk: Classification(c) for c in kids}
-    for key, n in level.tambons.values_list(level.key).annotate(n=Count("pk")).values_list(level.key, "n"):
+    for key, n in level.tambons_per_child.items():
         if key in rows:
             rows[key].tambons = n
     previous = previous_quarter(programme, quarter) if quarter in programme_quarters(programme) else None

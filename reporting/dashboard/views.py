@@ -160,8 +160,12 @@ def child_url(level: Level, child: Child, prefix: str = "") -> str | None:
 def _linker(level: Level, query: str):
     """Where a child's numbers lead: one level down, or at the tambon level, to the tambon's own pages."""
 
+    below: dict[int, str | None] = {}  # a child's link is the same in every widget: reversed once per page
+
     def link(child: Child, widget: str) -> str:
-        url = child_url(level, child)
+        if child.pk not in below:
+            below[child.pk] = child_url(level, child)
+        url = below[child.pk]
         if url is None:
             return reverse(DEFAULT_WIDGET_PAGES[widget], args=[child.pk])
         return f"{url}?{query}" if query else url

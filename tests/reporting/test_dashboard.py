@@ -466,3 +466,22 @@ def test_a_months_page_shows_the_classes_as_they_last_stood(world):
     assert str(selectors.period_for(world.programme, month=(2021, 2)).quarter) == "2021-Q1"  # never a later one
     quarter = selectors.period_for(world.programme, quarter=selectors.Quarter(2021, 4)).quarter
     assert str(quarter) == "2021-Q4"  # a quarter the reviewer chose is kept as chosen
+
+
+def test_dashboard_rows_escape_names_and_links_and_format_numbers():
+    """The table rows are built in Python (one tag per table, not per cell): names and links are still escaped."""
+    from decimal import Decimal
+
+    from reporting.dashboard.exports import Cell
+    from reporting.templatetags.dashboard import dashboard_rows
+
+    html = dashboard_rows([[
+        Cell('<b>"A&B"</b>', "text", "/dashboard/networks/1/?month=2021-03&x=1"),
+        Cell(Decimal("1234567.5"), "money", "/t/1/?a=1&b=2", heat=57), Cell(1500), Cell(None), Cell("<i>", "pct"),
+    ]])  # fmt: skip
+    assert html == (
+        '<tr><th scope="row"><a href="/dashboard/networks/1/?month=2021-03&amp;x=1">&lt;b&gt;&quot;A&amp;B&quot;'
+        '&lt;/b&gt;</a></th><td class="num heat heat-5" data-sort="1234567.5"><a href="/t/1/?a=1&amp;b=2">'
+        '1,234,567.50</a></td><td class="num" data-sort="1500">1,500</td><td class="num" data-sort="">—</td>'
+        '<td class="num" data-sort="&lt;i&gt;">&lt;i&gt;</td></tr>'
+    )

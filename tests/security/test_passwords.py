@@ -62,3 +62,21 @@ def test_production_install_is_decided_by_the_environment():
     development = run_manage("shell", "-c", show, env={}, fresh_database=False)
     assert production.stdout.split()[-1] == "True", production.stderr
     assert development.stdout.split()[-1] == "False", development.stderr
+
+
+def test_a_password_hashed_before_argon2_still_logs_in_and_is_rehashed_with_argon2id(db, client, settings):
+    """Hashes made with Django's former default (PBKDF2) keep working; the login re-hashes them at OWASP's cost."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher, identify_hasher
+
+    from pbm import settings as project
+
+    settings.PASSWORD_HASHERS = project.PASSWORD_HASHERS  # the conftest's fast hasher is not what production runs
+    user = User.objects.create(username="alice", password=PBKDF2PasswordHasher().encode("rice field monsoon", "s4lt"))
+    response = client.post("/login/", {"username": "alice", "password": "rice field monsoon"})
+    assert response.status_code == 302 and "/login/" not in response["Location"]
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert identify_hasher(user.password).verify("rice field monsoon", user.password)
+    client.logout()
+    assert client.post("/login/", {"username": "alice", "password": "wrong field monsoon"}).status_code == 200
+    assert client.post("/login/", {"username": "alice", "password": "rice field monsoon"}).status_code == 302
