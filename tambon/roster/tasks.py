@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.utils import translation
 
+from . import exports  # noqa: F401 - registers the roster's export kinds in the worker
 from .models import RosterImport
 from .services.jobs import roster_import_run
 
