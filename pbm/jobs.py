@@ -170,12 +170,16 @@ def export_allowed(*, user: User, job: ExportJob) -> bool:
     return job.requested_by_id == user.pk and job.kind in KINDS and KINDS[job.kind].allowed(user, job.params)
 
 
-def job_stale(job: ExportJob) -> ExportJob:
-    """The job as it stands, marked failed first if its worker is gone (asked by its page as it polls)."""
-    if job.status == JobStatus.RUNNING and job.heartbeat_at and job.heartbeat_at < stale_before():
-        reap(ExportJob.objects.filter(pk=job.pk), running=[JobStatus.RUNNING], failed=JobStatus.FAILED)
+def notice_lost(job: models.Model, *, running: list[str], failed: str) -> models.Model:
+    """Any job row as it stands, marked failed first if its worker is gone (asked by its page as it polls)."""
+    if job.status in running and job.heartbeat_at and job.heartbeat_at < stale_before():
+        reap(type(job).objects.filter(pk=job.pk), running=running, failed=failed)
         job.refresh_from_db()
     return job
+
+
+def job_stale(job: ExportJob) -> ExportJob:
+    return notice_lost(job, running=[JobStatus.RUNNING], failed=JobStatus.FAILED)
 
 
 def exports_reap() -> int:

@@ -32,7 +32,7 @@ from .forms import (
     VersionTokenField,
 )
 from .models import Contract, ContractStatus, ImportStatus, RosterImport
-from .services.jobs import roster_error_rows_xlsx
+from .services.jobs import roster_error_rows_xlsx, roster_import_restart, roster_import_stale
 from .sheet import write_workbook
 from .tasks import roster_import_apply_task, roster_import_check_task
 
@@ -208,7 +208,7 @@ def _import_or_404(request: HttpRequest, pk: int) -> RosterImport:
             raise Http404("No such import")
     else:
         _managed_university(request, job.university_id)
-    return job
+    return roster_import_stale(job)
 
 
 @login_required
@@ -240,12 +240,16 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm a preview (write what it checked), or start again an import whose run failed without row errors."""
     job = _import_or_404(request, pk)
     updated = RosterImport.objects.filter(pk=job.pk, status=ImportStatus.PREVIEW).update(
-        status=ImportStatus.WRITING, progress=0
+        status=ImportStatus.WRITING, progress=0, heartbeat_at=None
     )
-    if updated:
+    restart = None if updated else roster_import_restart(roster_import=job)
+    if updated or restart == "apply":
         enqueue_on_commit(roster_import_apply_task, job.pk, request.LANGUAGE_CODE)
+    elif restart == "check":
+        enqueue_on_commit(roster_import_check_task, job.pk, request.LANGUAGE_CODE)
     return redirect("roster_import_detail", pk=job.pk)
 
 
