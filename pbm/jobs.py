@@ -242,4 +242,4 @@ def export_build(*, job_id: int) -> ExportJob | None:
 
 def export_progress(*, job: ExportJob) -> dict:
     return {"status": job.status, "progress": job.progress, "label": job.get_status_display(),
-            "running": job.is_running, "message": job.message}  # fmt: skip
+            "running": job.is_running, "message": job.message, "reused": job.reused}  # fmt: skip
