@@ -3,8 +3,8 @@
 scale_out_db.py reminder-day
     prints a day on which the small demo has monthly reminders to send (some tambon has not filed the month).
 scale_out_db.py once DAY --since ISO
-    every reminder of DAY was sent once per recipient (and has its notification), and no notification made since
-    ISO (reminders, review steps) was made twice for the same person; prints the counts.
+    every reminder of DAY was sent once per recipient (and has its notification), and no reminder notification
+    made since ISO was made twice for the same person; prints the counts.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ django.setup()
 
 from django.db.models import Count  # noqa: E402
 
-from pbm.models import Notification, SentMessage  # noqa: E402
+from pbm.models import Notification, NotificationKind, SentMessage  # noqa: E402
 from reporting.deadlines import selectors  # noqa: E402
 from reporting.deadlines.models import DeadlineSettings  # noqa: E402
 from tambon.models import Programme  # noqa: E402
@@ -46,13 +46,13 @@ def once(day: str, since: str) -> None:
     twice = sent.values("recipient", "key").annotate(n=Count("id")).filter(n__gt=1).count()
     without = sent.filter(notification__isnull=True).count()
     repeated = (
-        Notification.objects.filter(created_at__gte=dt.datetime.fromisoformat(since))
+        Notification.objects.filter(created_at__gte=dt.datetime.fromisoformat(since), kind=NotificationKind.REMINDER)
         .values("user", "subject", "url")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
     )
     print(f"  database: {sent.count()} reminders of {day} to {sent.values('recipient').distinct().count()} people; "
-          f"{twice} sent twice, {without} without a notification, {repeated.count()} notifications made twice")  # fmt: skip
+          f"{twice} sent twice, {without} without a notification, {repeated.count()} reminder notifications made twice")  # fmt: skip
     if not sent.exists() or twice or without or repeated.exists():
         sys.exit(1)
 

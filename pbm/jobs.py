@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, models
 from django.utils import timezone, translation
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
 from .followups import enqueue_on_commit
@@ -127,9 +128,7 @@ def export_kind(kind: ExportKind) -> ExportKind:
 
 def _kind(name: str) -> ExportKind:
     if name not in KINDS:
-        from .celery import app
-
-        app.loader.import_default_modules()  # a worker registers the kinds when it imports the apps' tasks
+        autodiscover_modules("tasks")  # the apps' tasks modules register their kinds
     return KINDS[name]
 
 
@@ -191,9 +190,7 @@ REAPERS: list[Callable[[], int]] = [exports_reap]  # the apps add theirs (the ro
 
 def jobs_reap() -> int:
     """Every job kind's lost jobs marked failed (beat, every minute); how many."""
-    from .celery import app
-
-    app.loader.import_default_modules()
+    autodiscover_modules("tasks")  # the apps' tasks modules register their reapers
     return sum(reaper() for reaper in REAPERS)
 
 
