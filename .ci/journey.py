@@ -8,7 +8,8 @@ would expect it. Called by .ci/processes:
   journey.py save     BASE --tambon T --year Y --month M --reporter U [--max-seconds S]
       the reporter saves the month once; the save must succeed (redirect, then "saved") within S seconds.
   journey.py extras   BASE --manager U
-      what else production must serve from its runtime requirements: the OpenAPI schema, an .xlsx export, a PDF.
+      what else production must serve from its runtime requirements: the OpenAPI schema, an .xlsx export, a PDF
+      (the university's workbook and the certificates are built by the worker: their pages are polled, then read).
   journey.py health   BASE --status ok|error [--broker ok|error] [--pending N|--pending-min N] [--heartbeat]
                       [--timeout S]
       waits until /health/ says so (the worker and beat may take a while to reconnect).
@@ -288,14 +289,40 @@ def run_extras(args) -> None:
     status, headers, body = manager.request(f"/tambons/{tambon.group(1)}/budget.xlsx")
     if status != 200 or body[:2] != b"PK":
         raise Failed(f"budget.xlsx answered {status} {headers.get('Content-Type')}")
+    status, headers, _body = manager.request(f"/universities/{university.group(1)}/budget.xlsx")
+    if status != 302 or export_file(manager, headers["Location"])[:2] != b"PK":
+        raise Failed(f"the university's budget.xlsx job answered {status}")
     path = f"/universities/{university.group(1)}/roster/certificates/"
     form = manager.form(path, having="csrfmiddlewaretoken")
-    status, headers, body = manager.request(path, urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": form.fields["csrfmiddlewaretoken"], "contract": _first_contract(manager, path)}
-    ).encode(), "application/x-www-form-urlencoded")  # fmt: skip
-    if status != 200 or body[:5] != b"%PDF-":
-        raise Failed(f"the certificate PDF answered {status} {headers.get('Content-Type')}\n{_excerpt(body)}")
+    job = manager.post(path, {"csrfmiddlewaretoken": form.fields["csrfmiddlewaretoken"],
+                              "contract": _first_contract(manager, path)})  # fmt: skip
+    body = export_file(manager, job)
+    if body[:5] != b"%PDF-":
+        raise Failed(f"the certificate PDF job gave {_excerpt(body)}")
     print(f"  OpenAPI schema, budget .xlsx and a certificate PDF ({len(body):,} bytes) served by gunicorn")
+
+
+def export_file(person: Person, job: str, *, timeout: float = 120.0, via: Person | None = None) -> bytes:
+    """A background export (pbm/jobs.py) as its page offers it: poll its progress until it is ready, download.
+    `job` is the job page the export's link redirected to; `via` polls and downloads through another web process
+    (the same browser's cookies on another port)."""
+    reader = via or person
+    path = urllib.parse.urlsplit(job).path
+    if not re.fullmatch(r"/exports/\d+/", path):
+        raise Failed(f"{person.username}: the export sent to {job}, not to a job's page")
+    deadline = time.monotonic() + timeout
+    while True:
+        status, _headers, body = reader.request(path + "progress/")
+        state = json.loads(body) if status == 200 else {"status": f"HTTP {status}"}
+        if state.get("status") == "done":
+            break
+        if state.get("status") == "failed" or time.monotonic() > deadline:
+            raise Failed(f"{reader.username}: export {path} is {state}")
+        time.sleep(0.5)
+    status, headers, body = reader.request(path + "download/")
+    if status != 200:
+        raise Failed(f"{reader.username}: {path}download/ answered {status}")
+    return body
 
 
 def _first_contract(person: Person, path: str) -> str:

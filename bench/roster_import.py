@@ -6,7 +6,9 @@ Prints rows/s and peak memory of `roster_import` (streaming read of the .xlsx XM
 of the new rows in one transaction), and two ratios measured in the same run on the same rows:
 - against django-import-export's default row-by-row import (ModelResource, no bulk mode) of the same people
   and contracts; at full size it is measured on a subset and extrapolated linearly (said in the output);
-- against a plain PostgreSQL COPY of the same rows into the same tables (the floor).
+- against a plain PostgreSQL COPY of the same rows into the same tables (the floor);
+and the person's whole wait through the upload page's job, upload → preview → confirm → written (the workbook
+read once: the confirmation writes the rows the preview checked), as a ratio to that COPY.
 Every measurement runs inside a savepoint that is rolled back, so the database is left as it was. The demo
 hierarchy (tambons) is created first if the database has too few tambons.
 """
@@ -97,6 +99,34 @@ def measure_ours(path: Path) -> tuple[float, float, float, int]:
         assert not result.errors, result.errors[:3]
         assert result.written
         return done - started, read - started, done - read, result.new
+
+    return in_savepoint(work)
+
+
+def measure_journey(path: Path) -> tuple[float, float, float]:
+    """What a person waits for, through the upload page's job: upload (stored), preview (read once, checked, the
+    checked rows kept), confirm (those rows written). Returns (total, preview, confirm) seconds."""
+    from django.core.files.base import ContentFile
+
+    from tambon.models import User
+    from tambon.roster.models import ImportStatus, RosterImport
+    from tambon.roster.services.jobs import roster_import_run
+
+    def work():
+        Contract.objects.all().delete()
+        user = User.objects.create(username="bench-roster-journey")
+        started = time.perf_counter()
+        job = RosterImport.objects.create(file=ContentFile(path.read_bytes(), name=path.name),
+                                          original_name=path.name, created_by=user)  # fmt: skip
+        job = roster_import_run(roster_import=job, confirm=False)
+        checked = time.perf_counter()
+        assert job.status == ImportStatus.PREVIEW, job.message
+        RosterImport.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING)  # what the confirm button does
+        job = roster_import_run(roster_import=job, confirm=True)
+        done = time.perf_counter()
+        assert job.status == ImportStatus.DONE, job.message
+        job.file.delete(save=False)
+        return done - started, checked - started, done - checked
 
     return in_savepoint(work)
 
@@ -211,6 +241,7 @@ def main() -> None:
         before = peak_mb()
         ours, read_s, db_s, written = measure_ours(path)
         after = peak_mb()
+        journey, preview_s, confirm_s = measure_journey(path)
     copy_s = measure_copy(rows, programme)
     subset = rows[: min(baseline_count, len(rows))]
     baseline_s = measure_import_export(subset, programme)
@@ -226,7 +257,15 @@ def main() -> None:
     print(f"ratio: {baseline_full / ours:.1f}x faster than row-by-row{' (extrapolated baseline)' if extrapolated else ''}; "
           f"{ours / copy_s:.1f}x the time of COPY end to end, {db_s / copy_s:.1f}x for checks + writes "
           "(COPY starts from rows already in memory)")  # fmt: skip
-    targets = {"≥ 20x row-by-row": baseline_full / ours >= 20, "≤ 5x COPY": ours / copy_s <= 5, "< 1 GB": after < 1024}
+    print(f"upload → preview → confirm → written (the page's job): {journey:.2f}s = {journey / copy_s:.1f}x COPY "
+          f"(preview: read once + checks {preview_s:.2f}s; confirm: the kept rows written {confirm_s:.2f}s = "
+          f"{confirm_s / copy_s:.1f}x COPY)")  # fmt: skip
+    targets = {
+        "≥ 20x row-by-row": baseline_full / ours >= 20,
+        "≤ 5x COPY": ours / copy_s <= 5,
+        "journey ≤ 2x COPY": journey / copy_s <= 2,
+        "< 1 GB": after < 1024,
+    }
     print("targets: " + ", ".join(f"{name} {'met' if ok else 'NOT met'}" for name, ok in targets.items())
           + f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
 

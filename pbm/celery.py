@@ -20,6 +20,8 @@ app.conf.beat_schedule = {
     "health-heartbeat": {"task": "pbm.tasks.heartbeat", "schedule": every("PBM_HEARTBEAT_SECONDS", 300.0)},
     # Follow-ups that writes could not queue while the broker was down (pbm/followups.py), once it is back.
     "followups-catch-up": {"task": "pbm.tasks.catch_up_followups", "schedule": every("PBM_CATCH_UP_SECONDS", 60.0)},
+    # Background jobs (exports, roster imports) whose worker died mid-way: marked failed, so they can be restarted.
+    "reap-jobs": {"task": "pbm.tasks.reap_jobs", "schedule": every("PBM_REAP_JOBS_SECONDS", 60.0)},
     # Email and LINE deliveries that failed (retried with doubling waits) and the daily digests that are due.
     "retry-deliveries": {
         "task": "pbm.tasks.retry_deliveries",

@@ -20,7 +20,7 @@ from django.utils import timezone
 log = logging.getLogger(__name__)
 
 # The folders the models' FileFields store into (their upload_to); nothing else in the storage is looked at.
-FOLDERS = ("evidence", "completion", "roster-imports")
+FOLDERS = ("evidence", "completion", "roster-imports", "exports")
 GRACE = dt.timedelta(days=1)
 
 

@@ -274,3 +274,47 @@ class PendingTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)} missed at {self.missed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", gettext_lazy("Waiting for a worker")
+    RUNNING = "running", gettext_lazy("Being built")
+    DONE = "done", gettext_lazy("Ready")
+    FAILED = "failed", gettext_lazy("Failed")
+
+
+class ExportJob(models.Model):
+    """A file built in the background for the person who asked (pbm/jobs.py): a national or university export,
+    a budget workbook, certificates. Only its requester may fetch it, and only while it is still in their scope.
+
+    `key` names the content (the export kind and its parameters, the ID mask included); `version` is a hash of the
+    data the file was built from, so an unchanged export is served from the file built last time."""
+
+    kind = models.CharField(max_length=40)
+    params = models.JSONField(default=dict, blank=True)
+    key = models.CharField(max_length=64, help_text="Hash of the kind and its parameters.")
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=10, default="th")
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.TextField(blank=True)
+    version = models.CharField(max_length=64, blank=True, help_text="Hash of the data the file was built from.")
+    reused = models.BooleanField(default=False, help_text="The data had not changed: the file built before is served.")
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Refreshed by the worker while it builds.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["key", "status"]), models.Index(fields=["requested_by", "key"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)

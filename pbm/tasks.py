@@ -51,3 +51,20 @@ def retry_deliveries() -> int:
 
     counts = notifications_retry()
     return counts.sent + counts.digests
+
+
+@shared_task
+def export_build(job_id: int) -> str:
+    """Build one export's file (pbm/jobs.py); safe to run twice: a job is claimed once."""
+    from .jobs import export_build as build
+
+    job = build(job_id=job_id)
+    return job.status if job else "not queued"
+
+
+@shared_task
+def reap_jobs() -> int:
+    """Background jobs whose worker died mid-way, marked failed so their people can start them again."""
+    from .jobs import jobs_reap
+
+    return jobs_reap()

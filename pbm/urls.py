@@ -11,7 +11,7 @@ from tambon.api import views as tambon_api
 from tambon.programmes import programme_switch
 from tambon.roster.api import ContractViewSet
 
-from . import views
+from . import export_views, views
 from .security import twofactor
 from .security.tokens import TokenObtainView
 
@@ -72,6 +72,10 @@ urlpatterns = [
     path("notifications/line/link/", views.line_link, name="line_link"),
     path("line/webhook/", views.line_webhook, name="line_webhook"),
     path("reports/<int:content_type_id>/<int:object_id>/comments/", views.report_comment, name="report_comment"),
+    path("exports/<int:pk>/", export_views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/progress/", export_views.export_progress, name="export_progress"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
+    path("exports/<int:pk>/restart/", export_views.export_restart, name="export_restart"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

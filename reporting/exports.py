@@ -13,7 +13,10 @@ from openpyxl.utils import get_column_letter
 
 from pbm.exports import safe_workbook
 from pbm.formats import MONEY_XLSX_FORMAT, month_label
-from tambon.models import Tambon
+from pbm.jobs import XLSX as XLSX_TYPE
+from pbm.jobs import ExportKind, export_kind
+from tambon import access
+from tambon.models import Tambon, University, User
 
 from .selectors import BudgetTable, budget_tables
 
@@ -21,19 +24,27 @@ MONEY_FORMAT = MONEY_XLSX_FORMAT  # formats' one rule: satang always shown, as o
 PERCENT_FORMAT = "0.00"
 BOLD = Font(bold=True)
 GROUP_FILL = PatternFill("solid", fgColor="ECE6F3")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_TYPE
 
 
 def budget_workbook(tambons: list[Tambon]) -> Workbook:
     """One sheet per tambon, all tables computed in the same few queries (tambons of one programme)."""
+    return _tables_workbook(_tables(tambons))
+
+
+def _tables(tambons: list[Tambon]) -> list[BudgetTable]:
+    if not tambons:
+        return []
+    tables = budget_tables(tambons=tambons, programme=tambons[0].programme)
+    return [tables[tambon.pk] for tambon in tambons]
+
+
+def _tables_workbook(tables: list[BudgetTable]) -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    if not tambons:
-        return workbook
-    tables = budget_tables(tambons=tambons, programme=tambons[0].programme)
     used: set[str] = set()
-    for tambon in tambons:
-        _write_sheet(workbook.create_sheet(_sheet_title(tambon, used)), tables[tambon.pk])
+    for table in tables:
+        _write_sheet(workbook.create_sheet(_sheet_title(table.tambon, used)), table)
     return workbook
 
 
@@ -88,11 +99,51 @@ def _write_sheet(sheet, table: BudgetTable) -> None:
     sheet.freeze_panes = sheet.cell(5, first_month_col)
 
 
-def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
-    """Every workbook a page offers goes out through here: text stays text (pbm.exports)."""
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """Every workbook the project offers is saved through here: text stays text (pbm.exports)."""
     safe_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    return buffer.getvalue()
+
+
+def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
+    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- a university's budget tables, built in the background (pbm/jobs.py: 3.4 s inside a request) ------------
+
+
+def _university_tambons(params: dict) -> list[Tambon]:
+    return list(Tambon.objects.with_place().filter(pk__in=params["tambons"]).order_by("subdistrict_id"))
+
+
+def _university_tables(params: dict) -> list[tuple[str, str, BudgetTable]]:
+    """The tables with the headings the sheets print, so a renamed tambon or programme is a new version too."""
+    return [(t.tambon.heading, t.tambon.programme.name, t) for t in _tables(_university_tambons(params))]
+
+
+def _university_code(params: dict) -> str:
+    return University.objects.filter(pk=params["university"]).values_list("code", flat=True).first() or ""
+
+
+def _university_allowed(user: User, params: dict) -> bool:
+    ids = params["tambons"]
+    return access.visible_tambons(user, Tambon.objects.filter(pk__in=ids)).count() == len(ids)
+
+
+def university_budget_params(*, user: User, university: University) -> dict | None:
+    """The university's active tambons this user sees (None: none), in the order of the sheets."""
+    tambons = access.visible_tambons(user, university.tambons.filter(is_active=True)).order_by("subdistrict_id")
+    ids = list(tambons.values_list("pk", flat=True))
+    return {"university": university.pk, "tambons": ids} if ids else None
+
+
+UNIVERSITY_BUDGET = export_kind(ExportKind(
+    name="budget_university", title=lambda p: _("Budget tables of %(code)s (.xlsx)") % {"code": _university_code(p)},
+    allowed=_university_allowed, inputs=_university_tables,
+    write=lambda data, p: workbook_bytes(_tables_workbook([table for _h, _n, table in data])),
+    filename=lambda p: f"budget-{_university_code(p)}.xlsx", content_type=XLSX,
+))  # fmt: skip

@@ -13,4 +13,5 @@ def send_reminders(on_date: str | None = None) -> str:
     return "; ".join(f"{code}: {counts}" for code, counts in reminders_send_all(on_date=day).items())
 
 
+from . import exports  # noqa: E402, F401 - registers the budget export kind in the worker
 from .dashboard.tasks import dashboard_refresh_all, dashboard_refresh_tambons  # noqa: E402, F401 - found by Celery

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pbm import bulk
+from pbm.export_views import export_redirect
 from pbm.formats import month_label
 from pbm.history import history
 from pbm.models import ReviewStatus
@@ -310,12 +311,9 @@ def budget_export_tambon(request: HttpRequest, tambon_id: int) -> HttpResponse:
 
 @login_required
 def budget_export_university(request: HttpRequest, university_id: int) -> HttpResponse:
+    """Built in the background (a university's tables take seconds): the job's page offers the file."""
     university = access.get_university_or_404(request.user, university_id)
-    tambons = list(
-        access.visible_tambons(request.user, university.tambons.with_place().filter(is_active=True)).order_by(
-            "subdistrict_id"
-        )
-    )
-    if not tambons:
+    params = exports.university_budget_params(user=request.user, university=university)
+    if params is None:
         raise Http404("No tambons of this university in your scope")
-    return exports.xlsx_response(exports.budget_workbook(tambons), f"budget-{university.code}.xlsx")
+    return export_redirect(request, kind=exports.UNIVERSITY_BUDGET.name, params=params)

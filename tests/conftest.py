@@ -145,3 +145,26 @@ def pass_two_factor(client: Client, user: User) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def fetch(client: Client, url: str, method: str = "get", data: dict | None = None):
+    """An export's URL as a person uses it: the request starts a background job (run at once here: tasks are
+    eager, and its on-commit queueing is executed), its page offers the file, the file is downloaded. Anything
+    else than a redirect to a job's page (a 404, a form shown again) is returned as it came."""
+    from django.http import HttpResponse
+    from django.test import TestCase
+    from django.urls import resolve, reverse
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = getattr(client, method)(url, data or {})
+    if response.status_code != 302 or resolve(response.url.split("?")[0]).url_name != "export_detail":
+        return response
+    page = client.get(response.url)
+    pk = resolve(response.url).kwargs["pk"]
+    download = reverse("export_download", args=[pk])
+    assert download in page.content.decode(), page.content.decode()[-2000:]
+    file = client.get(download)
+    assert file.status_code == 200, file.status_code
+    out = HttpResponse(b"".join(file.streaming_content), content_type=file["Content-Type"])
+    out["Content-Disposition"] = file["Content-Disposition"]
+    return out

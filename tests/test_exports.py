@@ -16,6 +16,7 @@ from pbm.exports import FORMULA_STARTS, needs_escape, safe_cell, unescape
 from reporting.dashboard.exports import WIDGETS
 from reporting.models import Activity, BudgetCategory, BudgetLine
 from tambon.roster.models import Contract, Person
+from tests.conftest import fetch
 from tests.reporting.helpers import enter_sample
 from tests.tambon.roster.conftest import person_row, xlsx_bytes
 
@@ -122,9 +123,9 @@ def test_every_export_writes_hostile_text_as_text(world, client_for, django_capt
     seen: set[str] = set()
     for name in sorted(export_routes()):
         for url in urls[name]:
-            response = client.get(url)
+            response = fetch(client, url)
             if response.status_code != 200:
-                response = client_for(world.mona).get(url)
+                response = fetch(client_for(world.mona), url)
             assert response.status_code == 200, url
             for data_type, value in cells(response.content, url):
                 assert data_type != "f", (url, value)

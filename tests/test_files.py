@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pbm.celery import app
 from pbm.files import FOLDERS, files_sweep
+from pbm.models import ExportJob
 from tambon.roster.models import RosterImport
 
 LATER = dt.timedelta(days=2)  # past the grace period of a day
@@ -28,7 +29,7 @@ def stored(world):
     kept = RosterImport.objects.create(university=world.university_a, original_name="roster.xlsx", created_by=world.mona,
                                        file=SimpleUploadedFile("roster.xlsx", b"sheet"))  # fmt: skip
     orphan = default_storage.save("completion/1/2/photo.jpg", ContentFile(b"jpeg"))  # its report was deleted
-    unrelated = default_storage.save("exports/keep.txt", ContentFile(b"not ours"))
+    unrelated = default_storage.save("backups/keep.txt", ContentFile(b"not ours"))
     return kept.file.name, orphan, unrelated
 
 
@@ -66,10 +67,12 @@ def test_every_file_field_stores_under_a_swept_folder():
 
     fields = {f"{m._meta.label}.{f.name}" for m in apps.get_models() for f in m._meta.concrete_fields
               if isinstance(f, models.FileField)}  # fmt: skip
-    assert fields == {"reporting.Evidence.file", "reporting.CompletionFile.file", "tambon.RosterImport.file"}
+    assert fields == {"reporting.Evidence.file", "reporting.CompletionFile.file", "tambon.RosterImport.file",
+                      "pbm.ExportJob.file"}  # fmt: skip
     samples = [
         evidence_path(Obj(report=Obj(tambon_id=1, year=2021, month=1)), "bill.pdf"),
         completion_file_path(Obj(report=Obj(activity=Obj(tambon_id=1), activity_id=2)), "photo.jpg"),
         RosterImport._meta.get_field("file").upload_to,
+        ExportJob._meta.get_field("file").upload_to,
     ]
-    assert [sample.split("/")[0] in FOLDERS for sample in samples] == [True, True, True]
+    assert [sample.split("/")[0] in FOLDERS for sample in samples] == [True, True, True, True]

@@ -176,7 +176,9 @@ def test_reminders_and_review_notices_reach_the_units_people(smart, client, djan
     due = dt.date(year + (month == 12), month % 12 + 1, smart.reporting_settings.due_day)  # from the definition
     counts = reminders_send_all(on_date=due)[SMART]
     assert counts.reminders == len(officers)
-    reminded = set(SentMessage.objects.filter(key__contains="monthly-due").values_list("recipient__username", flat=True))
+    reminded = set(
+        SentMessage.objects.filter(key__contains="monthly-due").values_list("recipient__username", flat=True)
+    )
     assert reminded == officers
     again = reminders_send_all(on_date=due)[SMART]  # exactly once a day
     assert again.reminders == 0
@@ -190,3 +192,41 @@ def test_reminders_and_review_notices_reach_the_units_people(smart, client, djan
     assert MonthlyReport.objects.get(tambon=tambon, year=year, month=month).status == ReviewStatus.SUBMITTED
     told = set(Notification.objects.filter(kind=NotificationKind.REVIEW).values_list("user__username", flat=True))
     assert "tambon-smart-team-p11" in told and "tambon-smart-team-p12" not in told
+
+
+def test_a_unit_page_costs_the_same_queries_whatever_the_size_of_its_tree(smart, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.services import budget_plan_init_many
+    from tambon.models import SubDistrict
+    from tambon.units import UnitRow, units_place
+
+    root = Unit.objects.get(programme=smart, depth=0)
+    client.force_login(User.objects.get(username="tambon-smart-team-review"))
+    url = reverse("dashboard_unit", args=[root.pk])
+    client.get(url)  # warm: sessions, caches
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    # a fourth province with its districts and every sub-district: more units, tambons, lines and months
+    province = Unit.objects.filter(programme=smart, depth=1).values_list("province_id", flat=True)
+    extra = SubDistrict.objects.exclude(district__province_id__in=list(province)).exclude(
+        district__province_id="10").select_related("district__province")[:40]  # fmt: skip
+    rows = []
+    for sub in extra:
+        d, p = sub.district, sub.district.province
+        rows += [UnitRow("province", p.code, p.name_th, parent=("department", smart.code), links=(("province_id", p.code),)),
+                 UnitRow("district", d.code, d.name_th, parent=("province", p.code), links=(("district_id", d.code),)),
+                 UnitRow("tambon", sub.code, sub.name_th, parent=("district", d.code),
+                         links=(("subdistrict_id", sub.code),))]  # fmt: skip
+    placed = units_place(smart, rows)
+    new = Tambon.objects.bulk_create([Tambon(programme=smart, unit=placed[("tambon", s.code)], subdistrict=s)
+                                      for s in extra])  # fmt: skip
+    budget_plan_init_many(tambons=list(Tambon.objects.filter(pk__in=[t.pk for t in new]).select_related("programme")))
+    assert Unit.objects.filter(programme=smart, depth=1).count() > len(province)
+    assert queries() == before

@@ -38,12 +38,13 @@ from assessment.models import (
 )
 from pbm import review
 from pbm.api import QueryFilters
-from pbm.models import Notification
+from pbm.models import ExportJob, JobStatus, Notification
 from reporting import services
 from reporting.deadlines.models import CompletionFile, CompletionReport, MouReport, UnitMonthlyReport
 from reporting.models import Evidence, MonthlyReport
 from tambon.models import HiringType, Role
 from tambon.roster.demo import national_id
+from tambon.roster.exports import university_roster_params
 from tambon.roster.models import Contract, ImportStatus, Person, RosterImport
 from tambon.roster.personal import personal_token
 from tambon.roster.selectors import hiring_type_names
@@ -136,11 +137,11 @@ CASES: dict[str, Case] = {
     "roster_template": Case({"pk": lambda w: w.university_a.pk},
                             *same(page(SEES_UNIVERSITY, may=MANAGES_UNIVERSITY))),
     "roster_university_export": Case({"pk": lambda w: w.university_a.pk},
-                                     *same(page(SEES_UNIVERSITY, may=MANAGES_UNIVERSITY))),
+                                     *same(page(SEES_UNIVERSITY, 302, may=MANAGES_UNIVERSITY))),
     "roster_certificates": Case({"pk": lambda w: w.university_a.pk},
                                 page(SEES_UNIVERSITY, may=MANAGES_UNIVERSITY),
                                 page(SEES_UNIVERSITY, 302, may=MANAGES_UNIVERSITY)),
-    "roster_national_export": Case({}, *same(page(NATIONAL))),
+    "roster_national_export": Case({}, *same(page(NATIONAL, 302))),
     "roster_import_detail": Case({"pk": lambda w: w.roster_import.pk},
                                  *same(page(SEES_UNIVERSITY, may=MANAGES_UNIVERSITY))),
     "roster_import_progress": Case({"pk": lambda w: w.roster_import.pk},
@@ -172,7 +173,8 @@ CASES: dict[str, Case] = {
     "activity_edit": Case(TAMBON | {"activity_id": lambda w: w.activity.pk},
                           *same(page(SEES_TAMBON, may=EDITS_TAMBON))),
     "budget_export_tambon": Case(TAMBON, *same(page(SEES_TAMBON))),
-    "budget_export_university": Case({"university_id": lambda w: w.university_a.pk}, *same(page(SEES_UNIVERSITY))),
+    "budget_export_university": Case({"university_id": lambda w: w.university_a.pk},
+                                     *same(page(SEES_UNIVERSITY, 302))),
     "report_detail": Case(TAMBON | {"year": 2021, "month": 1}, page(SEES_TAMBON),
                           page(SEES_TAMBON, may=EDITS_TAMBON), data={"narrative": "changed"}),
     # alice submitted the month: she and mona file for A (403 from the service); nina, nora and carol accept it
@@ -280,6 +282,11 @@ CASES: dict[str, Case] = {
     "assessments_accept_selected": Case({}, *post_only(page(LOGGED_IN, 302))),  # nothing ticked: said, nothing done
     "notification_read": Case({"pk": lambda w: w.notification.pk}, *post_only(page({"alice"}, 302)),
                               writers={"alice"}),
+    # a background export: its requester's alone (mona's university roster)
+    "export_detail": Case({"pk": lambda w: w.export_job.pk}, *same(page({"mona"}))),
+    "export_progress": Case({"pk": lambda w: w.export_job.pk}, *same(page({"mona"}))),
+    "export_download": Case({"pk": lambda w: w.export_job.pk}, *same(page({"mona"}))),
+    "export_restart": Case({"pk": lambda w: w.export_job.pk}, *post_only(page({"mona"}, 302)), writers={"mona"}),
     # the API
     "api-root": Case({}, *api_read(api(LOGGED_IN))),
     "api_token": Case({}, {r: 405 for r in ROLES}, {r: 400 for r in ROLES}),
@@ -386,6 +393,12 @@ def _build():
                                                   errors=[{"row": 2, "column": "x", "message": "bad"}],
                                                   created_by=w.mona)  # fmt: skip
     w.notification = Notification.objects.create(user=w.alice, subject="Due soon", url="/")
+    w.export_job = ExportJob.objects.create(
+        kind="roster_university", params=university_roster_params(user=w.mona, university=w.university_a,
+                                                                  programme=w.programme),
+        key="k", requested_by=w.mona, status=JobStatus.DONE, file=_file("roster.xlsx", sheet),
+        filename="roster.xlsx", content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )  # fmt: skip
     # rows of another unit, to put under this unit's URLs (MIXED); network 3 has no tambon at all
     w.net3 = NetworkFactory(number=3)
     w.line_b = w.tambon_b.budget_lines.order_by("id").first()
@@ -499,7 +512,13 @@ def _urls(w) -> tuple[list[tuple[URLPattern, Case, str]], list[str]]:
 # Another unit's row for each kwarg that names one: a URL that puts it under this unit's parent (or this unit's
 # row under another parent) is 404 for everyone, whatever the order of lookups in the view, national users too.
 # GETs that may write, each with its reason; every other GET must write nothing.
-GET_MAY_WRITE = {"notification_open": "following a notification's link marks that notification read for its reader"}
+GET_MAY_WRITE = {
+    "notification_open": "following a notification's link marks that notification read for its reader",
+    **dict.fromkeys(
+        ["roster_university_export", "roster_national_export", "budget_export_university"],
+        "an export's old link starts the person's background job (pbm/jobs.py) and shows its page",
+    ),
+}
 
 MIXED = {
     "tambon_id": lambda w: w.tambon_b.pk, "line_id": lambda w: w.line_b.pk, "activity_id": lambda w: w.activity_b.pk,

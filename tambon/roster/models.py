@@ -205,6 +205,9 @@ class RosterImport(models.Model):
     message = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The run in progress (checking or writing): claimed once, its worker's heartbeat (pbm/jobs.py).
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -218,6 +221,11 @@ class RosterImport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING)
+
+    @property
+    def can_restart(self) -> bool:
+        """Failed without a row error (a lost worker, a file that could not be read): it may be started again."""
+        return self.status == ImportStatus.FAILED and not self.error_count
 
     @property
     def progress_key(self) -> str:
@@ -375,3 +383,18 @@ class ManagementInstalment(models.Model):
     @property
     def recipient(self):
         return self.network or self.university
+
+
+class CheckedRows(models.Model):
+    """What the preview checked, kept for the confirmation to write as it is, without reading the file again.
+
+    `rows` are the checked rows (importer.checked_dump); `state` is the roster's state they were compared with
+    (importer.roster_state): when it has changed by the confirmation, the rows are compared again before writing.
+    Deleted once the import is written."""
+
+    roster_import = models.OneToOneField(RosterImport, on_delete=models.CASCADE, related_name="checked")
+    state = models.CharField(max_length=200)
+    rows = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.roster_import_id}: {len(self.rows)} rows"

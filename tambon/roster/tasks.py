@@ -1,8 +1,14 @@
 from celery import shared_task
 from django.utils import translation
 
+from pbm.jobs import REAPERS
+
+from . import exports  # noqa: F401 - registers the roster's export kinds in the worker
 from .models import RosterImport
-from .services.jobs import roster_import_run
+from .services.jobs import roster_import_run, roster_imports_reap
+
+if roster_imports_reap not in REAPERS:
+    REAPERS.append(roster_imports_reap)  # beat's reap_jobs fails imports whose worker died
 
 
 @shared_task

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from reporting import services
 from reporting.evidence import sniff
 from reporting.models import Evidence, MonthlyAmount, MonthlyReport
+from tests.conftest import fetch
 
 from .helpers import enter_sample, enter_sample_plan
 
@@ -36,7 +37,7 @@ def test_pages_exports_and_api_are_scoped(world, client_for, who, status):
     for url in _urls(world):
         if url.startswith("/universities/") and who == "dave":
             continue  # dave sees university A through tambon_cross; tested below
-        assert client.get(url).status_code == status, url
+        assert fetch(client, url).status_code == status, url
 
 
 def test_anonymous_is_sent_to_login(world, client_for):
@@ -50,8 +51,8 @@ def test_anonymous_is_sent_to_login(world, client_for):
 def test_university_workbook_holds_only_tambons_in_scope(world, client_for):
     enter_sample(world.tambon_a, world.alice)
     url = f"/universities/{world.university_a.pk}/budget.xlsx"
-    alice = load_workbook(io.BytesIO(client_for(world.alice).get(url).content))
-    dave = load_workbook(io.BytesIO(client_for(world.dave).get(url).content))
+    alice = load_workbook(io.BytesIO(fetch(client_for(world.alice), url).content))
+    dave = load_workbook(io.BytesIO(fetch(client_for(world.dave), url).content))
     assert len(alice.sheetnames) == 3
     assert dave.sheetnames == ["500102 พระสิงห์"]
 

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
@@ -123,6 +124,7 @@ class ImportResult:
     unknown_columns: list[str] = field(default_factory=list)
     written: bool = False
     people: list[dict] = field(default_factory=list)  # one per sheet row, for the preview (see preview_people)
+    checked: list[CheckedRow] = field(default_factory=list, repr=False)  # the rows to write, as checked
 
     @property
     def changes(self) -> int:
@@ -328,18 +330,19 @@ def _one_of(field: str, values: list, sql_type: str) -> Iterable[dict[str, Any]]
             yield {f"{field}__in": chunk}
 
 
+def _tambons(programme: Programme) -> dict[str, tuple[int, int, _Place]]:
+    """The programme's tambons by sub-district code: (id, university id, place read when a message needs it)."""
+    rows = Tambon.objects.filter(programme=programme).values_list("subdistrict_id", "id", "university_id")
+    return {code: (tid, uid, _Place(tid)) for code, tid, uid in rows}
+
+
 def roster_check(
     *, sheet: Sheet, programme: Programme, university: University | None = None, progress: Progress | None = None
 ) -> tuple[ImportResult, list[CheckedRow]]:
     """Validate every row and classify it new / updated / unchanged, reading the database set-wise."""
     result = ImportResult(rows_total=len(sheet.rows), unknown_columns=sheet.unknown_columns)
     types = _TypeNames(list(HiringType.objects.filter(programme=programme)), graduation_years(programme))
-    tambons = {
-        code: (tid, uid, _Place(tid))
-        for code, tid, uid in Tambon.objects.filter(programme=programme).values_list(
-            "subdistrict_id", "id", "university_id"
-        )
-    }
+    tambons = _tambons(programme)
     checked: list[CheckedRow] = []
     seen: dict[str, int] = {}
     error = result.errors.append
@@ -363,7 +366,51 @@ def roster_check(
         setattr(result, row.outcome, getattr(result, row.outcome) + 1)
     result.errors.sort(key=lambda e: e.row)
     result.people = preview_people(sheet, checked, result.errors)
+    result.checked = checked
     return result, checked
+
+
+# --- what the preview checked, kept for the confirmation --------------------------------------------------------
+
+
+def roster_state() -> str:
+    """The roster as a check compared with it: people and contracts counted, the newest of each, the last change.
+    A confirmation whose state differs compares its rows with the database again before writing."""
+    people = Person.objects.aggregate(n=models.Count("id"), last=models.Max("id"))
+    contracts = Contract.objects.aggregate(n=models.Count("id"), last=models.Max("id"), at=models.Max("updated_at"))
+    at = contracts["at"].isoformat() if contracts["at"] else ""
+    return f"{people['n']}:{people['last']}:{contracts['n']}:{contracts['last']}:{at}"
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def checked_dump(rows: list[CheckedRow]) -> list[list]:
+    """The checked rows as JSON: one short list each (60,000 rows ≈ 8 MB)."""
+    return [[r.row, r.national_id, r.tambon_id, r.person["first_name"], r.person["last_name"], r.person["phone"],
+             _day(r.person["graduated_on"]), r.contract["hiring_type_id"], str(r.contract["status"]),
+             r.contract["reserve_rank"], _day(r.contract["start_date"]), _day(r.contract["end_date"]),
+             r.outcome, r.person_id, r.contract_id, r.person_changed]
+            for r in rows]  # fmt: skip
+
+
+def checked_load(data: list[list], *, compared: bool = True) -> list[CheckedRow]:
+    """The rows checked_dump kept; with compared=False, as before the comparison with the database."""
+    day = lambda text: dt.date.fromisoformat(text) if text else None  # noqa: E731
+    rows = []
+    for (row, nid, tambon_id, first, last, phone, graduated, type_id, status, rank, start, end,
+         outcome, person_id, contract_id, person_changed) in data:  # fmt: skip
+        checked = CheckedRow(row=row, national_id=nid, tambon_id=tambon_id,
+                             person={"first_name": first, "last_name": last, "phone": phone,
+                                     "graduated_on": day(graduated)},
+                             contract={"hiring_type_id": type_id, "status": status, "reserve_rank": rank,
+                                       "start_date": day(start), "end_date": day(end)})  # fmt: skip
+        if compared:
+            checked.outcome, checked.person_id, checked.contract_id = outcome, person_id, contract_id
+            checked.person_changed = person_changed
+        rows.append(checked)
+    return rows
 
 
 def preview_people(sheet: Sheet, checked: list[CheckedRow], errors: list[RowError]) -> list[dict]:
@@ -612,8 +659,11 @@ def _write(checked: list[CheckedRow], progress: Progress | None = None) -> None:
         report(ImportPhase.PEOPLE, len(batch))
     report(ImportPhase.CONTRACTS)
     # Ended contracts first (status changes away from active), so the unique index never sees two actives.
+    now = timezone.now()  # bulk_update leaves auto_now alone; roster_state reads the last change
+    for contract in updates:
+        contract.updated_at = now
     for batch in _chunks(updates, WRITE_BATCH):
-        Contract.objects.bulk_update(batch, CONTRACT_FIELDS, batch_size=WRITE_BATCH)
+        Contract.objects.bulk_update(batch, [*CONTRACT_FIELDS, "updated_at"], batch_size=WRITE_BATCH)
         report(ImportPhase.CONTRACTS, len(batch))
     creates = [{"person_id": r.person_id or ids[r.national_id], "tambon_id": r.tambon_id, **r.contract}
                for r in new_contracts]  # fmt: skip
@@ -694,6 +744,13 @@ def roster_import_sheet(
     result, checked = roster_check(sheet=sheet, programme=programme, university=university, progress=progress)
     if dry_run or result.errors:
         return result
+    _write_all(checked, progress)
+    result.written = True
+    return result
+
+
+def _write_all(checked: list[CheckedRow], progress: Progress | None) -> None:
+    """Everything or nothing, in one transaction; a lost race on the one-active-contract rule writes nothing."""
     try:
         with transaction.atomic():
             _write(checked, progress)
@@ -706,6 +763,28 @@ def roster_import_sheet(
             _("Another import or edit hired some of these people at the same moment, so nothing was written. "
               "Upload the file again to see which rows conflict.")
         ) from None  # fmt: skip
+
+
+def roster_write_checked(
+    *, rows: list[list], state: str, programme: Programme, progress: Progress | None = None
+) -> ImportResult:
+    """Write what a preview checked (checked_dump), without reading or checking the file again. The rows are
+    compared with the database again only when the roster changed since (roster_state): a person hired elsewhere
+    meanwhile, a quota filled meanwhile, are then row errors and nothing is written."""
+    unchanged = roster_state() == state
+    checked = checked_load(rows, compared=unchanged)
+    result = ImportResult(rows_total=len(checked))
+    if progress:
+        progress(70, ImportPhase.COMPARING)
+    if not unchanged:
+        _compare_with_database(checked, result, _tambons(programme))
+        _check_quota(checked, result)
+    for row in checked:
+        setattr(result, row.outcome, getattr(result, row.outcome) + 1)
+    if result.errors:
+        result.errors.sort(key=lambda e: e.row)
+        return result
+    _write_all(checked, progress)
     result.written = True
     return result
 

@@ -1,4 +1,4 @@
-"""The upload pages' import job: check (preview), then, after confirmation, the same check and the write."""
+"""The upload pages' import job: check (preview), then, after confirmation, the write of what was checked."""
 
 from __future__ import annotations
 
@@ -8,30 +8,51 @@ from collections.abc import Callable
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import ImportPhase, ImportStatus, RosterImport
+from pbm.jobs import heartbeat, notice_lost, reap, stale_before
+from tambon.models import Programme
+
+from ..models import CheckedRows, ImportPhase, ImportStatus, RosterImport
 from ..sheet import ERRORS_COLUMN, write_workbook
 from . import importer
 
 log = logging.getLogger(__name__)
 
+RUNNING = [ImportStatus.CHECKING, ImportStatus.WRITING]  # a worker has claimed it and beats
 PROGRESS_SECONDS = 6 * 60 * 60  # the last progress of a lost worker does not linger longer
 
 
-def roster_import_run(*, roster_import: RosterImport, confirm: bool) -> RosterImport:
-    """Safe to run twice: a finished import is left alone, and a confirmed one re-checks before writing.
+def roster_import_claim(*, roster_import: RosterImport, confirm: bool) -> bool:
+    """Claim the run for this worker; False when there is nothing to do (finished, or another worker has it).
 
-    Progress goes to the cache (roster_import.progress_key), read by selectors.import_progress: an update of the
-    job's row made during the write would stay invisible to the polling page until the write's transaction commits.
-    The row gets the outcome at the end."""
-    if roster_import.status == ImportStatus.DONE or (confirm and roster_import.status != ImportStatus.WRITING):
-        return roster_import
+    A check may run again unless one is running with a live heartbeat; a write runs once per confirmation (a run
+    has a heartbeat from its claim to its end), so a message delivered again after its worker died does nothing."""
+    now = timezone.now()
+    job = RosterImport.objects.filter(pk=roster_import.pk)
+    if confirm:
+        claimed = job.filter(status=ImportStatus.WRITING, heartbeat_at__isnull=True)
+        return bool(claimed.update(started_at=now, heartbeat_at=now, progress=0))
+    running = Q(status__in=[ImportStatus.CHECKING], heartbeat_at__gte=stale_before(now))
+    claimed = job.exclude(running).exclude(status__in=[ImportStatus.WRITING, ImportStatus.DONE])
+    return bool(claimed.update(status=ImportStatus.CHECKING, progress=0, started_at=now, heartbeat_at=now))
+
+
+def roster_import_run(*, roster_import: RosterImport, confirm: bool) -> RosterImport:
+    """Check the uploaded sheet (preview) or, once confirmed, write what the preview checked. Safe to run twice.
+
+    The check reads the workbook once and keeps its checked rows (CheckedRows); the confirmation writes them,
+    without reading or checking the file again (importer.roster_write_checked). Progress goes to the cache
+    (roster_import.progress_key), read by selectors.import_progress: an update of the job's row made during the
+    write would stay invisible to the polling page until the write's transaction commits. The row gets the
+    outcome at the end; while the run lasts, its heartbeat shows the worker is alive (pbm/jobs.py)."""
+    if not roster_import_claim(roster_import=roster_import, confirm=confirm):
+        return RosterImport.objects.get(pk=roster_import.pk)
+    roster_import.refresh_from_db()
     job = RosterImport.objects.filter(pk=roster_import.pk)
     status = ImportStatus.WRITING if confirm else ImportStatus.CHECKING
-    if not confirm:
-        job.update(status=status, progress=0)
     key = roster_import.progress_key
 
     def progress(percent: int, phase: ImportPhase, done: int = 0, total: int = 0) -> None:
@@ -39,33 +60,89 @@ def roster_import_run(*, roster_import: RosterImport, confirm: bool) -> RosterIm
                                   "total": total}, PROGRESS_SECONDS)  # fmt: skip
 
     try:
-        with roster_import.file.open("rb") as handle:
-            result = importer.roster_import(
-                file=io.BytesIO(handle.read()), name=roster_import.original_name,
-                university=roster_import.university, dry_run=not confirm, progress=progress,
-            )  # fmt: skip
+        with heartbeat(job):
+            result = _write(roster_import, progress) if confirm else _check(roster_import, progress)
     except ValidationError as exc:
-        job.update(status=ImportStatus.FAILED, progress=100, message=" ".join(exc.messages), finished_at=timezone.now())
+        job.update(
+            status=ImportStatus.FAILED,
+            progress=100,
+            message=" ".join(exc.messages),
+            finished_at=timezone.now(),
+            heartbeat_at=None,
+        )
     except Exception:
         # Whatever breaks (a database error, a lost file), the job ends "failed" with words, never stuck
         # "checking" or "writing"; the write's transaction has rolled back, so nothing was written.
         log.exception("roster import %s stopped by an unexpected error", roster_import.pk)
-        job.update(status=ImportStatus.FAILED, progress=100, finished_at=timezone.now(), message=_(
+        job.update(status=ImportStatus.FAILED, progress=100, finished_at=timezone.now(), heartbeat_at=None, message=_(
             "The import stopped because of an unexpected error, and nothing was written. Upload the file again; "
             "if it stops again, send the file to the programme's support team with the time of the upload."
         ))  # fmt: skip
     else:
-        job.update(
-            status=ImportStatus.FAILED if result.errors else (ImportStatus.DONE if confirm else ImportStatus.PREVIEW),
-            progress=100, rows_total=result.rows_total, new_count=result.new, updated_count=result.updated,
-            unchanged_count=result.unchanged, error_count=len(result.errors),
-            errors=[e.as_dict() for e in result.errors[:5000]], unknown_columns=result.unknown_columns,
-            preview=result.people,
-            message=result.summary(), finished_at=timezone.now() if confirm or result.errors else None,
-        )  # fmt: skip
+        outcome = {"status": ImportStatus.FAILED if result.errors else (ImportStatus.DONE if confirm else ImportStatus.PREVIEW),
+                   "progress": 100, "heartbeat_at": None, "new_count": result.new, "updated_count": result.updated,
+                   "unchanged_count": result.unchanged, "error_count": len(result.errors),
+                   "message": result.summary(), "finished_at": timezone.now() if confirm or result.errors else None}  # fmt: skip
+        if not confirm or result.errors:  # a confirmation without errors keeps the preview's list as it was
+            outcome |= {"rows_total": result.rows_total, "errors": [e.as_dict() for e in result.errors[:5000]]}
+        if not confirm:
+            outcome |= {"unknown_columns": result.unknown_columns, "preview": result.people}
+        job.update(**outcome)
+        if confirm and result.written:
+            CheckedRows.objects.filter(roster_import=roster_import).delete()
     finally:
         _quietly(cache.delete, key)  # after the row has the outcome, so the page never falls back to a stale row
     return RosterImport.objects.get(pk=roster_import.pk)
+
+
+def _check(roster_import: RosterImport, progress: importer.Progress) -> importer.ImportResult:
+    """Read the workbook (once) and check it; keep the checked rows for the confirmation."""
+    state = importer.roster_state()  # before the check: a change during it makes the confirmation compare again
+    with roster_import.file.open("rb") as handle:
+        result = importer.roster_import(
+            file=io.BytesIO(handle.read()), name=roster_import.original_name,
+            university=roster_import.university, dry_run=True, progress=progress,
+        )  # fmt: skip
+    if not result.errors:
+        CheckedRows.objects.update_or_create(
+            roster_import=roster_import, defaults={"state": state, "rows": importer.checked_dump(result.checked)}
+        )
+    return result
+
+
+def _write(roster_import: RosterImport, progress: importer.Progress) -> importer.ImportResult:
+    """Write what the preview checked; an import previewed before checked rows were kept is read again."""
+    kept = CheckedRows.objects.filter(roster_import=roster_import).first()
+    if kept is None:
+        with roster_import.file.open("rb") as handle:
+            return importer.roster_import(
+                file=io.BytesIO(handle.read()), name=roster_import.original_name,
+                university=roster_import.university, progress=progress,
+            )  # fmt: skip
+    return importer.roster_write_checked(rows=kept.rows, state=kept.state, programme=Programme.current(),
+                                         progress=progress)  # fmt: skip
+
+
+def roster_import_restart(*, roster_import: RosterImport) -> str | None:
+    """A failed import without row errors, started again: its kept rows are written, or its sheet checked again.
+    Returns which ("apply" / "check"), or None when it cannot be restarted."""
+    if not roster_import.can_restart:
+        return None
+    job = RosterImport.objects.filter(pk=roster_import.pk, status=ImportStatus.FAILED)
+    reset = {"progress": 0, "message": "", "started_at": None, "heartbeat_at": None, "finished_at": None}
+    if CheckedRows.objects.filter(roster_import=roster_import).exists():
+        return "apply" if job.update(status=ImportStatus.WRITING, **reset) else None
+    return "check" if job.update(status=ImportStatus.QUEUED, **reset) else None
+
+
+def roster_import_stale(roster_import: RosterImport) -> RosterImport:
+    """The import as it stands, marked failed first if its worker is gone (asked by its page as it polls)."""
+    return notice_lost(roster_import, running=RUNNING, failed=ImportStatus.FAILED)
+
+
+def roster_imports_reap() -> int:
+    """Imports whose worker died while checking or writing: failed, with words; nothing was written."""
+    return reap(RosterImport.objects.all(), running=RUNNING, failed=ImportStatus.FAILED)
 
 
 def _quietly(operation: Callable[..., object], *args: object) -> None:

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from tambon.roster.demo import national_id
 from tambon.roster.models import Contract, ImportStatus, RosterImport
 from tambon.roster.services import roster_import
+from tests.conftest import fetch
 
 from .conftest import person_row, xlsx_bytes
 
@@ -150,7 +151,7 @@ def test_import_of_another_university_is_404(world, client_for):
 def test_export_then_import_unchanged_reports_zero_changes(world, client_for):
     hire(world, [person_row(1, world.tambon_a), person_row(2, world.tambon_a2, hiring_type="บัณฑิตจบใหม่", graduated_on="31/03/2563"),
                  person_row(3, world.tambon_a, status="สำรอง", reserve_rank=1, end_date="31/12/2564", phone="0812345678")])  # fmt: skip
-    exported = client_for(world.mona).get(f"/universities/{world.university_a.pk}/roster/export.xlsx").content
+    exported = fetch(client_for(world.mona), f"/universities/{world.university_a.pk}/roster/export.xlsx").content
     result = roster_import(file=io.BytesIO(exported), name="export.xlsx", university=world.university_a)
     assert (result.rows_total, result.new, result.updated, result.unchanged, result.errors) == (3, 0, 0, 3, [])
 
@@ -161,9 +162,11 @@ def test_exports_mask_ids_for_roles_that_do_not_handle_payments(world, client_fo
     tambon_url = f"/tambons/{world.tambon_a.pk}/team/export.xlsx"
     masked = load_workbook(io.BytesIO(client_for(world.carol).get(tambon_url).content)).active["A4"].value
     assert masked.endswith(national_id(1)[-4:]) and national_id(1) not in masked
-    national = load_workbook(io.BytesIO(client_for(world.nora).get("/roster/export.xlsx").content)).active["A4"].value
+    national = (
+        load_workbook(io.BytesIO(fetch(client_for(world.nora), "/roster/export.xlsx").content)).active["A4"].value
+    )
     assert national_id(1) not in national
-    assert load_workbook(io.BytesIO(client_for(world.nina).get("/roster/export.xlsx").content)).active[
+    assert load_workbook(io.BytesIO(fetch(client_for(world.nina), "/roster/export.xlsx").content)).active[
         "A4"
     ].value == national_id(1)
     assert client_for(world.mona).get("/roster/export.xlsx").status_code == 404
@@ -242,7 +245,7 @@ def test_certificates_page_prints_a_pdf_for_eligible_people_only_for_the_manager
     url = f"/universities/{world.university_a.pk}/roster/certificates/"
     html = client_for(world.mona).get(url).content.decode()
     assert f'value="{ready.pk}"' in html and f'value="{short.pk}"' not in html
-    response = client_for(world.mona).post(url, {"contract": [ready.pk, short.pk]})
+    response = fetch(client_for(world.mona), url, "post", {"contract": [ready.pk, short.pk]})
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     assert ready.__class__.objects.filter(certificate__isnull=False).count() == 1
     assert client_for(world.alice).get(url).status_code == 403

@@ -1,12 +1,13 @@
-// Poll the import job, move the progress bar and say what it is doing; reload when it finishes.
+// Poll a background job (a roster import, an export), move its progress bar and say what it is doing; reload the
+// page when it has finished (its outcome, or the file's link, is there).
 (function () {
-  const box = document.getElementById("import-progress");
+  const box = document.querySelector("[data-progress-url]");
   if (!box) return;
   const bar = box.querySelector("progress");
   const label = box.querySelector(".progress-label");
   const phase = box.querySelector(".progress-phase");
   async function poll() {
-    const response = await fetch(box.dataset.url, { headers: { Accept: "application/json" } });
+    const response = await fetch(box.dataset.progressUrl, { headers: { Accept: "application/json" } });
     if (response.ok) {
       const job = await response.json();
       bar.value = job.progress;
