@@ -11,6 +11,7 @@ and the benchmark. National IDs never go to logs; error messages show the row an
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import logging
