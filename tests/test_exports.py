@@ -64,8 +64,9 @@ def export_urls(world, job_pk: int) -> dict[str, list[str]]:
         "dashboard_network_export": [reverse("dashboard_network_export", args=[net, w]) for w in WIDGETS],
         "dashboard_university_export": [reverse("dashboard_university_export", args=[net, uni, w]) for w in WIDGETS],
         "dashboard_tambon_export": [reverse("dashboard_tambon_export", args=[net, tambon, w]) for w in WIDGETS],
-        "dashboard_unit_export": [reverse("dashboard_unit_export", args=[world.tambon_a.unit.parent_id, w])
-                                  for w in WIDGETS],  # the university's unit in network 1: its tambons by name
+        "dashboard_unit_export": [
+            reverse("dashboard_unit_export", args=[world.tambon_a.unit.parent_id, w]) for w in WIDGETS
+        ],  # the university's unit in network 1: its tambons by name
     }
 
 
