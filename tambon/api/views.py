@@ -7,6 +7,7 @@ from rest_framework import serializers, viewsets
 from pbm.api import InScope, NetworkNumberField, QueryFilters
 from tambon import access
 from tambon.models import Network, Programme, Tambon, University
+from tambon.programmes import request_programme
 
 from .serializers import NetworkSerializer, TambonSerializer, UniversitySerializer
 
@@ -43,7 +44,7 @@ class TambonViewSet(viewsets.ReadOnlyModelViewSet):
         params = TambonFilters.read(self.request)
         if "programme" in params:
             qs = qs.filter(programme=params["programme"])
-        elif self.action == "list" and (programme := Programme.current()):
+        elif self.action == "list" and (programme := request_programme(self.request)):
             qs = qs.filter(programme=programme)
         if "network" in params:
             qs = qs.filter(network__number=params["network"])
@@ -60,7 +61,7 @@ class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [InScope]
 
     def get_queryset(self):
-        programme = Programme.current()
+        programme = request_programme(self.request)
         return (
             access.visible_networks(self.request.user)
             .order_by("number")
