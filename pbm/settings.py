@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "tambon",
     "reporting",
     "assessment",
+    "api_clients",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -277,9 +279,14 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "api_clients.auth.ApiClientAuthentication",
         "knox.auth.TokenAuthentication",
     ],
-    "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("API_TOKEN_RATE", "10/minute")},
+    "DEFAULT_THROTTLE_CLASSES": ["api_clients.auth.ApiClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": os.environ.get("API_TOKEN_RATE", "10/minute"),
+        "api_client": os.environ.get("API_CLIENT_RATE", "120/minute"),  # per client key; each key may set its own
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
