@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -24,7 +25,6 @@ from rest_framework.views import APIView, exception_handler
 
 from pbm.api import InScope
 from tambon import access
-from tambon.models import Tambon
 
 from .auth import ClientMay, client_may_file
 from .models import IdempotentWrite
@@ -147,14 +147,21 @@ class WriteView(APIView):
     def get_exception_handler(self) -> Callable:
         return structured_exception_handler
 
-    def filing_tambon(self, request: Request, tambon_id: int) -> Tambon:
-        """The tambon (404 outside the person's scope); 403 when a client key does not list it."""
+    def filing_tambon(self, request: Request, tambon_id: int, child=None, **lookup):
+        """The tambon (404 outside the person's scope) and, if asked, its `child` row by `lookup` (404 if it is not
+        the tambon's, before any permission check, as on the pages); 403 for a person who does not file for it or
+        a client key that does not list it."""
         tambon = access.get_tambon_or_404(request.user, tambon_id)
+        found = get_object_or_404(child, tambon=tambon, **lookup) if child is not None else None
+        if not access.can_edit_tambon(request.user, tambon):
+            raise exceptions.PermissionDenied(
+                _("Only the tambon's university staff can change its budget and reports."), code="not_filer"
+            )
         if not client_may_file(request, tambon):
             raise exceptions.PermissionDenied(
                 _("This API client may file only for the tambons it lists."), code="client_scope"
             )
-        return tambon
+        return tambon, found
 
 
 def _fingerprint(request: Request) -> str:

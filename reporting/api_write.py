@@ -87,8 +87,9 @@ class LinePlanView(WriteView):
     @extend_schema(request=LinePlanInput, responses=responses(LineSerializer), parameters=[IDEMPOTENCY_KEY],
                    summary="Plan a budget line's months (and a category line's total)")  # fmt: skip
     def post(self, request: Request, tambon_id: int, line_id: int) -> Response:
-        tambon = self.filing_tambon(request, tambon_id)
-        line = get_object_or_404(BudgetLine.objects.select_related("category", "activity"), pk=line_id, tambon=tambon)
+        tambon, line = self.filing_tambon(
+            request, tambon_id, BudgetLine.objects.select_related("category", "activity"), pk=line_id
+        )
         data = LinePlanInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -140,8 +141,7 @@ class ActivityView(WriteView):
     @extend_schema(request=ActivityInput, responses={201: ActivitySerializer, **ERRORS}, parameters=[IDEMPOTENCY_KEY],
                    operation_id="activity_create", summary="Add an activity under a category 2.1–2.5")  # fmt: skip
     def post(self, request: Request, tambon_id: int, activity_id: int | None = None) -> Response:
-        tambon = self.filing_tambon(request, tambon_id)
-        activity = get_object_or_404(Activity, pk=activity_id, tambon=tambon) if activity_id else None
+        tambon, activity = self.filing_tambon(request, tambon_id, Activity if activity_id else None, pk=activity_id)
         data = ActivityInput(data=request.data, programme=tambon.programme)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -188,7 +188,7 @@ class MonthlyReportFileView(WriteView):
                    responses=responses(MonthlyReportSerializer), parameters=[IDEMPOTENCY_KEY],
                    summary="Save a month's actuals, progress and evidence, and with submit=true submit it")  # fmt: skip
     def post(self, request: Request, tambon_id: int, year: int, month: int) -> Response:
-        tambon = self.filing_tambon(request, tambon_id)
+        tambon, _none = self.filing_tambon(request, tambon_id)
         if (year, month) not in tambon.programme.months():
             raise Http404("Month outside the project year")
         data = MonthlyReportInput(data=request.data)
@@ -275,6 +275,8 @@ class ReviewView(WriteView):
 class MonthlyReportReviewView(ReviewView):
     def report(self, request: Request, tambon_id: int, year: int, month: int):
         tambon = access.get_tambon_or_404(request.user, tambon_id)
+        if (year, month) not in tambon.programme.months():
+            raise Http404("Month outside the project year")
         report = selectors.monthly_report_find(tambon=tambon, year=year, month=month)
         if report is None:
             raise Http404("No report for this month")

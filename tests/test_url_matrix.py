@@ -93,6 +93,13 @@ def api_read(table: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
     return table, {role: 405 if status < 400 or status == 404 else status for role, status in table.items()}
 
 
+def api_write(sees: set[str], ok: int, may: set[str] | None = None) -> tuple[dict[str, int], dict[str, int]]:
+    """An API write (POST only): GET is 405 once the role check lets the caller in; POST as `page`, with the API's
+    403 for anonymous and role-less callers."""
+    get = {role: 403 if role in ("anon", "nobody") else 405 for role in ROLES}
+    return get, page(sees, ok, may=may, anon=403) | {"nobody": 403}
+
+
 @dataclass
 class Case:
     kwargs: Any  # (world) → URL kwargs, or a dict
@@ -258,6 +265,29 @@ CASES: dict[str, Case] = {
     "classification-detail": Case({"pk": lambda w: w.classification.pk}, *api_read(api(SEES_TAMBON))),
     "api_budget_table": Case(TAMBON, *api_read(api(SEES_TAMBON))),
     "api_monthly_report": Case(TAMBON | {"year": 2021, "month": 1}, *api_read(api(SEES_TAMBON))),
+    # API writes (issue #17): an empty body is refused by the input's rules (400) once scope and role are checked
+    "api_line_plan": Case(TAMBON | {"line_id": lambda w: w.line.pk}, *api_write(SEES_TAMBON, 400, EDITS_TAMBON)),
+    "api_activity_create": Case(TAMBON, *api_write(SEES_TAMBON, 400, EDITS_TAMBON)),
+    "api_activity_edit": Case(TAMBON | {"activity_id": lambda w: w.activity.pk},
+                              *api_write(SEES_TAMBON, 400, EDITS_TAMBON)),
+    "api_monthly_report_file": Case(TAMBON | {"year": 2021, "month": 1}, *api_write(SEES_TAMBON, 400, EDITS_TAMBON)),
+    "api_monthly_report_review": Case(TAMBON | {"year": 2021, "month": 1}, *api_write(SEES_TAMBON, 200, REVIEWERS),
+                                      data=review_body("monthly_report"), writers={"nina", "nora", "carol"}),
+    "api_completion_file": Case({"activity_id": lambda w: w.activity.pk}, *api_write(SEES_TAMBON, 400, EDITS_TAMBON)),
+    "api_completion_review": Case({"activity_id": lambda w: w.activity.pk}, *api_write(SEES_TAMBON, 200, REVIEWERS),
+                                  data=review_body("completion"), writers={"nina", "nora", "carol"}),
+    "api_tambon_assessment_file": Case({"tambon_id": lambda w: w.tambon_a.pk, "quarter": "2021-Q1"},
+                                       *api_write(SEES_TAMBON, 400, EDITS_TAMBON)),
+    "api_assessment_review": Case({"kind": "tambon", "pk": lambda w: w.tambon_assessment.pk},
+                                  *api_write(SEES_TAMBON, 200, REVIEWERS), data=review_body("tambon_assessment"),
+                                  writers={"nina", "nora", "carol"}),
+    "api_roster_import_upload": Case({"university_id": lambda w: w.university_a.pk},
+                                     *api_write(SEES_UNIVERSITY, 400, MANAGES_UNIVERSITY)),
+    # an import is the university managers' (and the NSI admin's): 404 to everyone else, as if it did not exist
+    "api_roster_import": Case({"pk": lambda w: w.roster_import.pk},
+                              *api_read(api(MANAGES_UNIVERSITY) | {"nobody": 403})),
+    "api_roster_import_confirm": Case({"pk": lambda w: w.roster_import.pk},
+                                      *api_write(MANAGES_UNIVERSITY, 202), writers={"nina", "mona"}),
     "api_dashboard": Case({}, *api_read(api(NATIONAL))),
     "api_dashboard_network": Case({"network_id": lambda w: w.net1.pk}, *api_read(api(SEES_NETWORK))),
     "api_dashboard_university": Case({"network_id": lambda w: w.net1.pk,

@@ -45,7 +45,7 @@ class TambonAssessmentFileView(WriteView):
                    parameters=[IDEMPOTENCY_KEY],
                    summary="Save a tambon's quarterly assessment, and with submit=true submit it")  # fmt: skip
     def post(self, request: Request, tambon_id: int, quarter: str) -> Response:
-        tambon = self.filing_tambon(request, tambon_id)
+        tambon, _none = self.filing_tambon(request, tambon_id)
         data = TambonAssessmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

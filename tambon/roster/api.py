@@ -70,8 +70,8 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class RosterImportSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    university = serializers.IntegerField(source="university_id", allow_null=True)
+    id = serializers.IntegerField()
+    university = serializers.IntegerField(allow_null=True)
     original_name = serializers.CharField()
     status = serializers.CharField(help_text="queued, checking, preview, writing, done or failed")
     progress = serializers.DictField(help_text="status, progress (0–100), phase, label, running")
@@ -137,11 +137,16 @@ class RosterImportUploadView(WriteView):
         return idempotent(request, work)
 
 
+class ImportFilters(QueryFilters):
+    show = serializers.ChoiceField(choices=["errors"], required=False, help_text="errors: only the rows with one")
+
+
 class RosterImportView(WriteView):
     @extend_schema(responses=responses(RosterImportSerializer), summary="An import's progress and preview",
                    parameters=[OpenApiParameter("page", OpenApiTypes.INT),
                                OpenApiParameter("show", OpenApiTypes.STR, description="errors: only rows with one")])  # fmt: skip
     def get(self, request: Request, pk: int) -> Response:
+        ImportFilters.read(request)
         return Response(RosterImportSerializer(_import_data(request, _managed_import(request, pk))).data)
 
 
