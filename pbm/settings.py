@@ -292,6 +292,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# The open-data catalogue (/open/): who publishes it, under which licence, and how long figures stay cached
+OPEN_DATA_PUBLISHER = os.environ.get("OPEN_DATA_PUBLISHER", "หน่วยบริหารจัดการโครงการระดับประเทศ (NSI)")
+OPEN_DATA_CONTACT_EMAIL = os.environ.get("OPEN_DATA_CONTACT_EMAIL", "opendata@example.org")
+OPEN_DATA_LICENSE = os.environ.get("OPEN_DATA_LICENSE", "http://creativecommons.org/licenses/by/4.0/")
+OPEN_DATA_CACHE_SECONDS = int(os.environ.get("OPEN_DATA_CACHE_SECONDS", str(24 * 60 * 60)))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "PBM tracker API",
     "DESCRIPTION": "Area-based development programmes (U2T): hierarchy, reports, rosters and assessments.",

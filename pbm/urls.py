@@ -126,6 +126,8 @@ urlpatterns = [
     path("notifications/line/link/", views.line_link, name="line_link"),
     path("line/webhook/", views.line_webhook, name="line_webhook"),
     path("reports/<int:content_type_id>/<int:object_id>/comments/", views.report_comment, name="report_comment"),
+    path("api-clients/", include("api_clients.urls")),
+    path("open/", include("opendata.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -29,6 +29,7 @@ from django.test import Client, override_settings
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from api_clients.services import api_client_create
 from assessment.models import NetworkAssessment, TambonAssessment, TambonClassification, UniversityAssessment
 from pbm import review
 from pbm.api import QueryFilters
@@ -289,6 +290,17 @@ CASES: dict[str, Case] = {
     "api_roster_import_confirm": Case({"pk": lambda w: w.roster_import.pk},
                                       *api_write(MANAGES_UNIVERSITY, 202), writers={"nina", "mona"}),
     "api_dashboard": Case({}, *api_read(api(NATIONAL))),
+    # API clients (issue #17): a university's managers and a network's RSI; the client is mona's, of university A
+    "api_client_list": Case({}, *same(page({"carol", "dave", "mona", "mike"}, may={"carol", "dave", "mona", "mike"})
+                                      | {r: 403 for r in ("nobody", "nina", "nora", "alice", "bob")})),
+    "api_client_rotate": Case({"pk": lambda w: w.api_client.pk}, *post_only(page({"mona"})), writers={"mona"}),
+    "api_client_revoke": Case({"pk": lambda w: w.api_client.pk}, *post_only(page({"mona"}, 302)), writers={"mona"}),
+    # open data: public, read only
+    "opendata_index": Case({}, {r: 200 for r in ROLES}, {r: 405 for r in ROLES}),
+    "opendata_catalogue": Case({}, {r: 200 for r in ROLES}, {r: 405 for r in ROLES}),
+    "opendata_programme": Case({"code": lambda w: w.programme.code}, {r: 200 for r in ROLES}, {r: 405 for r in ROLES}),
+    "opendata_download": Case({"code": lambda w: w.programme.code, "slug": "hiring", "extension": "csv"},
+                              {r: 200 for r in ROLES}, {r: 405 for r in ROLES}),
     "api_dashboard_network": Case({"network_id": lambda w: w.net1.pk}, *api_read(api(SEES_NETWORK))),
     "api_dashboard_university": Case({"network_id": lambda w: w.net1.pk,
                                       "university_id": lambda w: w.university_a.pk},
@@ -357,6 +369,7 @@ def _build():
                                                   errors=[{"row": 2, "column": "x", "message": "bad"}],
                                                   created_by=w.mona)  # fmt: skip
     w.notification = Notification.objects.create(user=w.alice, subject="Due soon", url="/")
+    w.api_client, _key = api_client_create(user=w.mona, name="Finance system", university=w.university_a)
     # rows of another unit, to put under this unit's URLs (MIXED); network 3 has no tambon at all
     w.net3 = NetworkFactory(number=3)
     w.line_b = w.tambon_b.budget_lines.order_by("id").first()
