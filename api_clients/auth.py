@@ -12,6 +12,8 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
+from pbm.security import twofactor
+
 from .models import ApiClient, ClientScope
 
 LAST_USED_EVERY = dt.timedelta(minutes=1)  # `last_used_at` is written at most once a minute per client
@@ -40,6 +42,10 @@ class ApiClientAuthentication(BaseAuthentication):
         )
         if client is None or not client.created_by.is_active:
             raise AuthenticationFailed(_("This API client key is unknown or has been revoked."))
+        if twofactor.required_for(client.created_by):  # a key must not step around an NSI admin's second factor
+            raise AuthenticationFailed(
+                _("Keys of NSI admins are not accepted; NSI admins use a token with their code.")
+            )
         now = timezone.now()
         if client.last_used_at is None or client.last_used_at < now - LAST_USED_EVERY:
             ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
