@@ -9,7 +9,7 @@ from .models import ClientScope
 class ApiClientForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("The system that will use it"))
     unit = forms.ChoiceField(label=_("Belongs to"))
-    scope = forms.ChoiceField(label=_("May"), choices=ClientScope.choices)
+    scope = forms.ChoiceField(label=_("Allowed to"), choices=ClientScope.choices)
     tambons = forms.ModelMultipleChoiceField(
         label=_("Tambons it may file for"), queryset=Tambon.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -32,7 +32,7 @@ class ApiClient(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_clients")
     university = models.ForeignKey(University, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     network = models.ForeignKey(Network, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    scope = models.CharField(_("may"), max_length=10, choices=ClientScope.choices, default=ClientScope.READ)
+    scope = models.CharField(_("allowed to"), max_length=10, choices=ClientScope.choices, default=ClientScope.READ)
     tambons = models.ManyToManyField(Tambon, blank=True, related_name="+")
     rate = models.CharField(_("rate limit"), max_length=20, blank=True, help_text="e.g. 60/minute; blank: default")
     key_prefix = models.CharField(max_length=16)

@@ -44,6 +44,7 @@ RULE_FIELDS = {
     "files_required": "files",
     "evidence_file": "files",
 }
+TEXT_MAX = 20_000  # the longest free text a write takes (a narrative, a reason); a longer one is refused, not cut
 CONFLICT_RULES = {"stale_version", "idempotency_key_reused"}
 
 

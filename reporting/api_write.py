@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api_clients.writes import ERRORS, IDEMPOTENCY_KEY, WriteView, idempotent, responses
+from api_clients.writes import ERRORS, IDEMPOTENCY_KEY, TEXT_MAX, WriteView, idempotent, responses
 from pbm.models import Reviewable
 from tambon import access
 
@@ -173,8 +173,8 @@ class MonthlyReportInput(serializers.Serializer):
     actuals = JSONOrText(required=False, default=dict,
                          help_text='Line id → actual for the month, e.g. {"12": "30000.00"}; null clears it. In a '
                                    "multipart request, the same object as a JSON string")  # fmt: skip
-    narrative = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
-    over_budget_explanation = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    narrative = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+    over_budget_explanation = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
     evidence = serializers.ListField(child=serializers.FileField(), required=False, default=list,
                                      help_text="Evidence files (multipart/form-data), checked as on the page")  # fmt: skip
     submit = serializers.BooleanField(required=False, default=False,
@@ -220,7 +220,7 @@ def _month_payload(tambon, year: int, month: int) -> dict:
 class ReviewInput(serializers.Serializer):
     version = VERSION
     action = serializers.ChoiceField(choices=["accept", "return"])
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX,
                                    help_text="Required to return: what the reporter must fix")  # fmt: skip
 
 
@@ -296,7 +296,7 @@ class CompletionInput(serializers.Serializer):
     version = VERSION
     completed_on = serializers.DateField(required=False, help_text="Marks the activity completed on this day "
                                                                    "(ISO, CE), which opens its completion report")  # fmt: skip
-    results = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    results = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
     participants = JSONOrText(required=False, default=dict, help_text='e.g. {"persons": 120, "households": 40}; '
                               "units: " + ", ".join(u for u, _label in PARTICIPANT_UNITS))  # fmt: skip
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list,

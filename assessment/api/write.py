@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api_clients.writes import IDEMPOTENCY_KEY, WriteView, idempotent, responses
+from api_clients.writes import IDEMPOTENCY_KEY, TEXT_MAX, WriteView, idempotent, responses
 from assessment import services
 from assessment.models import Goal, Indicator, TambonAssessment
 from assessment.quarters import parse_quarter
@@ -24,19 +24,19 @@ from .serializers import TambonAssessmentSerializer
 class GoalInputSerializer(serializers.Serializer):
     goal = serializers.IntegerField(help_text="The goal's number (1–16), as the assessments API shows it")
     met = serializers.BooleanField()
-    evidence = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    evidence = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
 
 class IndicatorInputSerializer(serializers.Serializer):
     indicator = serializers.IntegerField(help_text="The tambon indicator's number, as the assessments API shows it")
-    evidence = serializers.CharField(allow_blank=True, max_length=5000)
+    evidence = serializers.CharField(allow_blank=True, max_length=TEXT_MAX)
 
 
 class TambonAssessmentInput(serializers.Serializer):
     version = serializers.IntegerField(help_text="The version the caller last read (0 for a new assessment)")
     goals = GoalInputSerializer(many=True, required=False, default=list)
     indicators = IndicatorInputSerializer(many=True, required=False, default=list)
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
     submit = serializers.BooleanField(required=False, default=False)
 
 
