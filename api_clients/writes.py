@@ -176,12 +176,13 @@ def _fingerprint(request: Request) -> str:
 
 
 def idempotent(request: Request, work: Callable[[], Response]) -> Response:
-    """Do `work` once per (person, Idempotency-Key): its answer is stored in the same transaction as the write, and
+    """Do `work` in one transaction, once per (person, Idempotency-Key): its answer is stored in the same transaction as the write, and
     a retry gets that answer back (header `Idempotent-Replayed: true`). A refused write stores nothing, so a
     corrected retry with the same key is done. Without the header, `work` simply runs."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
-        return work()
+        with transaction.atomic():  # a write of several steps (complete, then file) is all or nothing
+            return work()
     if len(key) > 255:
         raise exceptions.ValidationError({"Idempotency-Key": [_("Use an Idempotency-Key of at most 255 characters.")]})
     fingerprint = _fingerprint(request)
