@@ -4,6 +4,7 @@ themselves, since a key acts for the person who made it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 
@@ -121,3 +122,16 @@ def api_client_rotate(*, client: ApiClient, user: User) -> str:
 def api_client_revoke(*, client: ApiClient, user: User) -> None:
     _check(user, client)
     ApiClient.objects.filter(pk=client.pk).update(revoked_at=timezone.now())
+
+
+IDEMPOTENCY_DAYS = 7  # how long a write's answer is kept for retries with the same Idempotency-Key
+
+
+def idempotent_writes_sweep(*, days: int = IDEMPOTENCY_DAYS) -> int:
+    """Forget the answers of writes older than `days` (a retry after that is a new write). Returns how many."""
+    from .models import IdempotentWrite
+
+    deleted, _per_model = IdempotentWrite.objects.filter(
+        created_at__lt=timezone.now() - dt.timedelta(days=days)
+    ).delete()
+    return deleted

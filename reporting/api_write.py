@@ -348,3 +348,16 @@ class CompletionReportFileView(WriteView):
 class CompletionReviewView(ReviewView):
     def report(self, request: Request, activity_id: int):
         return get_object_or_404(deadline_selectors.completion_reports(user=request.user), activity__pk=activity_id)
+
+
+class MouReviewView(ReviewView):
+    """A university's or network's 6- or 12-month report of a programme (by its code)."""
+
+    def report(self, request: Request, code: str, period: str, owner: str, owner_id: int):
+        from tambon.models import Programme
+
+        from .deadlines.models import MouReport
+        from .deadlines.views import _mou_owner
+
+        programme = get_object_or_404(Programme, code=code)
+        return get_object_or_404(MouReport, programme=programme, period=period, **_mou_owner(request, owner, owner_id))

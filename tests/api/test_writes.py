@@ -191,3 +191,20 @@ def test_plan_and_activity_through_the_api_keep_the_pages_rules(planned):
         format="json",
     )
     assert no_version.status_code == 400 and no_version.json()["errors"][0]["field"] == "version"
+
+
+def test_stored_answers_are_forgotten_after_a_week(planned):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from api_clients.models import IdempotentWrite
+
+    world, _lines = planned
+    alice = token_client(world.alice)
+    alice.post(file_url(world.tambon_a), {"version": 0, "narrative": "a"}, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    alice.post(file_url(world.tambon_a, 2), {"version": 0, "narrative": "b"}, format="json", HTTP_IDEMPOTENCY_KEY="new")
+    IdempotentWrite.objects.filter(key="old").update(created_at=timezone.now() - dt.timedelta(days=8))
+    call_command("sweep_idempotency")
+    assert list(IdempotentWrite.objects.values_list("key", flat=True)) == ["new"]
