@@ -194,7 +194,10 @@ def idempotent(request: Request, work: Callable[[], Response]) -> Response:
             body = json.loads(JSONRenderer().render(response.data) or b"null")
             IdempotentWrite.objects.create(user=request.user, key=key, fingerprint=fingerprint,
                                            status_code=response.status_code, response=body)  # fmt: skip
-    except IntegrityError:  # the same key's first request finished meanwhile: its work stands, this one's is undone
+    except (IntegrityError, DjangoValidationError, exceptions.APIException, PermissionDenied):
+        # A twin with the same key finished meanwhile (a retry sent before the first answer came back): this copy
+        # was refused by what the twin did (the key's row, a version moved on, a month now locked) and wrote
+        # nothing; it gets the twin's answer. Without a twin, the refusal stands.
         stored = IdempotentWrite.objects.filter(user=request.user, key=key).first()
         if stored is None:
             raise
