@@ -42,7 +42,9 @@ RULE_FIELDS = {
     "results_required": "results",
     "participants_required": "participants",
     "files_required": "files",
-    "evidence_file": "files",
+    "file_too_large": "files",
+    "file_type": "files",
+    "file_content": "files",
 }
 TEXT_MAX = 20_000  # the longest free text a write takes (a narrative, a reason); a longer one is refused, not cut
 CONFLICT_RULES = {"stale_version", "idempotency_key_reused"}
@@ -60,9 +62,10 @@ def _flatten(detail: Any, path: str = "") -> list[dict]:
              "message": str(detail)}]  # fmt: skip
 
 
-def service_errors(error: DjangoValidationError) -> list[dict]:
+def service_errors(error: DjangoValidationError, fields: dict[str, str] | None = None) -> list[dict]:
     """A service's ValidationError → [{field, rule, message}]: the rule is the error's code, the field the
-    request field the rule is about."""
+    request field the rule is about (RULE_FIELDS, and the view's own `rule_fields` for its field names)."""
+    fields = RULE_FIELDS | (fields or {})
     found = []
     items = (
         [(field, item) for field, errors in error.error_dict.items() for item in errors]
@@ -72,7 +75,7 @@ def service_errors(error: DjangoValidationError) -> list[dict]:
     for field, item in items:
         rule = item.code or "invalid"
         message = str(item.message % item.params) if item.params else str(item.message)
-        found.append({"field": field or RULE_FIELDS.get(rule, "non_field_errors"), "rule": rule, "message": message})
+        found.append({"field": field or fields.get(rule, "non_field_errors"), "rule": rule, "message": message})
     return found
 
 
@@ -84,7 +87,7 @@ def structured_exception_handler(exc: Exception, context: dict) -> Response | No
     """Every refusal of a write as {"detail", "errors": [{field, rule, message}]}: 400 for a broken rule, 409 for
     a stale version or a reused idempotency key, 401/403/404/429 as DRF decides for the rest."""
     if isinstance(exc, DjangoValidationError):
-        errors = service_errors(exc)
+        errors = service_errors(exc, getattr(context.get("view"), "rule_fields", None))
         conflict = any(e["rule"] in CONFLICT_RULES for e in errors)
         return Response(_body(errors), status=status.HTTP_409_CONFLICT if conflict else status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.ValidationError):
@@ -144,6 +147,7 @@ class WriteView(APIView):
 
     permission_classes = [InScope, ClientMay]
     client_action = "file"  # or "review": what a client key's scope must be to use this view
+    rule_fields: dict[str, str] = {}  # rule → this view's request field, where it differs from RULE_FIELDS
 
     def get_exception_handler(self) -> Callable:
         return structured_exception_handler

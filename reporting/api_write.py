@@ -183,6 +183,7 @@ class MonthlyReportInput(serializers.Serializer):
 
 class MonthlyReportFileView(WriteView):
     parser_classes = PARSERS
+    rule_fields = {"file_too_large": "evidence", "file_type": "evidence", "file_content": "evidence"}
 
     @extend_schema(request={"application/json": MonthlyReportInput, "multipart/form-data": MonthlyReportInput},
                    responses=responses(MonthlyReportSerializer), parameters=[IDEMPOTENCY_KEY],

@@ -372,7 +372,7 @@ def monthly_report_save(
         try:
             contents.append((upload, evidence_check(upload, max_mb=settings.evidence_max_mb)))
         except ValidationError as error:
-            errors.extend(error.messages)
+            errors.extend(error.error_list)
     if errors:
         raise ValidationError(errors)
 

@@ -116,6 +116,7 @@ class RosterUploadInput(serializers.Serializer):
 
 class RosterImportUploadView(WriteView):
     parser_classes = [MultiPartParser]
+    rule_fields = {"file_too_large": "file", "not_a_workbook": "file"}
 
     @extend_schema(request={"multipart/form-data": RosterUploadInput}, responses=responses(RosterImportSerializer),
                    parameters=[IDEMPOTENCY_KEY],

@@ -208,3 +208,15 @@ def test_stored_answers_are_forgotten_after_a_week(planned):
     IdempotentWrite.objects.filter(key="old").update(created_at=timezone.now() - dt.timedelta(days=8))
     call_command("sweep_idempotency")
     assert list(IdempotentWrite.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_a_refused_evidence_file_names_its_field_and_rule(planned):
+    world, _lines = planned
+    refused = token_client(world.alice, "en").post(
+        file_url(world.tambon_a),
+        {"version": 0, "narrative": "n", "evidence": [SimpleUploadedFile("receipt.pdf", PNG)]},
+        format="multipart",
+    )
+    assert refused.status_code == 400
+    assert [(e["field"], e["rule"]) for e in refused.json()["errors"]] == [("evidence", "file_content")]
+    assert not MonthlyReport.objects.filter(tambon=world.tambon_a).exclude(narrative="").exists()
