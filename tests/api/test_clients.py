@@ -32,7 +32,9 @@ def world(world):
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttles():
+def fresh_throttles(settings):
+    """A cache of the tests' own (never a shared Redis database), so each key's rate limit starts unused."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "keys"}}
     cache.clear()
     yield
     cache.clear()

@@ -21,7 +21,9 @@ PEOPLE_COLUMNS = {"hired"}
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(settings):
+    """A cache of the tests' own (never a shared Redis database), empty at the start."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "open"}}
     cache.clear()
     yield
     cache.clear()
