@@ -302,7 +302,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "PBM tracker API",
     "DESCRIPTION": "Area-based development programmes (U2T): hierarchy, reports, rosters and assessments.",
     "VERSION": "1",
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # public (issue #17): another system's developers read what the API takes before they hold a key
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
