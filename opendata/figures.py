@@ -56,7 +56,7 @@ DATASETS = {
                 (*GROUP_COLUMNS, "quota", "hired", "fill_percent")),
         Dataset("classes", "ระดับการพัฒนาตำบลรายไตรมาส", "Tambon classes per quarter",
                 "Per province, network and university and quarter: tambons in each class from accepted assessments.",
-                (*GROUP_COLUMNS, "quarter", "tambons", "assessed", "band", "band_tambons")),
+                (*GROUP_COLUMNS, "quarter", "tambons", "assessed", "band", "band_name", "band_tambons")),
         Dataset("reporting", "ความครบถ้วนของการรายงาน", "Reporting completeness",
                 "Per province, network and university and month: monthly reports expected, submitted, on time and "
                 "accepted.",
@@ -162,7 +162,7 @@ def build(programme: Programme) -> dict[str, list[dict]]:
             for row in widget.rows:
                 for band in widget.bands:
                     out["classes"].append({**head[row.child.pk], "quarter": str(quarter), "tambons": row.tambons,
-                                           "assessed": row.assessed, "band": band.code,
+                                           "assessed": row.assessed, "band": band.code, "band_name": band.name_th,
                                            "band_tambons": row.bands.get(band.pk, 0)})  # fmt: skip
 
         reports = dash.report_figures(level)

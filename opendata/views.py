@@ -4,6 +4,7 @@ cache (opendata/figures.py), with CSV and JSON downloads and a DCAT-AP catalogue
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from pbm.exports import safe_cell
+from pbm.formats import be_year, date_be, month_label
 
 from . import dcat
 from .figures import DATASETS, GROUPINGS, SMALL_GROUP, programme_codes, programme_data
@@ -49,12 +51,15 @@ def programme(request: HttpRequest, code: str) -> HttpResponse:
     rows = {slug: [r for r in data["datasets"][slug] if r["grouping"] == grouping] for slug in DATASETS}
     last_quarter = rows["classes"][-1]["quarter"] if rows["classes"] else None
     through = rows["tambons"][0]["through_month"] if rows["tambons"] else None
+    year, _q, number = (last_quarter or "0-Q0").partition("-Q")
     return _public(render(request, "opendata/programme.html", {
         "data": data, "grouping": grouping, "groupings": list(GROUPINGS), "datasets": DATASETS.values(),
         "tambons": rows["tambons"], "hiring": rows["hiring"], "small_group": SMALL_GROUP,
         "reporting": [r for r in rows["reporting"] if r["month"] == through],
         "classes": _classes_table(r for r in rows["classes"] if r["quarter"] == last_quarter),
-        "through": through, "quarter": last_quarter,
+        "through": through, "through_label": month_label(*map(int, through.split("-"))) if through else "",
+        "quarter": last_quarter, "quarter_label": f"{be_year(int(year))}-Q{number}" if last_quarter else "",
+        "modified_label": date_be(dt.date.fromisoformat(data["modified"])),
     }))  # fmt: skip
 
 
@@ -62,8 +67,8 @@ def _classes_table(rows) -> dict:
     """{"bands": [...], "rows": [(group name, tambons, assessed, [count per band])]} for the page."""
     bands, groups = [], {}
     for row in rows:
-        if row["band"] not in bands:
-            bands.append(row["band"])
+        if row["band_name"] not in bands:
+            bands.append(row["band_name"])
         group = groups.setdefault(row["group_code"], [row["group_name"], row["tambons"], row["assessed"], []])
         group[3].append(row["band_tambons"])
     return {"bands": bands, "rows": list(groups.values())}
