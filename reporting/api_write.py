@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -81,9 +81,33 @@ class LineSerializer(serializers.Serializer):
     total = serializers.DecimalField(**MONEY)
     explanation = serializers.CharField()
     version = serializers.IntegerField()
+    plans = serializers.SerializerMethodField()
+
+    def get_plans(self, line: BudgetLine) -> list[dict]:
+        amounts = selectors.line_amounts(line=line)
+        return [
+            {"year": y, "month": m, "plan": MONEY_FIELD.to_representation(a.plan) if a.plan is not None else None}
+            for (y, m), a in sorted(amounts.items())
+        ]
+
+    get_plans = extend_schema_field(MonthPlanSerializer(many=True))(get_plans)
+
+
+MONEY_FIELD = serializers.DecimalField(**MONEY)
+
+
+def _readable(request: Request, tambon_id: int, child, **lookup):
+    """For a GET of what a write changes: the tambon in the caller's scope, and its row (404 otherwise)."""
+    tambon = access.get_tambon_or_404(request.user, tambon_id)
+    return get_object_or_404(child, tambon=tambon, **lookup)
 
 
 class LinePlanView(WriteView):
+    @extend_schema(responses=responses(LineSerializer), summary="A budget line's months, total and version")
+    def get(self, request: Request, tambon_id: int, line_id: int) -> Response:
+        line = _readable(request, tambon_id, BudgetLine.objects.select_related("category", "activity"), pk=line_id)
+        return Response(LineSerializer(line).data)
+
     @extend_schema(request=LinePlanInput, responses=responses(LineSerializer), parameters=[IDEMPOTENCY_KEY],
                    summary="Plan a budget line's months (and a category line's total)")  # fmt: skip
     def post(self, request: Request, tambon_id: int, line_id: int) -> Response:
@@ -159,6 +183,10 @@ class ActivityView(WriteView):
 
 
 class ActivityEditView(ActivityView):
+    @extend_schema(responses=responses(ActivitySerializer), summary="An activity, with its version")
+    def get(self, request: Request, tambon_id: int, activity_id: int) -> Response:
+        return Response(ActivitySerializer(_readable(request, tambon_id, Activity, pk=activity_id)).data)
+
     @extend_schema(request=ActivityInput, responses=responses(ActivitySerializer), parameters=[IDEMPOTENCY_KEY],
                    operation_id="activity_edit", summary="Edit an activity (with the version read)")  # fmt: skip
     def post(self, request: Request, tambon_id: int, activity_id: int | None = None) -> Response:

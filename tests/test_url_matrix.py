@@ -268,10 +268,12 @@ CASES: dict[str, Case] = {
     "api_budget_table": Case(TAMBON, *api_read(api(SEES_TAMBON))),
     "api_monthly_report": Case(TAMBON | {"year": 2021, "month": 1}, *api_read(api(SEES_TAMBON))),
     # API writes (issue #17): an empty body is refused by the input's rules (400) once scope and role are checked
-    "api_line_plan": Case(TAMBON | {"line_id": lambda w: w.line.pk}, *api_write(SEES_TAMBON, 400, EDITS_TAMBON)),
+    # a line and an activity are read (with their versions) where they are written
+    "api_line_plan": Case(TAMBON | {"line_id": lambda w: w.line.pk},
+                          api(SEES_TAMBON), api_write(SEES_TAMBON, 400, EDITS_TAMBON)[1]),
     "api_activity_create": Case(TAMBON, *api_write(SEES_TAMBON, 400, EDITS_TAMBON)),
     "api_activity_edit": Case(TAMBON | {"activity_id": lambda w: w.activity.pk},
-                              *api_write(SEES_TAMBON, 400, EDITS_TAMBON)),
+                              api(SEES_TAMBON), api_write(SEES_TAMBON, 400, EDITS_TAMBON)[1]),
     "api_monthly_report_file": Case(TAMBON | {"year": 2021, "month": 1}, *api_write(SEES_TAMBON, 400, EDITS_TAMBON)),
     "api_monthly_report_review": Case(TAMBON | {"year": 2021, "month": 1}, *api_write(SEES_TAMBON, 200, REVIEWERS),
                                       data=review_body("monthly_report"), writers={"nina", "nora", "carol"}),

@@ -161,6 +161,9 @@ def test_plan_and_activity_through_the_api_keep_the_pages_rules(planned):
     alice = token_client(world.alice, "en")
     year = world.programme.start_date.year
     line = lines["2.4"]
+    read = alice.get(f"/api/v1/tambons/{world.tambon_a.pk}/lines/{line.pk}/plan/").json()
+    assert read["version"] == line.version and read["code"] == "2.4"
+    assert {"year": year, "month": 9, "plan": "80000.00"} in read["plans"]
     plan = alice.post(
         f"/api/v1/tambons/{world.tambon_a.pk}/lines/{line.pk}/plan/",
         {"version": line.version, "plans": [{"year": year, "month": 9, "plan": "-1.00"}]},
@@ -181,6 +184,8 @@ def test_plan_and_activity_through_the_api_keep_the_pages_rules(planned):
         "category": "2.4", "name": "Weaving class", "budget": "20000.00", "start_date": f"{year}-03-01"},
         format="json", HTTP_IDEMPOTENCY_KEY="act-1")  # fmt: skip
     assert again.status_code == 201 and Activity.objects.filter(name="Weaving class").count() == 1
+    read = alice.get(f"/api/v1/tambons/{world.tambon_a.pk}/activities/{created.json()['id']}/")
+    assert read.json() == created.json()
     too_much = alice.post(f"/api/v1/tambons/{world.tambon_a.pk}/activities/{created.json()['id']}/", {
         "version": created.json()["version"], "category": "2.4", "name": "Weaving class", "budget": "90000.00",
         "start_date": f"{year}-03-01"}, format="json")  # fmt: skip
