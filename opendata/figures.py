@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
+from django.utils import translation
 
 from assessment.quarters import programme_quarters
 from reporting.dashboard import selectors as dash
@@ -106,7 +107,13 @@ def suppress_complement(rows: list[dict], column: str) -> None:
 
 
 def build(programme: Programme) -> dict[str, list[dict]]:
-    """Every dataset's rows for the programme (a few dozen aggregate queries, run once per data version)."""
+    """Every dataset's rows for the programme (a few dozen aggregate queries, run once per data version), with
+    the groups' Thai names whatever the language of the visitor who happened to fill the cache."""
+    with translation.override("th"):
+        return _build(programme)
+
+
+def _build(programme: Programme) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {slug: [] for slug in DATASETS}
     months = programme.months()
     period = dash.period_for(programme)
