@@ -186,6 +186,7 @@ def _build(programme: Programme) -> dict[str, list[dict]]:
 # --- cached: a visitor costs two cache reads; the database is asked only when the data version changes --------
 
 VERSION_SECONDS = 300  # how long a data version is trusted before one visitor's request checks it again
+BUILD_SECONDS = 300  # while one request builds a new version, the others serve the previous one (at most this long)
 
 
 def _version_of(programme: Programme) -> str:
@@ -206,18 +207,26 @@ def programme_data(code: str) -> dict | None:
             return None
         version = _version_of(programme)
         cache.set(version_key, version, VERSION_SECONDS)
-    key = f"opendata:figures:{code}:{version}"
+    key, latest, building = f"opendata:figures:{code}:{version}", f"opendata:latest:{code}", f"opendata:building:{code}"
     data = cache.get(key)
+    if data is None and not cache.add(building, 1, BUILD_SECONDS):
+        # another visitor is building this version: meanwhile everyone gets the version before it, if any
+        data = cache.get(latest)
     if data is None:
-        programme = programme or Programme.objects.filter(code=code).first()
-        if programme is None:
-            return None
-        data = {
-            "programme": {"code": programme.code, "name_th": programme.name_th, "name_en": programme.name_en,
-                          "start_date": programme.start_date.isoformat(), "end_date": programme.end_date.isoformat()},
-            "version": version, "modified": _modified(version), "datasets": build(programme),
-        }  # fmt: skip
-        cache.set(key, data, getattr(settings, "OPEN_DATA_CACHE_SECONDS", 24 * 60 * 60))
+        try:
+            programme = programme or Programme.objects.filter(code=code).first()
+            if programme is None:
+                return None
+            data = {
+                "programme": {"code": programme.code, "name_th": programme.name_th, "name_en": programme.name_en,
+                              "start_date": programme.start_date.isoformat(),
+                              "end_date": programme.end_date.isoformat()},
+                "version": version, "modified": _modified(version), "datasets": build(programme),
+            }  # fmt: skip
+            lifetime = getattr(settings, "OPEN_DATA_CACHE_SECONDS", 24 * 60 * 60)
+            cache.set_many({key: data, latest: data}, lifetime)
+        finally:
+            cache.delete(building)  # built, or broken: the next visitor may try
     return data
 
 

@@ -170,3 +170,19 @@ def test_the_catalogue_is_dcat_ap_that_a_ckan_harvester_reads(seeded):
             path = str(download).split("//", 1)[1].split("/", 1)[1]
             assert client.get("/" + path).status_code == 200, download
     assert len(identifiers) == len(datasets)  # a harvester keys datasets by dct:identifier
+
+
+def test_while_one_visitor_builds_a_new_version_the_others_get_the_previous_one(seeded, django_assert_num_queries):
+    from django.utils import timezone
+
+    from reporting.dashboard.models import TambonFigures
+
+    code = seeded.programme.code
+    first = programme_data(code)
+    TambonFigures.objects.update(refreshed_at=timezone.now() + timezone.timedelta(days=1))  # the data moved on
+    cache.delete(f"opendata:version:{code}")  # and the version's 5 minutes are up
+    cache.add(f"opendata:building:{code}", 1)  # a visitor is building it right now
+    with django_assert_num_queries(2):  # the new version is read; the figures are not rebuilt
+        assert programme_data(code)["datasets"] == first["datasets"]
+    cache.delete(f"opendata:building:{code}")  # the build is done or gave up: the next visitor builds
+    assert programme_data(code)["version"] != first["version"]
