@@ -40,6 +40,11 @@ app.conf.beat_schedule = {
     },
     # Same service as `manage.py classify_tambons`; acceptance also triggers it for one quarter.
     "assessment-classify-nightly": {"task": "assessment.tasks.classify_all", "schedule": crontab(hour=1, minute=30)},
+    # Same service as `manage.py sweep_idempotency`: API write answers kept for Idempotency-Key retries, after a week.
+    "sweep-idempotency-daily": {
+        "task": "api_clients.tasks.sweep_idempotent_writes",
+        "schedule": crontab(hour=2, minute=0),
+    },
     # Same service as `manage.py sweep_files`: stored uploads no row refers to any more.
     "sweep-files-weekly": {
         "task": "pbm.tasks.sweep_files",

@@ -35,4 +35,6 @@ def require_open(*, tambon_id: int | Iterable[int], months: Iterable[Month], wha
     (or of any of the tambons)."""
     ids = [tambon_id] if isinstance(tambon_id, int) else list(tambon_id)
     if reasons := frozen_many(ids, months):
-        raise ValidationError(sorted({f"{what}: {reason}" for reason in reasons.values()}))
+        raise ValidationError(
+            [ValidationError(text, code="month_locked") for text in sorted({f"{what}: {r}" for r in reasons.values()})]
+        )

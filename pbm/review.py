@@ -72,7 +72,8 @@ def _save(obj: Reviewable, fields: list[str]) -> None:
     if not updated:
         obj.version = expected
         raise ValidationError(
-            _("Someone else changed this report while you were working on it. Reload the page and try again.")
+            _("Someone else changed this report while you were working on it. Reload the page and try again."),
+            code="stale_version",
         )
 
 
@@ -86,7 +87,8 @@ def version_check(obj, seen_version: int | None, stale: str | None = None) -> No
     `version` (a report, a budget line, an activity); `stale` says what changed, in words the page shows."""
     if seen_version is not None and int(seen_version) != obj.version:
         raise ValidationError(
-            stale or _("Someone else changed this report while you were working on it. Reload the page and try again.")
+            stale or _("Someone else changed this report while you were working on it. Reload the page and try again."),
+            code="stale_version",
         )
 
 
@@ -96,7 +98,7 @@ def review_submit(*, obj: Reviewable, user: User, at: dt.datetime | None = None)
         raise PermissionDenied(_("You may not submit this report."))
     if not obj.is_open_for_editing:
         raise ValidationError(_("Only a draft or a returned report can be submitted; this one is %(status)s.")
-                              % {"status": obj.get_status_display()})  # fmt: skip
+                              % {"status": obj.get_status_display()}, code="wrong_status")  # fmt: skip
     now = at or timezone.now()
     obj.status, obj.submitted_at, obj.submitted_by = ReviewStatus.SUBMITTED, now, user
     obj.first_submitted_at = obj.first_submitted_at or now
@@ -110,9 +112,9 @@ def _check_reviewer(obj: Reviewable, user: User) -> None:
         raise PermissionDenied(_("You may not review this report."))
     if obj.status != ReviewStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be reviewed; this one is %(status)s.")
-                              % {"status": obj.get_status_display()})  # fmt: skip
+                              % {"status": obj.get_status_display()}, code="wrong_status")  # fmt: skip
     if conflict := access.review_conflict(user, obj):
-        raise ValidationError(conflict)
+        raise ValidationError(conflict, code="conflict_of_interest")
 
 
 @transaction.atomic
@@ -128,7 +130,9 @@ def review_accept(*, obj: Reviewable, user: User) -> Reviewable:
 def review_return(*, obj: Reviewable, user: User, reason: str) -> Reviewable:
     _check_reviewer(obj, user)
     if not (reason or "").strip():
-        raise ValidationError(_("Say why the report is returned, so the reporter knows what to fix."))
+        raise ValidationError(
+            _("Say why the report is returned, so the reporter knows what to fix."), code="reason_required"
+        )
     obj.status, obj.reviewed_at, obj.reviewed_by = ReviewStatus.RETURNED, timezone.now(), user
     obj.return_reason = reason.strip()
     _save(obj, ["status", "reviewed_at", "reviewed_by", "return_reason"])

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "tambon",
     "reporting",
     "assessment",
+    "api_clients",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -292,19 +294,31 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "api_clients.auth.ApiClientAuthentication",
         "knox.auth.TokenAuthentication",
     ],
-    "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("API_TOKEN_RATE", "10/minute")},
+    "DEFAULT_THROTTLE_CLASSES": ["api_clients.auth.ApiClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": os.environ.get("API_TOKEN_RATE", "10/minute"),
+        "api_client": os.environ.get("API_CLIENT_RATE", "120/minute"),  # per client key; each key may set its own
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# The open-data catalogue (/open/): who publishes it, under which licence, and how long figures stay cached
+OPEN_DATA_PUBLISHER = os.environ.get("OPEN_DATA_PUBLISHER", "หน่วยบริหารจัดการโครงการระดับประเทศ (NSI)")
+OPEN_DATA_CONTACT_EMAIL = os.environ.get("OPEN_DATA_CONTACT_EMAIL", "opendata@example.org")
+OPEN_DATA_LICENSE = os.environ.get("OPEN_DATA_LICENSE", "http://creativecommons.org/licenses/by/4.0/")
+OPEN_DATA_CACHE_SECONDS = int(os.environ.get("OPEN_DATA_CACHE_SECONDS", str(24 * 60 * 60)))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "PBM tracker API",
     "DESCRIPTION": "Area-based development programmes (U2T): hierarchy, reports, rosters and assessments.",
     "VERSION": "1",
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # public (issue #17): another system's developers read what the API takes before they hold a key
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -5,10 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from assessment.api import views as assessment_api
+from assessment.api import write as assessment_write
 from reporting import api as reporting_api
+from reporting import api_write as reporting_write
 from reporting.dashboard import api as dashboard_api
 from tambon.api import views as tambon_api
 from tambon.programmes import programme_switch
+from tambon.roster import api as roster_api
 from tambon.roster.api import ContractViewSet
 
 from . import export_views, views
@@ -36,6 +39,59 @@ api_urlpatterns = [
         "tambons/<int:tambon_id>/reports/<int:year>/<int:month>/",
         reporting_api.monthly_report,
         name="api_monthly_report",
+    ),
+    # writes: the pages' services, with versions, Idempotency-Key and structured errors (api_clients/writes.py)
+    path(
+        "tambons/<int:tambon_id>/lines/<int:line_id>/plan/",
+        reporting_write.LinePlanView.as_view(),
+        name="api_line_plan",
+    ),
+    path("tambons/<int:tambon_id>/activities/", reporting_write.ActivityView.as_view(), name="api_activity_create"),
+    path(
+        "tambons/<int:tambon_id>/activities/<int:activity_id>/",
+        reporting_write.ActivityEditView.as_view(),
+        name="api_activity_edit",
+    ),
+    path(
+        "tambons/<int:tambon_id>/reports/<int:year>/<int:month>/file/",
+        reporting_write.MonthlyReportFileView.as_view(),
+        name="api_monthly_report_file",
+    ),
+    path(
+        "tambons/<int:tambon_id>/reports/<int:year>/<int:month>/review/",
+        reporting_write.MonthlyReportReviewView.as_view(),
+        name="api_monthly_report_review",
+    ),
+    path(
+        "activities/<int:activity_id>/completion/",
+        reporting_write.CompletionReportFileView.as_view(),
+        name="api_completion_file",
+    ),
+    path(
+        "activities/<int:activity_id>/completion/review/",
+        reporting_write.CompletionReviewView.as_view(),
+        name="api_completion_review",
+    ),
+    path(
+        "tambons/<int:tambon_id>/assessments/<str:quarter>/file/",
+        assessment_write.TambonAssessmentFileView.as_view(),
+        name="api_tambon_assessment_file",
+    ),
+    path(
+        "assessments/<str:kind>/<int:pk>/review/",
+        assessment_write.AssessmentReviewView.as_view(),
+        name="api_assessment_review",
+    ),
+    path(
+        "universities/<int:university_id>/roster/imports/",
+        roster_api.RosterImportUploadView.as_view(),
+        name="api_roster_import_upload",
+    ),
+    path("roster/imports/<int:pk>/", roster_api.RosterImportView.as_view(), name="api_roster_import"),
+    path(
+        "roster/imports/<int:pk>/confirm/",
+        roster_api.RosterImportConfirmView.as_view(),
+        name="api_roster_import_confirm",
     ),
     path("dashboard/", dashboard_api.dashboard, name="api_dashboard"),
     path("dashboard/networks/<int:network_id>/", dashboard_api.dashboard, name="api_dashboard_network"),
@@ -76,6 +132,8 @@ urlpatterns = [
     path("exports/<int:pk>/progress/", export_views.export_progress, name="export_progress"),
     path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("exports/<int:pk>/restart/", export_views.export_restart, name="export_restart"),
+    path("api-clients/", include("api_clients.urls")),
+    path("open/", include("opendata.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

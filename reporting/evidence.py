@@ -73,12 +73,13 @@ def evidence_check(upload: UploadedFile, *, max_mb: int) -> str:
     if upload.size > max_mb * 1024 * 1024:
         raise ValidationError(
             _("%(name)s is %(size).1f MB; evidence files may be at most %(max)d MB.")
-            % {"name": name, "size": upload.size / 1024 / 1024, "max": max_mb}
+            % {"name": name, "size": upload.size / 1024 / 1024, "max": max_mb},
+            code="file_too_large",
         )
     if extension not in CONTENT_TYPES:
         raise ValidationError(
             _("%(name)s: attach PDF, images (JPG, PNG, GIF, WebP) or office documents (Word, Excel, PowerPoint, "
-              "OpenDocument).") % {"name": name}
+              "OpenDocument).") % {"name": name}, code="file_type",
         )  # fmt: skip
     upload.seek(0)
     data = upload.read()
@@ -86,6 +87,7 @@ def evidence_check(upload: UploadedFile, *, max_mb: int) -> str:
     if extension not in sniff(data):
         raise ValidationError(
             _("%(name)s does not contain what its name says (.%(ext)s); save it again in that format and attach it.")
-            % {"name": name, "ext": extension}
+            % {"name": name, "ext": extension},
+            code="file_content",
         )
     return CONTENT_TYPES[extension]

@@ -353,7 +353,7 @@ def monthly_report_save(
     _check_month(tambon, year, month)
     report = _report_for_update(tambon, year, month)
     if reason := locked_reason(report):
-        raise ValidationError(reason)
+        raise ValidationError(reason, code="month_locked")
     review.version_check(report, seen_version)
 
     lines = {line.pk: line for line in BudgetLine.objects.filter(tambon=tambon).select_related("category", "activity")}
@@ -376,7 +376,7 @@ def monthly_report_save(
         try:
             contents.append((upload, evidence_check(upload, max_mb=settings.evidence_max_mb)))
         except ValidationError as error:
-            errors.extend(error.messages)
+            errors.extend(error.error_list)
     if errors:
         raise ValidationError(errors)
 
@@ -384,10 +384,11 @@ def monthly_report_save(
     explanation = (over_budget_explanation or "").strip()
     if over and not explanation:
         raise ValidationError(
-            [_("%(line)s: the cumulative actual %(actual)s is above the line's total %(total)s by %(over)s. Correct it, "
-               "or write an over-budget explanation for the reviewer.")
-             % {"line": f"{row.code} {row.name}".strip(), "actual": _baht(row.cumulative_actual),
-                "total": _baht(row.total), "over": _baht(row.cumulative_actual - row.total)}
+            [ValidationError(
+                _("%(line)s: the cumulative actual %(actual)s is above the line's total %(total)s by %(over)s. Correct "
+                  "it, or write an over-budget explanation for the reviewer.")
+                % {"line": f"{row.code} {row.name}".strip(), "actual": _baht(row.cumulative_actual),
+                   "total": _baht(row.total), "over": _baht(row.cumulative_actual - row.total)}, code="over_budget")
              for row in over]
         )  # fmt: skip
 
@@ -530,8 +531,10 @@ def monthly_report_submit(
     if review.can_file(user, report) and report.is_open_for_editing:
         errors = []
         if not report.narrative.strip():
-            errors.append(_("Write this month's progress before submitting."))
-        errors += _plan_gaps_message(report.tambon)
+            errors.append(
+                ValidationError(_("Write this month's progress before submitting."), code="narrative_required")
+            )
+        errors += [ValidationError(text, code="plan_gap") for text in _plan_gaps_message(report.tambon)]
         if errors:
             raise ValidationError(errors)
     review.review_submit(obj=report, user=user, at=at)

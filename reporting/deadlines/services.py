@@ -126,11 +126,16 @@ def completion_report_submit(
     if review.can_file(user, report) and report.is_open_for_editing:
         errors = []
         if not report.results.strip():
-            errors.append(_("Write the activity's results before submitting."))
+            errors.append(
+                ValidationError(_("Write the activity's results before submitting."), code="results_required")
+            )
         if not report.participants:
-            errors.append(_("Enter the number of participants in at least one unit (persons, households …)."))
+            errors.append(ValidationError(
+                _("Enter the number of participants in at least one unit (persons, households …)."),
+                code="participants_required"))  # fmt: skip
         if not report.files.exists():
-            errors.append(_("Attach at least one photo or data file of the activity."))
+            errors.append(ValidationError(_("Attach at least one photo or data file of the activity."),
+                                          code="files_required"))  # fmt: skip
         if errors:
             raise ValidationError(errors)
     review.review_submit(obj=report, user=user, at=at)

@@ -3,10 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from pbm.formats import month_label
 from pbm.forms import CountField, DateField, MoneyField
-from pbm.security.uploads import roster_max_bytes
 
 from .models import Contract, Residency, SkillArea
-from .services.importer import OLE_MAGIC
+from .services.jobs import roster_upload_check
 from .services.rules import TEXT_MAX
 
 
@@ -16,20 +15,7 @@ class ImportUploadForm(forms.Form):
     def clean_file(self):
         """Refused here, before the view stores it: a file over the limit or that is no workbook at all."""
         upload = self.cleaned_data["file"]
-        limit = roster_max_bytes()
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _(
-                    "The file is %(size)s MB; a hiring sheet may be at most %(limit)s MB. Split it by university and upload each part."
-                )
-                % {"size": round(upload.size / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)}
-            )
-        head = upload.read(8)
-        upload.seek(0)
-        if not head.startswith(b"PK\x03\x04") and head != OLE_MAGIC:
-            raise forms.ValidationError(
-                _("This is not an Excel workbook: save the sheet as .xlsx and upload that file.")
-            )
+        roster_upload_check(upload)
         return upload
 
 

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from pbm.export_views import export_redirect
-from pbm.followups import enqueue_on_commit
 from tambon import access
 from tambon.models import Programme, Tambon
 
@@ -34,10 +33,14 @@ from .forms import (
     TrainingForm,
     VersionTokenField,
 )
-from .models import Contract, ContractStatus, ImportStatus, RosterImport
-from .services.jobs import roster_error_rows_xlsx, roster_import_restart, roster_import_stale
+from .models import Contract, ContractStatus, RosterImport
+from .services.jobs import (
+    roster_error_rows_xlsx,
+    roster_import_confirm,
+    roster_import_stale,
+    roster_import_start,
+)
 from .sheet import write_workbook
-from .tasks import roster_import_apply_task, roster_import_check_task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -179,10 +182,8 @@ def university_roster(request: HttpRequest, pk: int) -> HttpResponse:
     university = _managed_university(request, pk)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = RosterImport.objects.create(university=university, file=upload, original_name=upload.name[:255],
-                                          created_by=request.user)  # fmt: skip
-        enqueue_on_commit(roster_import_check_task, job.pk, request.LANGUAGE_CODE)
+        job = roster_import_start(university=university, upload=form.cleaned_data["file"], user=request.user,
+                                  language=request.LANGUAGE_CODE)  # fmt: skip
         return redirect("roster_import_detail", pk=job.pk)
     imports = RosterImport.objects.filter(university=university)[:10]
     tambons = Tambon.objects.filter(programme=_programme(), university=university)
@@ -256,14 +257,7 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm a preview (write what it checked), or start again an import whose run failed without row errors."""
     job = _import_or_404(request, pk)
-    updated = RosterImport.objects.filter(pk=job.pk, status=ImportStatus.PREVIEW).update(
-        status=ImportStatus.WRITING, progress=0, heartbeat_at=None
-    )
-    restart = None if updated else roster_import_restart(roster_import=job)
-    if updated or restart == "apply":
-        enqueue_on_commit(roster_import_apply_task, job.pk, request.LANGUAGE_CODE)
-    elif restart == "check":
-        enqueue_on_commit(roster_import_check_task, job.pk, request.LANGUAGE_CODE)
+    roster_import_confirm(roster_import=job, language=request.LANGUAGE_CODE)
     return redirect("roster_import_detail", pk=job.pk)
 
 

@@ -25,6 +25,58 @@ RUNNING = [ImportStatus.CHECKING, ImportStatus.WRITING]  # a worker has claimed 
 PROGRESS_SECONDS = 6 * 60 * 60  # the last progress of a lost worker does not linger longer
 
 
+def roster_upload_check(upload) -> None:
+    """Refused before the file is stored: over the size limit, or no workbook at all (the upload page and the API)."""
+    from pbm.security.uploads import roster_max_bytes
+
+    limit = roster_max_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            _(
+                "The file is %(size)s MB; a hiring sheet may be at most %(limit)s MB. Split it by university and upload each part."
+            )
+            % {"size": round(upload.size / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)},
+            code="file_too_large",
+        )
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(b"PK\x03\x04") and head != importer.OLE_MAGIC:
+        raise ValidationError(
+            _("This is not an Excel workbook: save the sheet as .xlsx and upload that file."), code="not_a_workbook"
+        )
+
+
+def roster_import_start(*, university, upload, user, language: str) -> RosterImport:
+    """Store a checked upload as a job and queue its check (the preview), in the uploader's language."""
+    from pbm.followups import enqueue_on_commit
+
+    from ..tasks import roster_import_check_task
+
+    roster_upload_check(upload)
+    job = RosterImport.objects.create(university=university, file=upload, original_name=upload.name[:255],
+                                      created_by=user)  # fmt: skip
+    enqueue_on_commit(roster_import_check_task, job.pk, language)
+    return job
+
+
+def roster_import_confirm(*, roster_import: RosterImport, language: str) -> bool:
+    """Confirm a previewed job (or start again one whose worker was lost): written, all or nothing, by a worker.
+    False when there is nothing to start."""
+    from pbm.followups import enqueue_on_commit
+
+    from ..tasks import roster_import_apply_task, roster_import_check_task
+
+    updated = RosterImport.objects.filter(pk=roster_import.pk, status=ImportStatus.PREVIEW).update(
+        status=ImportStatus.WRITING, progress=0, heartbeat_at=None
+    )
+    restart = None if updated else roster_import_restart(roster_import=roster_import)  # a lost worker's job
+    if updated or restart == "apply":
+        enqueue_on_commit(roster_import_apply_task, roster_import.pk, language)
+    elif restart == "check":
+        enqueue_on_commit(roster_import_check_task, roster_import.pk, language)
+    return bool(updated or restart)
+
+
 def roster_import_claim(*, roster_import: RosterImport, confirm: bool) -> bool:
     """Claim the run for this worker; False when there is nothing to do (finished, or another worker has it).
 
