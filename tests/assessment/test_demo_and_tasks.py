@@ -7,6 +7,12 @@ from tests.assessment.helpers import make_assessment
 
 
 def test_demo_seed_gives_classes_and_movement_and_is_idempotent(db, capsys):
+    from pbm.programmes.definition import parse_file
+    from pbm.programmes.loader import as_json
+    from tambon.models import Programme
+
+    # the demo classifies by the programme's whole rule: its definition as loaded (conftest's goals_only undone)
+    Programme.objects.filter(code="u2t-2564").update(definition=as_json(parse_file("programmes/u2t-2564.yaml")))
     call_command("seed_demo", scale="small")
     counts = (TambonAssessment.objects.count(), GoalResult.objects.count(), TambonClassification.objects.count())
     last = TambonClassification.objects.filter(quarter="2021-Q3")
