@@ -119,7 +119,7 @@ def main() -> None:
     rows = [{"national_id": national_id(50_000_000 + n), "first_name": f"ชื่อ{n}", "last_name": f"สกุล{n}",
              "hiring_type": types[n % 3], "tambon_code": f"{100101 + n // 20:06d}", "start_date": "01/01/2564",
              "graduated_on": "31/03/2563" if n % 3 == 1 else "", "status": "จ้างงาน", "phone": f"08{n:08d}",
-             "monthly_wage": 9000} for n in range(SCALES[args.scale])]  # fmt: skip
+             "monthly_wage": 9500} for n in range(SCALES[args.scale])]  # any number cell: no programme read  # fmt: skip
     files = {
         "normal sheet": write_workbook(rows, type_names=types),
         "zip bomb (200 MB of one row)": hostile.zip_bomb(),

@@ -178,7 +178,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
     list_display = ["code", "name_th", "start_date", "end_date", "is_current"]
     readonly_fields = ["definition_file"]
-    inlines = [UnitLevelInline, HiringTypeInline]
+    inlines = [HiringTypeInline, UnitLevelInline]
 
     @admin.display(description=_("definition"))
     def definition_file(self, obj: Programme) -> str:

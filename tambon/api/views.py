@@ -55,13 +55,37 @@ class TambonViewSet(viewsets.ReadOnlyModelViewSet):
         return qs.order_by("id")
 
 
+class ProgrammeFilter(QueryFilters):
+    programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all(), required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "programme",
+                OpenApiTypes.STR,
+                description=_("Programme code whose tambons are counted (default: the caller's programme)"),
+            )
+        ]
+    ),  # fmt: skip
+    retrieve=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "programme",
+                OpenApiTypes.STR,
+                description=_("Programme code whose tambons are counted (default: the caller's programme)"),
+            )
+        ]
+    ),  # fmt: skip
+)
 class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Network.objects.all()  # the model, for the schema; requests go through get_queryset
     serializer_class = NetworkSerializer
     permission_classes = [InScope]
 
     def get_queryset(self):
-        programme = request_programme(self.request)
+        programme = ProgrammeFilter.read(self.request).get("programme") or request_programme(self.request)
         return (
             access.visible_networks(self.request.user)
             .order_by("number")
