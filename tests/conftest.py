@@ -72,12 +72,17 @@ def fresh_token_throttle():
 @pytest.fixture(autouse=True)
 def celery_eager():
     """Tasks run in-process in tests, even when REDIS_URL is set; tests of the real worker opt out."""
+    from celery._state import _set_task_join_will_block, task_join_will_block
+
     from pbm.celery import app
 
-    previous = app.conf.task_always_eager
+    previous, blocked = app.conf.task_always_eager, task_join_will_block()
     app.conf.task_always_eager = True
     yield app
     app.conf.task_always_eager = previous
+    # Celery keeps a process-wide "this process is a worker" flag; a test that ran worker code in this process must
+    # not leave it set, or a later test waiting on a real worker's result is refused ("never call get() in a task")
+    _set_task_join_will_block(blocked)
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def test_an_import_killed_mid_write_fails_in_thai_writes_nothing_and_starts_agai
     try:
         client.post(f"/universities/{world.university_a.pk}/roster/", {"file": data})
         job = RosterImport.objects.get()
-        assert wait_for(lambda: status(job) == ImportStatus.PREVIEW), RosterImport.objects.get().message
+        assert wait_for(lambda: status(job) == ImportStatus.PREVIEW), (status(job), RosterImport.objects.get().message)
         # Hold the contracts table: the worker writes the people, then waits at the contracts, mid-transaction.
         with locker.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {Contract._meta.db_table} IN SHARE MODE")
