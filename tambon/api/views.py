@@ -59,25 +59,13 @@ class ProgrammeFilter(QueryFilters):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all(), required=False)
 
 
+COUNTED_PROGRAMME = OpenApiParameter(
+    "programme", OpenApiTypes.STR, description=_("Programme code whose tambons are counted (default: the caller's)")
+)
+
+
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "programme",
-                OpenApiTypes.STR,
-                description=_("Programme code whose tambons are counted (default: the caller's programme)"),
-            )
-        ]
-    ),  # fmt: skip
-    retrieve=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "programme",
-                OpenApiTypes.STR,
-                description=_("Programme code whose tambons are counted (default: the caller's programme)"),
-            )
-        ]
-    ),  # fmt: skip
+    list=extend_schema(parameters=[COUNTED_PROGRAMME]), retrieve=extend_schema(parameters=[COUNTED_PROGRAMME])
 )
 class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Network.objects.all()  # the model, for the schema; requests go through get_queryset
