@@ -314,7 +314,7 @@ def _filers(scope) -> list[User]:
     from tambon.models import UNIVERSITY_ROLES, Role
 
     if isinstance(scope, Tambon) and scope.university_id is None:  # a programme of the unit tree
-        return _unit_people(scope, "file", access.filer_level(scope.programme))
+        return _unit_people(scope, "file", access.report_level(scope.programme, "filed_by"))
     if isinstance(scope, Tambon):
         return _members(UNIVERSITY_ROLES, university_id=scope.university_id)
     if isinstance(scope, University):
@@ -327,7 +327,7 @@ def _area_reviewers(scope) -> list[User]:
     from tambon.models import Role
 
     if isinstance(scope, Tambon) and scope.university_id is None:  # a programme of the unit tree
-        return _unit_people(scope, "review", access.reviewer_level(scope.programme))
+        return _unit_people(scope, "review", access.report_level(scope.programme, "reviewed_by"))
     if isinstance(scope, Tambon):
         return _members([Role.RSI_REVIEWER], network_id=scope.network_id)
     if isinstance(scope, University):

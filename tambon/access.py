@@ -285,11 +285,12 @@ def get_network_or_404(user: User | None, pk: int) -> Network:
 # --- what a user may do --------------------------------------------------------------------------------
 
 
-def _filer_level(programme: Programme) -> str | None:
-    """The level that files a tambon's monthly report, as the definition's `reports` says."""
+def report_level(programme: Programme, who: str, report: str = "monthly_tambon") -> str | None:
+    """The level that files (`who="filed_by"`) or reviews (`"reviewed_by"`) a report, as the definition's `reports`
+    says; None when the programme has no definition (U2T's records decide)."""
     for row in programme.definition.get("reports") or []:
-        if row["code"] == "monthly_tambon":
-            return row["filed_by"]
+        if row["code"] == report:
+            return row[who]
     return None
 
 
@@ -312,7 +313,7 @@ def can_edit_tambon(user: User | None, tambon: Tambon) -> bool:
     return (
         _admin_of(scope, tambon)
         or tambon.university_id in scope.university_ids
-        or _granted(scope, tambon, "file", level=_filer_level(tambon.programme))
+        or _granted(scope, tambon, "file", level=report_level(tambon.programme, "filed_by"))
     )
 
 
@@ -484,18 +485,6 @@ def people_for(tambons, may: str, *, level: str | None = None) -> dict[int, tupl
             if m.unit.depth < len(chain) and chain[m.unit.depth] == m.unit_id:
                 out.setdefault(m.user_id, (m.user, []))[1].append(tambon)
     return out
-
-
-def filer_level(programme: Programme) -> str | None:
-    return _filer_level(programme)
-
-
-def reviewer_level(programme: Programme) -> str | None:
-    """The level that reviews a tambon's monthly report, as the definition's `reports` says."""
-    for row in programme.definition.get("reports") or []:
-        if row["code"] == "monthly_tambon":
-            return row["reviewed_by"]
-    return None
 
 
 def handles_payments(user: User | None, university_id: int | None) -> bool:

@@ -353,7 +353,9 @@ def _unit_tree_reminders(*, programme: Programme, on_date: dt.date, settings, co
                                                      days_before=settings.days_before):  # fmt: skip
         pending = list(selectors.tambons_still_to_file(programme=programme, year=year, month=month))
         due = on_date + dt.timedelta(days=days)
-        for user, tambons in access.people_for(pending, "file", level=access.filer_level(programme)).values():
+        for user, tambons in access.people_for(
+            pending, "file", level=access.report_level(programme, "filed_by")
+        ).values():
 
             def build(tambons=tambons, due=due, year=year, month=month):
                 return (
@@ -369,8 +371,8 @@ def _unit_tree_reminders(*, programme: Programme, on_date: dt.date, settings, co
     for year, month in selectors.month_escalated_on(programme=programme, on_date=on_date,
                                                     days_after=settings.escalation_days_after):  # fmt: skip
         late = list(selectors.tambons_late(programme=programme, year=year, month=month))
-        for kind, may, level in (("late", "review", access.reviewer_level(programme)),
-                                 ("late-filer", "file", access.filer_level(programme))):  # fmt: skip
+        for kind, may, level in (("late", "review", access.report_level(programme, "reviewed_by")),
+                                 ("late-filer", "file", access.report_level(programme, "filed_by"))):  # fmt: skip
             for user, tambons in access.people_for(late, may, level=level).values():
 
                 def build(tambons=tambons, year=year, month=month):
@@ -390,7 +392,7 @@ def _unit_tree_reminders(*, programme: Programme, on_date: dt.date, settings, co
     # results within N days of an activity's completion (CDD's BPM rule): its filers, on day N - reminder days
     due_reports = list(selectors.completion_reminders_due(on_date=on_date, settings=settings))
     by_tambon = {r.activity.tambon_id: r.activity.tambon for r in due_reports}
-    filers = access.people_for(by_tambon.values(), "file", level=access.filer_level(programme))
+    filers = access.people_for(by_tambon.values(), "file", level=access.report_level(programme, "filed_by"))
     for report in due_reports:
         activity = report.activity
 
