@@ -231,8 +231,9 @@ def _export_base(level: Level) -> str:
 @login_required
 def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_id=None, unit_id=None) -> HttpResponse:
     scope = access.scope_of(request.user)
-    if network_id is None and unit_id is None and not units.u2t_shaped(_programme(request)):
-        start = top_unit(request.user, _programme(request))  # a programme of the unit tree starts at the person's unit
+    programme = _programme(request) if network_id is None and unit_id is None else None
+    if programme is not None and not units.u2t_shaped(programme):
+        start = top_unit(request.user, programme)  # a programme of the unit tree starts at the person's unit
         if start is None:
             raise Http404("No dashboard for this account")
         url = reverse("dashboard_unit", args=[start.pk])
@@ -242,7 +243,7 @@ def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_
     ):  # an RSI starts at its network
         return redirect("dashboard_network", network_id=min(scope.network_ids))
     if unit_id is None and network_id is None and not scope.national:  # university staff start at their university
-        own = own_university_dashboard(request.user, _programme(request))
+        own = own_university_dashboard(request.user, programme)
         if own is None:
             raise Http404("No dashboard for this account")
         return redirect(f"{own}?{request.GET.urlencode()}" if request.GET else own)
@@ -251,7 +252,7 @@ def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_
     programme = board.level.programme
     return render(request, "reporting/dashboard/dashboard.html", {
         "board": board, "tables": tables, "errors": errors, "query": query, "scope_label": _scope_label(board.level),
-        "period_text": exports.period_text(board), "programmes": Programme.objects.all(), "programme": programme,
+        "period_text": exports.period_text(board), "programmes": access.programmes_of(request.user), "programme": programme,
         "months": programme.months(), "quarters": programme_quarters(programme),
         "chosen_month": request.GET.get("month", ""), "charts": _charts(board),
         "export_base": _export_base(board.level),
