@@ -76,7 +76,10 @@ class Scope:
 def role_rules(programme: Programme) -> dict[str, dict]:
     """{role code: {"level": level code, "may": [...]}} from the programme's definition (U2T's five when it has
     none loaded)."""
-    rows = programme.definition.get("roles") if programme.definition else None
+    return _role_rules(programme.definition.get("roles") if programme.definition else None)
+
+
+def _role_rules(rows: list[dict] | None) -> dict[str, dict]:
     if not rows:
         return {role: {"level": level, "may": may} for role, (level, may) in U2T_ROLE_RULES.items()}
     return {row["code"]: {"level": row["level"], "may": list(row.get("may") or [])} for row in rows}
@@ -104,7 +107,8 @@ def scope_of(user: User | None) -> Scope:
     legacy = {role for role, _n, _u, unit, *_rest in rows if unit is None}
     national_programmes, admin_programmes, grants = set(), set(), []
     if legacy & set(NATIONAL_ROLES) or any(unit is not None for *_r, unit, _d, _p, _l in rows):
-        programmes = {p.pk: role_rules(p) for p in Programme.objects.all()}
+        # only the roles of each definition, not the whole file: this runs on every request of such a user
+        programmes = {pk: _role_rules(roles) for pk, roles in Programme.objects.values_list("pk", "definition__roles")}
         for role in legacy & set(NATIONAL_ROLES):  # U2T's NSI: national in every programme that has the role
             national_programmes |= {pk for pk, rules in programmes.items() if role in rules}
             admin_programmes |= {pk for pk, rules in programmes.items() if role == Role.NSI_ADMIN and role in rules}
