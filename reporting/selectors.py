@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import QuerySet
 
@@ -160,11 +161,11 @@ class Row:
     activity: Activity | None = None
     category: BudgetCategory | None = None
 
-    @property
+    @cached_property  # a row is built once and read many times (remaining, %, over budget, the page)
     def cumulative_plan(self) -> Decimal:
         return sum((p or ZERO for p in self.plans[: self.reported]), ZERO)
 
-    @property
+    @cached_property
     def cumulative_actual(self) -> Decimal:
         return sum((a or ZERO for a in self.actuals[: self.reported]), ZERO)
 

@@ -1,21 +1,27 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pbm import bulk
 from pbm.export_views import export_redirect
-from pbm.formats import month_label
+from pbm.formats import baht, month_label
 from pbm.history import history
 from pbm.models import ReviewStatus
+from pbm.templatetags.pbm import percent
 from pbm.views import review_context, review_post
 from tambon import access
 
@@ -44,12 +50,67 @@ def _month_or_404(tambon, year: int, month: int) -> None:
 def budget_table(request: HttpRequest, tambon_id: int) -> HttpResponse:
     tambon = access.get_tambon_or_404(request.user, tambon_id)
     table = selectors.budget_table(tambon=tambon)
+    can_edit = access.can_edit_tambon(request.user, tambon)
     return render(
         request,
         "reporting/budget_table.html",
-        {"tambon": tambon, "table": table, "can_edit": access.can_edit_tambon(request.user, tambon),
+        {"tambon": tambon, "table": table, "can_edit": can_edit, "page": _budget_page(tambon, table, can_edit),
          "history": history(tambon_id=tambon.pk)},  # totals, activities, household imports: no single month's
     )  # fmt: skip
+
+
+@dataclass
+class _RowView:
+    """A row of the budget table with its figures already formatted, and its runs of month cells already written
+    (a table has ~20 rows × 12 months, shown twice: one template node per cell cost more than the rest of the page)."""
+
+    row: selectors.Row
+    plan_cells: str  # safe HTML
+    actual_cells: str
+    month_rows: str  # the line card's months, one <tr> each
+    total: str
+    remaining: str
+    cumulative_plan: str
+    cumulative_actual: str
+    percent: str
+    line_url: str = ""
+    activity_url: str = ""
+    completion_url: str = ""
+
+
+def _budget_page(tambon, table: selectors.BudgetTable, can_edit: bool) -> dict:
+    """What the budget table's template shows, formatted once per cell (the template places the rows)."""
+    filing = table.filing
+    columns = []
+    for state in table.month_states:
+        url = reverse("report_detail", args=[tambon.pk, state.year, state.month])
+        label = month_label(state.year, state.month)
+        badge = format_html(' <span class="badge">{}</span>', state.status_label) if state.status else ""
+        columns.append({"state": state, "url": url, "label": label, "filing": state is filing,
+                        "row_head": format_html('<th scope="row"><a href="{}">{}</a>{}</th>', url, label, badge),
+                        "row_attr": mark_safe(' class="filing"') if state is filing else ""})  # fmt: skip
+    rows = []
+    for row in table.rows:
+        plans, actuals = [baht(v) for v in row.plans], [baht(v) for v in row.actuals]
+        cumulative = row.has_cumulative
+        view = _RowView(
+            row,
+            format_html_join("", '<td class="num">{}</td>', ((v,) for v in plans)),
+            format_html_join("", '<td class="num">{}</td>', ((v,) for v in actuals)),
+            format_html_join("", '<tr{}>{}<td class="num">{}</td><td class="num">{}</td></tr>',
+                             ((c["row_attr"], c["row_head"], p, a) for c, p, a in zip(columns, plans, actuals, strict=True))),
+            baht(row.total), baht(row.remaining),
+            baht(row.cumulative_plan) if cumulative else "—", baht(row.cumulative_actual) if cumulative else "—",
+            percent(row.percent),
+        )  # fmt: skip
+        if can_edit and row.line:
+            view.line_url = reverse("line_edit", args=[tambon.pk, row.line.pk])
+        if row.activity:
+            view.completion_url = reverse("completion_report", args=[row.activity.pk])
+            if can_edit:
+                view.activity_url = reverse("activity_edit", args=[tambon.pk, row.activity.pk])
+        rows.append(view)
+    return {"columns": columns, "rows": rows}
 
 
 @login_required
