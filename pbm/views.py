@@ -189,8 +189,9 @@ def unread_notifications(request: HttpRequest) -> dict:
     return {"unread_notifications": notifications.unread_count(user)}
 
 
-def review_context(user, obj: Reviewable | None) -> dict:
-    """What the review snippets need for any report: may this user review or reopen it now, the form, history."""
+def review_context(user, obj: Reviewable | None, *, history_entries: list | None = None) -> dict:
+    """What the review snippets need for any report: may this user review or reopen it now, the form, history
+    (`history_entries` when the page has already read a fuller one)."""
     saved = obj is not None and obj.pk is not None
     waiting = saved and obj.status == review.ReviewStatus.SUBMITTED
     in_unit = waiting and access.reviews_unit(user, obj.review_scope())
@@ -200,7 +201,7 @@ def review_context(user, obj: Reviewable | None) -> dict:
         "review_conflict": access.review_conflict(user, obj) if in_unit else None,
         "can_reopen": saved and obj.status == review.ReviewStatus.ACCEPTED and access.is_national(user),
         "review_form": ReviewForm(initial={"version": obj.version if obj is not None else 0}),
-        "history": history(obj=obj) if saved else [],
+        "history": history_entries if history_entries is not None else history(obj=obj) if saved else [],
         "can_comment": saved and (review.can_file(user, obj) or review.can_review(user, obj)),
         "comment_form": CommentForm(),
         "comments": list(discussion.comments(obj)) if saved else [],

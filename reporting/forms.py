@@ -1,10 +1,12 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from pbm.formats import month_label
-from pbm.forms import CountField, DateField, MoneyField, VersionField
+from pbm.forms import CountField, DateField, MoneyField, MoneyInput, VersionField
 
 from .evidence import CONTENT_TYPES
 from .models import Activity, BudgetCategory, CategoryKind, ExpenseType
@@ -73,6 +75,24 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
 
 
+class AmountInput(MoneyInput):
+    """MoneyInput written without the template engine, the same HTML as Django's input.html: a month's form holds
+    an actual per line and, per activity line, an amount per expense type (~60 boxes), and a template per box was
+    most of the page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        html = format_html('<input type="{}" name="{}"', widget["type"], widget["name"])
+        if widget["value"] is not None:
+            html += format_html(' value="{}"', widget["value"])
+        for key, given in widget["attrs"].items():
+            if given is True:
+                html += format_html(" {}", key)
+            elif given is not False:
+                html += format_html(' {}="{}"', key, given)
+        return mark_safe(html + ">")  # noqa: S308 - every part above went through format_html
+
+
 class MonthlyReportForm(forms.Form):
     version = VersionField()
     narrative = forms.CharField(
@@ -90,13 +110,13 @@ class MonthlyReportForm(forms.Form):
         for line, figure in lines:
             if figure.is_wages:
                 continue  # hiring actuals come from the roster's accepted work
-            self.fields[f"actual_{line.pk}"] = MoneyField(label=line.label, required=False)
+            self.fields[f"actual_{line.pk}"] = MoneyField(label=line.label, required=False, widget=AmountInput)
             self.line_ids.append(line.pk)
             if line.category.kind == CategoryKind.ACTIVITY and self.expense_types:
                 self.split_ids.append(line.pk)
                 for kind in self.expense_types:  # the funded ones; the service refuses any other
                     self.fields[f"split_{line.pk}_{kind.pk}"] = MoneyField(label=f"{line.label} · {kind.name}",
-                                                                           required=False)  # fmt: skip
+                                                                           required=False, widget=AmountInput)  # fmt: skip
 
     def actuals(self) -> dict[int, Decimal | None]:
         return {pk: self.cleaned_data.get(f"actual_{pk}") for pk in self.line_ids}

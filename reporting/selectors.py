@@ -364,11 +364,14 @@ def line_amounts(*, line: BudgetLine) -> dict[Month, MonthlyAmount]:
 
 
 def monthly_report_find(*, tambon: Tambon, year: int, month: int) -> MonthlyReport | None:
-    return (
+    report = (
         MonthlyReport.objects.filter(tambon=tambon, year=year, month=month)
         .select_related("submitted_by", "reviewed_by")
         .first()
     )
+    if report is not None:
+        report.tambon = tambon  # the caller's, with its place and programme: not read again
+    return report
 
 
 @dataclass

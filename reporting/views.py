@@ -170,19 +170,22 @@ def report_detail(request: HttpRequest, tambon_id: int, year: int, month: int) -
     report = selectors.monthly_report_find(tambon=tambon, year=year, month=month)
     can_edit = access.can_edit_tambon(request.user, tambon) and not services.locked_reason(report)
     lines = selectors.month_lines(tambon=tambon, year=year, month=month)
+    expense_types = list(selectors.funded_expense_types(tambon.programme_id))
+    posted = request.method == "POST"  # a bound form shows what was posted: the filed figures are not its initial
+    splits = None if posted else selectors.expense_splits(tambon=tambon, year=year, month=month)
     initial = {"version": report.version if report else 0, "narrative": report.narrative if report else "",
                "over_budget_explanation": report.over_budget_explanation if report else ""}  # fmt: skip
-    initial |= {f"actual_{line.pk}": amount.actual for line, amount in lines if amount}
-    initial |= {f"split_{line_id}_{type_id}": amount
-                for line_id, parts in selectors.expense_splits(tambon=tambon, year=year, month=month).items()
-                for type_id, amount in parts.items()}  # fmt: skip
+    if not posted:
+        initial |= {f"actual_{line.pk}": amount.actual for line, amount in lines if amount}
+        initial |= {f"split_{line_id}_{type_id}": amount
+                    for line_id, parts in splits.items() for type_id, amount in parts.items()}  # fmt: skip
     form = MonthlyReportForm(request.POST or None, request.FILES or None, initial=initial, lines=lines,
-                             expense_types=selectors.funded_expense_types(tambon.programme_id))  # fmt: skip
-    if request.method == "POST" and not can_edit:
+                             expense_types=expense_types)  # fmt: skip
+    if posted and not can_edit:
         if not access.can_edit_tambon(request.user, tambon):
             raise PermissionDenied(_("Only the tambon's university staff can file its reports."))
         form.add_error(None, services.locked_reason(report))
-    elif request.method == "POST" and form.is_valid():
+    elif posted and form.is_valid():
         submit = "submit" in request.POST
         try:
             services.monthly_report_save(
@@ -201,34 +204,33 @@ def report_detail(request: HttpRequest, tambon_id: int, year: int, month: int) -
         else:
             messages.success(request, _("Submitted for review.") if submit else _("Saved."))
             return redirect("report_detail", tambon_id=tambon.pk, year=year, month=month)
+    if splits is None:
+        splits = selectors.expense_splits(tambon=tambon, year=year, month=month)
     return render(
         request,
         "reporting/report_detail.html",
-        _report_context(request, tambon, report, form, lines, year, month, can_edit),
+        _report_context(request, tambon, report, form, lines, year, month, can_edit, splits, expense_types),
     )
 
 
-def _report_context(request, tambon, report, form, lines, year, month, can_edit) -> dict:
+def _report_context(request, tambon, report, form, lines, year, month, can_edit, splits, expense_types) -> dict:
     deadline = services.month_deadline(tambon, year, month)
-    splits = _split_text(tambon, year, month)
+    names = {kind.pk: kind.name_th for kind in expense_types}
+    split_text = {
+        line_id: [(names.get(t, "—"), amount) for t, amount in parts.items()] for line_id, parts in splits.items()
+    }  # read-only pages: each line's split as (type, amount)
+    history_entries = history(obj=report, tambon_id=tambon.pk, month=(year, month))
     return {
         "tambon": tambon, "report": report, "form": form, "year": year, "month": month, "can_edit": can_edit,
         "rows": [(line, figure, form[f"actual_{line.pk}"] if f"actual_{line.pk}" in form.fields else None,
-                  form.split_fields(line.pk), splits.get(line.pk, [])) for line, figure in lines],
+                  form.split_fields(line.pk), split_text.get(line.pk, [])) for line, figure in lines],
         "locked_reason": services.locked_reason(report),
         "deadline": deadline,
         "deadline_passed": (report is None or report.submitted_at is None) and timezone.now() > deadline,
-        **review_context(request.user, report),
-        "history": history(obj=report, tambon_id=tambon.pk, month=(year, month)),
+        **review_context(request.user, report, history_entries=history_entries),
+        "history": history_entries,
         "evidence": list(report.evidence.all()) if report and report.pk else [],
     }  # fmt: skip
-
-
-def _split_text(tambon, year: int, month: int) -> dict[int, list[tuple[str, object]]]:
-    """Read-only pages: each line's split as (expense type, amount)."""
-    names = dict(selectors.funded_expense_types(tambon.programme_id).values_list("pk", "name_th"))
-    return {line_id: [(names.get(t, "—"), amount) for t, amount in parts.items()]
-            for line_id, parts in selectors.expense_splits(tambon=tambon, year=year, month=month).items()}  # fmt: skip
 
 
 @login_required
