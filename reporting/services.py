@@ -34,7 +34,7 @@ from .models import (
     MonthlyReport,
     ProgrammeSettings,
 )
-from .selectors import ZERO, Month, Row, budget_table, budget_tables
+from .selectors import ZERO, BudgetTable, Month, Row, budget_table, budget_tables
 
 Money = Decimal
 
@@ -323,6 +323,7 @@ def _months_with_actuals(activity: Activity) -> list[Month]:
 
 def _report_for_update(tambon: Tambon, year: int, month: int) -> MonthlyReport:
     report, _created = MonthlyReport.objects.get_or_create(tambon=tambon, year=year, month=month)
+    report.tambon = tambon  # the caller's, with its programme: the checks below do not read it again
     return report
 
 
@@ -369,8 +370,9 @@ def monthly_report_save(
             errors.append(_("%(line)s: the actual cannot be negative (%(amount)s).")
                           % {"line": line.label, "amount": _baht(amount)})  # fmt: skip
     settings = ProgrammeSettings.for_programme(tambon.programme_id)
-    split_rows = _expense_splits_check(tambon=tambon, lines=lines, year=year, month=month, actuals=actuals,
-                                       splits=splits, rule=settings.not_funded_rule, errors=errors)  # fmt: skip
+    split_rows, filed_splits = _expense_splits_check(tambon=tambon, lines=lines, year=year, month=month,
+                                                     actuals=actuals, splits=splits, rule=settings.not_funded_rule,
+                                                     errors=errors)  # fmt: skip
     contents = []
     for upload in files:
         try:
@@ -380,7 +382,8 @@ def monthly_report_save(
     if errors:
         raise ValidationError(errors)
 
-    over = over_budget_rows(tambon=tambon, year=year, month=month, actuals=actuals)
+    table = _month_table(tambon=tambon, year=year, month=month, actuals=actuals)  # read once: over budget, plan gaps
+    over = _over_budget(table)
     explanation = (over_budget_explanation or "").strip()
     if over and not explanation:
         raise ValidationError(
@@ -401,7 +404,7 @@ def monthly_report_save(
     review.save_versioned(report, ["narrative", "over_budget_explanation", "is_over_budget"])
 
     amounts = {a.line_id: a for a in MonthlyAmount.objects.filter(line__tambon=tambon, year=year, month=month)}
-    edits = []
+    edits, changed, added = [], [], []
     for line_id, amount in actuals.items():
         current = amounts.get(line_id)
         old = current.actual if current else None
@@ -409,11 +412,14 @@ def monthly_report_save(
             continue
         if current:
             current.actual = amount
-            current.save(update_fields=["actual"])
+            changed.append(current)
         else:
-            MonthlyAmount.objects.create(line_id=line_id, year=year, month=month, actual=amount)
+            added.append(MonthlyAmount(line_id=line_id, year=year, month=month, actual=amount))
         edits.append(FigureEdit(lines[line_id].label, "actual", old, amount, (year, month)))
-    edits += _expense_splits_write(tambon=tambon, lines=lines, year=year, month=month, wanted=split_rows)
+    MonthlyAmount.objects.bulk_update(changed, ["actual"])  # one statement each, whatever the number of lines
+    MonthlyAmount.objects.bulk_create(added)
+    edits += _expense_splits_write(tambon=tambon, lines=lines, year=year, month=month, wanted=split_rows,
+                                   filed=filed_splits)  # fmt: skip
     for upload, content_type in contents:
         Evidence.objects.create(report=report, file=upload, name=upload.name[:200], content_type=content_type,
                                 size=upload.size, uploaded_by=user)  # fmt: skip
@@ -422,25 +428,27 @@ def monthly_report_save(
     figures_record(tambon_id=tambon.pk, user=user, edits=edits)
     dashboard_refresh_on_commit(tambon_ids=[tambon.pk])
     if submit:
-        monthly_report_submit(report=report, user=user, at=at)
+        _submit(report=report, user=user, at=at, table=table, due_day=settings.due_day)
     return report
 
 
 def _expense_splits_check(*, tambon: Tambon, lines: dict[int, BudgetLine], year: int, month: int,
                           actuals: dict[int, Decimal | None], splits: dict[int, dict[int, Decimal | None]] | None,
-                          rule: str, errors: list[str]) -> dict[int, dict[int, Decimal]]:  # fmt: skip
+                          rule: str, errors: list[str]
+                          ) -> tuple[dict[int, dict[int, Decimal]], dict[int, dict[int, Decimal]]]:  # fmt: skip
     """Check the month's spending by expense type (issue #15 item 9) and return the splits to write (line → {type:
     amount}; an empty one removes the line's split). A split is for activity lines, holds only the programme's
     funded expense types, and sums to the line's actual; a line whose actual changes keeps its filed split only if
-    that still sums to it. Problems are added to `errors`, naming the line."""
+    that still sums to it. Problems are added to `errors`, naming the line. Also returns the splits as filed."""
     splits = splits or {}
     filed: dict[int, dict[int, Decimal]] = {}
     for line_id, type_id, amount in ExpenseSplit.objects.filter(
         amount_row__line__tambon=tambon, amount_row__year=year, amount_row__month=month
     ).values_list("amount_row__line_id", "expense_type_id", "amount"):
         filed.setdefault(line_id, {})[type_id] = amount
+    unsent = [line_id for line_id in splits if line_id not in actuals]  # split without its actual: the stored one
     stored = dict(MonthlyAmount.objects.filter(line__tambon=tambon, year=year, month=month,
-                                               line_id__in=list(splits)).values_list("line_id", "actual"))  # fmt: skip
+                                               line_id__in=unsent).values_list("line_id", "actual")) if unsent else {}  # fmt: skip
     types = {t.pk: t for t in ExpenseType.objects.filter(programme_id=tambon.programme_id)}
     wanted: dict[int, dict[int, Decimal]] = {}
     for line_id, parts in splits.items():
@@ -478,18 +486,18 @@ def _expense_splits_check(*, tambon: Tambon, lines: dict[int, BudgetLine], year:
             errors.append(_("%(line)s: the actual changes to %(actual)s but its amounts by expense type add up to "
                             "%(split)s; change them too.") % {"line": lines[line_id].label, "actual": _baht(amount or 0),
                                                                "split": _baht(sum(parts.values()))})  # fmt: skip
-    return wanted
+    return wanted, filed
 
 
 def _expense_splits_write(*, tambon: Tambon, lines: dict[int, BudgetLine], year: int, month: int,
-                          wanted: dict[int, dict[int, Decimal]]) -> list[FigureEdit]:  # fmt: skip
-    """Replace the checked lines' splits (after the actuals are written); return the history's edits."""
+                          wanted: dict[int, dict[int, Decimal]], filed: dict[int, dict[int, Decimal]]
+                          ) -> list[FigureEdit]:  # fmt: skip
+    """Replace the checked lines' splits (after the actuals are written; `filed`: the splits as the check read them
+    in this transaction); return the history's edits."""
     if not wanted:
         return []
     rows = {a.line_id: a for a in MonthlyAmount.objects.filter(line_id__in=list(wanted), year=year, month=month)}
-    old = {}
-    for split in ExpenseSplit.objects.filter(amount_row__in=list(rows.values())).select_related("expense_type"):
-        old[(split.amount_row.line_id, split.expense_type_id)] = split.amount
+    old = {(line_id, type_id): amount for line_id in rows for type_id, amount in filed.get(line_id, {}).items()}
     names = dict(ExpenseType.objects.filter(programme_id=tambon.programme_id).values_list("pk", "name_th"))
     ExpenseSplit.objects.filter(amount_row__in=list(rows.values())).delete()
     ExpenseSplit.objects.bulk_create(
@@ -505,15 +513,24 @@ def _expense_splits_write(*, tambon: Tambon, lines: dict[int, BudgetLine], year:
 def over_budget_rows(*, tambon: Tambon, year: int, month: int, actuals: dict[int, Decimal | None]) -> list[Row]:
     """The lines (and categories with their activities) that the budget table would show above their total once
     these actuals of the month are saved: the table itself, read with the new figures, so the two never disagree."""
-    table = budget_tables(
+    return _over_budget(_month_table(tambon=tambon, year=year, month=month, actuals=actuals))
+
+
+def _month_table(*, tambon: Tambon, year: int, month: int, actuals: dict[int, Decimal | None]) -> BudgetTable:
+    """The budget table as it will be once these actuals of the month are saved."""
+    return budget_tables(
         tambons=[tambon], programme=tambon.programme, reported_at_least=(year, month),
         overrides={(line_id, (year, month)): amount for line_id, amount in actuals.items()},
     )[tambon.pk]  # fmt: skip
+
+
+def _over_budget(table: BudgetTable) -> list[Row]:
     return [row for row in table.rows if row.level >= 2 and row.is_over_budget]
 
 
-def _plan_gaps_message(tambon: Tambon) -> list[str]:
-    table = budget_table(tambon=tambon)
+def _plan_gaps_message(tambon: Tambon, table: BudgetTable | None = None) -> list[str]:
+    """`table`: the tambon's table read in this transaction (a month's actuals change no plan or total)."""
+    table = table or budget_table(tambon=tambon)
     return [
         _("%(line)s: the planned months add up to %(planned)s, %(gap)s %(direction)s its total %(total)s.")
         % {"line": f"{row.code} {row.name}".strip(), "planned": _baht(row.planned_total), "gap": _baht(abs(row.plan_gap)),
@@ -528,17 +545,25 @@ def monthly_report_submit(
 ) -> MonthlyReport:
     """Submit the month for review. Late if first submitted after the end (Bangkok) of the programme's due day."""
     review.version_check(report, seen_version)
+    return _submit(report=report, user=user, at=at)
+
+
+def _submit(*, report: MonthlyReport, user: User, at: dt.datetime | None, table: BudgetTable | None = None,
+            due_day: int | None = None) -> MonthlyReport:  # fmt: skip
+    """`monthly_report_submit` once the version is checked; a save that submits passes the table and due day it
+    has already read in its transaction."""
     if review.can_file(user, report) and report.is_open_for_editing:
         errors = []
         if not report.narrative.strip():
             errors.append(
                 ValidationError(_("Write this month's progress before submitting."), code="narrative_required")
             )
-        errors += [ValidationError(text, code="plan_gap") for text in _plan_gaps_message(report.tambon)]
+        errors += [ValidationError(text, code="plan_gap") for text in _plan_gaps_message(report.tambon, table)]
         if errors:
             raise ValidationError(errors)
     review.review_submit(obj=report, user=user, at=at)
-    due_day = ProgrammeSettings.for_programme(report.tambon.programme_id).due_day
+    if due_day is None:
+        due_day = ProgrammeSettings.for_programme(report.tambon.programme_id).due_day
     report.is_late = report.first_submitted_at > report.deadline(due_day)
     MonthlyReport.objects.filter(pk=report.pk).update(is_late=report.is_late)
     return report
