@@ -137,3 +137,14 @@ def test_api_messages_follow_the_language_thai_by_default(world):
     assert detail == "token header ไม่ถูกต้อง โทเค็นต้องไม่มีช่องว่าง"
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert client.get(url).json()["detail"] == "Invalid token header. Token string should not contain spaces."
+
+
+@pytest.mark.parametrize("value", [None, "", "80k", '"<b>&', D("80000.5"), D(0)])
+def test_report_form_amount_box_is_the_html_django_writes(value):
+    """The monthly form's boxes skip the template engine (60 of them on a page); the HTML is Django's own."""
+    from pbm.forms import MoneyField, MoneyInput
+    from reporting.forms import AmountInput
+
+    templated, direct = MoneyField(widget=MoneyInput).widget, MoneyField(widget=AmountInput).widget
+    attrs = {"id": "id_actual_7", "required": True, "disabled": False}
+    assert direct.render("actual_7", value, attrs) == templated.render("actual_7", value, attrs)

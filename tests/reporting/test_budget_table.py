@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reporting import selectors, services
-from reporting.models import BudgetCategory
+from reporting.models import BudgetCategory, MonthlyAmount
 
 from .helpers import enter_sample, lines_by_code
 
@@ -88,3 +88,36 @@ def test_budget_page_query_count_does_not_grow_with_activities(world, client_for
     assert response.status_code == 200
     assert response.content.decode().count("Activity ") >= count + 1
     assert len(large) == len(small)
+
+
+def _file(client, tambon, step: str, amount: str = "1"):
+    """Post the month's form as the page offers it, every actual `amount`, with `step` (save or submit)."""
+    url = f"/tambons/{tambon.pk}/reports/2021/3/"
+    form = client.get(url).context["form"]
+    data = {name: amount for name in form.fields if name.startswith("actual_")}
+    data |= {"version": form.initial["version"], "narrative": "progress", step: "1"}
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_saving_and_submitting_a_month_take_as_many_queries_whatever_the_activities(world, client_for, count):
+    enter_sample(world.tambon_a, world.alice)
+    _add_activities(world.tambon_a, world.alice, 1)
+    client = client_for(world.alice)
+    assert _file(client, world.tambon_a, "save").status_code == 302  # the report and its amounts exist from now on
+    with CaptureQueriesContext(connection) as small:  # every actual changes: one update for all of them
+        assert _file(client, world.tambon_a, "save", "2").status_code == 302
+    _add_activities(world.tambon_a, world.alice, count)
+    with CaptureQueriesContext(connection) as large:
+        assert _file(client, world.tambon_a, "save", "3").status_code == 302
+    assert len(large) == len(small)
+    # the activities planned March beyond 2.1's total: the one-step submit reads the plan gap from the table its
+    # over-budget check read, says what a fresh table says, and writes nothing
+    expected = services._plan_gaps_message(world.tambon_a)
+    assert expected
+    response = _file(client, world.tambon_a, "submit", "4")
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["form"].non_field_errors()] == expected
+    report = world.tambon_a.monthly_reports.get(year=2021, month=3)
+    assert report.status == "draft"
+    assert not MonthlyAmount.objects.filter(line__tambon=world.tambon_a, year=2021, month=3, actual=4).exists()
