@@ -383,12 +383,15 @@ class MonthFigure:
     is_wages: bool
 
 
-def month_lines(*, tambon: Tambon, year: int, month: int) -> list[tuple[BudgetLine, MonthFigure]]:
-    """The tambon's lines in table order, each with its figures for the month."""
-    return months_lines(tambon=tambon, months=[(year, month)])[(year, month)]
+def month_lines(*, tambon: Tambon, year: int, month: int, figures: bool = True) -> list[tuple[BudgetLine, MonthFigure]]:
+    """The tambon's lines in table order, each with its figures for the month (without `figures`, only whether its
+    actual is wages: what a posted form needs to know its boxes, in one query)."""
+    return months_lines(tambon=tambon, months=[(year, month)], figures=figures)[(year, month)]
 
 
-def months_lines(*, tambon: Tambon, months: list[Month]) -> dict[Month, list[tuple[BudgetLine, MonthFigure]]]:
+def months_lines(
+    *, tambon: Tambon, months: list[Month], figures: bool = True
+) -> dict[Month, list[tuple[BudgetLine, MonthFigure]]]:
     """`month_lines` for several months at once, in three queries."""
     lines = list(
         BudgetLine.objects.filter(tambon=tambon)
@@ -396,7 +399,7 @@ def months_lines(*, tambon: Tambon, months: list[Month]) -> dict[Month, list[tup
         .order_by("category__position", "activity__start_date", "activity_id")
     )
     refs = [line_ref(line, line.category) for line in lines]
-    figures = line_figures(lines=refs, months=months)
+    figures = line_figures(lines=refs, months=months) if figures else LineFigures({}, {})
     return {
         ym: [(line, MonthFigure(figures.plan(line.pk, ym), figures.actual(line.pk, ym), bool(ref.wage_type_id)))
              for line, ref in zip(lines, refs, strict=True)]

@@ -169,9 +169,9 @@ def report_detail(request: HttpRequest, tambon_id: int, year: int, month: int) -
     _month_or_404(tambon, year, month)
     report = selectors.monthly_report_find(tambon=tambon, year=year, month=month)
     can_edit = access.can_edit_tambon(request.user, tambon) and not services.locked_reason(report)
-    lines = selectors.month_lines(tambon=tambon, year=year, month=month)
-    expense_types = list(selectors.funded_expense_types(tambon.programme_id))
     posted = request.method == "POST"  # a bound form shows what was posted: the filed figures are not its initial
+    lines = selectors.month_lines(tambon=tambon, year=year, month=month, figures=not posted)
+    expense_types = list(selectors.funded_expense_types(tambon.programme_id))
     splits = None if posted else selectors.expense_splits(tambon=tambon, year=year, month=month)
     initial = {"version": report.version if report else 0, "narrative": report.narrative if report else "",
                "over_budget_explanation": report.over_budget_explanation if report else ""}  # fmt: skip
@@ -204,7 +204,8 @@ def report_detail(request: HttpRequest, tambon_id: int, year: int, month: int) -
         else:
             messages.success(request, _("Submitted for review.") if submit else _("Saved."))
             return redirect("report_detail", tambon_id=tambon.pk, year=year, month=month)
-    if splits is None:
+    if posted:  # shown again: the month's plans and filed figures beside what was typed
+        lines = selectors.month_lines(tambon=tambon, year=year, month=month)
         splits = selectors.expense_splits(tambon=tambon, year=year, month=month)
     return render(
         request,
