@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -141,12 +141,7 @@ def impact_report_save(*, report: ImpactReport, user: User, sections: dict[str, 
                        households: dict[str, int | None] | None = None, seen_version: int | None = None,
                        submit: bool = False) -> ImpactReport:  # fmt: skip
     """Save the narrative, the evidence and (a tambon's) household change; with `submit`, submit in one step."""
-    if not review.can_file(user, report):
-        raise PermissionDenied(_("You may not write this report."))
-    if not report.is_open_for_editing:
-        raise ValidationError(_("This report is %(status)s and can no longer be changed.")
-                              % {"status": report.get_status_display()})  # fmt: skip
-    review.version_check(report, seen_version)
+    review.edit_check(report, user, seen_version)
     values = {name: (sections.get(name) or "").strip() for name in ImpactReport.SECTIONS}
     if report.tambon_id and households is not None:
         values |= {name: households.get(name) for name in ImpactReport.HOUSEHOLDS}

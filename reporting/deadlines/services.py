@@ -88,12 +88,9 @@ def completion_report_save(
 ) -> CompletionReport:  # fmt: skip
     """Save the results, participants and new files, and with `submit` submit, in one step: a refused submit
     writes nothing (the form keeps what was typed and its version)."""
-    if not review.can_file(user, report):
-        raise PermissionDenied(_("Only the tambon's university staff can write its completion reports."))
-    if not report.is_open_for_editing:
-        raise ValidationError(_("This completion report is %(status)s and can no longer be changed.")
-                              % {"status": report.get_status_display()})  # fmt: skip
-    review.version_check(report, seen_version)
+    review.edit_check(report, user, seen_version,
+                      refused=_("Only the tambon's university staff can write its completion reports."),
+                      closed=_("This completion report is %(status)s and can no longer be changed."))  # fmt: skip
     cleaned = _clean_participants(participants)
     max_mb = ProgrammeSettings.for_programme(report.activity.tambon.programme_id).evidence_max_mb
     checked = [(upload, evidence_check(upload, max_mb=max_mb)) for upload in files]  # all checked before any is kept
@@ -166,12 +163,7 @@ def mou_report_save(
     submit: bool = False,
     at: dt.datetime | None = None,
 ) -> MouReport:
-    if not review.can_file(user, report):
-        raise PermissionDenied(_("You may not write this report."))
-    if not report.is_open_for_editing:
-        raise ValidationError(_("This report is %(status)s and can no longer be changed.")
-                              % {"status": report.get_status_display()})  # fmt: skip
-    review.version_check(report, seen_version)
+    review.edit_check(report, user, seen_version)
     changes = []
     for name in MouReport.SECTIONS:
         new = (sections.get(name) or "").strip()
@@ -225,12 +217,7 @@ def unit_report_save(*, report: UnitMonthlyReport, user: User, narrative: str, m
                      seen_version: int | None = None, submit: bool = False,
                      at: dt.datetime | None = None) -> UnitMonthlyReport:  # fmt: skip
     """Save the unit's narrative and own management spending; with `submit`, submit in the same step."""
-    if not review.can_file(user, report):
-        raise PermissionDenied(_("You may not write this report."))
-    if not report.is_open_for_editing:
-        raise ValidationError(_("This report is %(status)s and can no longer be changed.")
-                              % {"status": report.get_status_display()})  # fmt: skip
-    review.version_check(report, seen_version)
+    review.edit_check(report, user, seen_version)
     if management_actual is not None and management_actual < 0:
         raise ValidationError(_("The management spending cannot be negative."))
     changes = []
