@@ -93,7 +93,7 @@ def version_check(obj, seen_version: int | None, stale: str | None = None) -> No
 
 
 def edit_check(obj: Reviewable, user: User, seen_version: int | None = None, *, refused: str | None = None,
-               closed: str | None = None) -> None:
+               closed: str | None = None) -> None:  # fmt: skip
     """What every report's save checks first: the person files this report, it is still open (a draft or returned),
     and the page was not based on an older version. `refused` / `closed` word the first two for the page."""
     if not can_file(user, obj):
