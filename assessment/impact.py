@@ -53,7 +53,7 @@ def impact_figures(*, programme: Programme, tambon: Tambon | None = None, networ
     """The report's figures, as JSON (what is frozen on submit): a bounded number of aggregate queries whatever
     the number of tambons."""
     tambons = impact_tambons(programme=programme, tambon=tambon, network=network).select_related(
-        "subdistrict__district__province", "university"
+        "subdistrict__district__province", "university", "unit__level", "unit__parent"
     )
     by_id = {t.pk: t for t in tambons}
     ids = list(by_id)
@@ -86,9 +86,9 @@ def impact_figures(*, programme: Programme, tambon: Tambon | None = None, networ
         latest[row.tambon_id] = row  # the last quarter wins
     households = {r.tambon_id: r for r in ImpactReport.objects.filter(programme=programme, tambon_id__in=ids)}
     rows = []
-    for pk, t in sorted(by_id.items(), key=lambda item: item[1].subdistrict_id):
+    for pk, t in sorted(by_id.items(), key=lambda item: (str(item[1].subdistrict_id or ""), item[0])):
         c, h = latest.get(pk), households.get(pk)
-        rows.append({"tambon": t.place, "university": t.university.short_name or t.university.name_th,
+        rows.append({"tambon": t.place, "university": t.above_name,
                      "goals_met": c.goals_met if c else None, "class": c.band.name_th if c and c.band else "",
                      "quarter": c.quarter_label if c else "", "actual": str(actual_by_tambon.get(pk, ZERO)),
                      "in_need_before": h.households_in_need_before if h else None,
