@@ -121,6 +121,10 @@ def test_the_dashboard_its_export_and_its_api_read_the_replica_other_pages_defau
     assert on_replica.captured_queries
     assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in on_replica.captured_queries)
 
+    university = Tambon.objects.get(pk=world.tambon_a.pk).unit.parent  # the same figures in the unit tree
+    unit_page = client.get(f"/dashboard/units/{university.pk}/")
+    assert unit_page.context["board"].spending.total.kinds[CategoryKind.ACTIVITY].total == 777
+
     body = client.get(f"/api/v1{url}").json()
     assert Decimal(body["spending"]["total"]["kinds"][CategoryKind.ACTIVITY]["budget"]) == 777
     assert 777 in _cells(client.get(f"{url}export/spending.xlsx").content)
