@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.quarters import parse_quarter, programme_quarters
+from pbm import replica
 from pbm.formats import date_be
 from reporting.exports import xlsx_response
 from tambon import access, units
@@ -222,6 +223,7 @@ def _export_base(level: Level) -> str:
 
 
 @login_required
+@replica.reading()
 def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_id=None, unit_id=None) -> HttpResponse:
     scope = access.scope_of(request.user)
     programme = _programme(request) if network_id is None and unit_id is None else None
@@ -269,6 +271,7 @@ def _indicator_series(level: Level) -> list:
 
 
 @login_required
+@replica.reading()
 def dashboard_export(request: HttpRequest, widget: str, network_id=None, university_id=None, tambon_id=None,
                      unit_id=None):  # fmt: skip
     if widget not in exports.WIDGETS:
