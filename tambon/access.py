@@ -246,7 +246,9 @@ def units_on_path(user: User | None, unit: Unit, *, including: bool = True) -> l
     from .units import unit_path
 
     path = unit_path(unit, including=including)
-    openable = set(visible_units_all(user, Unit.objects.filter(pk__in=[u.pk for u in path])).values_list("pk", flat=True))
+    openable = set(
+        visible_units_all(user, Unit.objects.filter(pk__in=[u.pk for u in path])).values_list("pk", flat=True)
+    )
     for each in path:
         each.openable = each.pk in openable
     return path
