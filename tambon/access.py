@@ -150,6 +150,17 @@ def programmes_of(user: User | None) -> QuerySet[Programme]:
     return qs.filter(pk__in=ids)
 
 
+def programme_list(user: User | None) -> list[Programme]:
+    """`programmes_of` read once per request (cached on the user object, like the scope): the programme switch,
+    the request's programme and the dashboard's filter all show this list."""
+    if user is None or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_pbm_programmes", None)
+    if cached is None:
+        cached = user._pbm_programmes = list(programmes_of(user))
+    return cached
+
+
 # --- what a user may see -------------------------------------------------------------------------------
 
 
@@ -231,6 +242,12 @@ def visible_networks(user: User | None) -> QuerySet[Network]:
     return qs.filter(id__in=scope.network_ids)
 
 
+def sees_network(user: User | None, network_id: int) -> bool:
+    """Whether `visible_networks(user)` holds the network (without a query: the scope decides)."""
+    scope = scope_of(user)
+    return scope.national or network_id in scope.network_ids
+
+
 def visible_memberships(user: User | None, queryset: QuerySet[Membership] | None = None) -> QuerySet[Membership]:
     """Memberships over a network or university the user may see (the admin's lists); national roles: NSI only."""
     return _scoped(
@@ -274,8 +291,10 @@ def _get_or_404(queryset: QuerySet, pk: int, what: str):
         raise Http404(f"No such {what}") from None
 
 
-def get_tambon_or_404(user: User | None, pk: int) -> Tambon:
-    return _get_or_404(visible_tambons(user, Tambon.objects.with_place()), pk, "tambon")
+def get_tambon_or_404(user: User | None, pk: int, queryset: QuerySet[Tambon] | None = None) -> Tambon:
+    """The tambon if the user may see it (read with `with_place`, or from `queryset` when a page needs less)."""
+    return _get_or_404(visible_tambons(user, Tambon.objects.with_place() if queryset is None else queryset), pk,
+                       "tambon")  # fmt: skip
 
 
 def get_university_or_404(user: User | None, pk: int) -> University:
