@@ -427,7 +427,8 @@ def monthly_sums(level: Level) -> dict[tuple[int, int, int, str], tuple[Decimal,
 def spending(level: Level, period: Period, kids: list[Child], reports: ReportFigures | None = None) -> SpendingWidget:
     """Plan against actual by kind, disbursement against the fiscal-quarter targets, instalment 2. Six queries."""
     months = level.programme.months()
-    through = months.index(period.through)
+    position = {m: i for i, m in enumerate(months)}
+    through = position[period.through]
     sums = monthly_sums(level)
     rows = {c.pk: Spending(c) for c in kids}
     for row in (
@@ -446,7 +447,7 @@ def spending(level: Level, period: Period, kids: list[Child], reports: ReportFig
         item = rows.get(key)
         if item is None:
             continue
-        if months.index((year, month)) <= through:
+        if position[(year, month)] <= through:
             item.kinds[kind].plan += plan
             item.kinds[kind].actual += actual
         fy, q = fiscal_of[(year, month)]

@@ -6,6 +6,7 @@ from decimal import Decimal
 from html import escape as _escape
 
 from django import template
+from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -102,3 +103,21 @@ def month_options(months, period, chosen: str) -> SafeString:
         f'<option value="{_value(y)}-{m:02d}"{" selected" if (y, m) == selected else ""}>{escape(month_label(y, m))}'
         "</option>" for y, m in months
     ))  # fmt: skip
+
+
+@register.simple_tag
+def unit_report_rows(rows, month) -> SafeString:
+    """The unit monthly reports of the page's month: a row per network or university, its report's status."""
+    late, missing = escape(gettext("late")), escape(gettext("not filed"))
+    out = []
+    for kind, unit, report in rows:
+        href = reverse("unit_report", args=[kind, unit.pk, *month])
+        if report and report.first_submitted_at:
+            status = escape(report.get_status_display())
+            status += f' · <span class="badge bad">{late}</span>' if report.is_late else ""
+        else:
+            status = f'<span class="badge">{missing}</span>'
+        name = unit.name if kind == "university" else unit
+        out.append(f'<tr data-kind="{escape(kind)}"><td><a href="{escape(href)}">{escape(name)}</a></td>\n'
+                   f"    <td>{status}</td></tr>")  # fmt: skip
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped
