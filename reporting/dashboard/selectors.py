@@ -461,7 +461,8 @@ def spending(level: Level, period: Period, kids: list[Child], reports: ReportFig
         programme=level.programme, period=MouPeriod.SIX_MONTH, status=ReviewStatus.ACCEPTED, university__isnull=False
     ).values("university_id")
     for key, tambons, eligible in (
-        level.tambons.values_list(level.key)
+        level.tambons.order_by()  # no ORDER BY: the default ordering would join network and university to sort
+        .values_list(level.key)
         .annotate(n=Count("pk"), eligible=Count("pk", filter=Q(university_id__in=accepted_six_month)))
         .values_list(level.key, "n", "eligible")
     ):
