@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -53,7 +53,7 @@ def impact_figures(*, programme: Programme, tambon: Tambon | None = None, networ
     """The report's figures, as JSON (what is frozen on submit): a bounded number of aggregate queries whatever
     the number of tambons."""
     tambons = impact_tambons(programme=programme, tambon=tambon, network=network).select_related(
-        "subdistrict__district__province", "university"
+        "subdistrict__district__province", "university", "unit__level", "unit__parent"
     )
     by_id = {t.pk: t for t in tambons}
     ids = list(by_id)
@@ -86,9 +86,9 @@ def impact_figures(*, programme: Programme, tambon: Tambon | None = None, networ
         latest[row.tambon_id] = row  # the last quarter wins
     households = {r.tambon_id: r for r in ImpactReport.objects.filter(programme=programme, tambon_id__in=ids)}
     rows = []
-    for pk, t in sorted(by_id.items(), key=lambda item: item[1].subdistrict_id):
+    for pk, t in sorted(by_id.items(), key=lambda item: (str(item[1].subdistrict_id or ""), item[0])):
         c, h = latest.get(pk), households.get(pk)
-        rows.append({"tambon": t.place, "university": t.university.short_name or t.university.name_th,
+        rows.append({"tambon": t.place, "university": t.above_name,
                      "goals_met": c.goals_met if c else None, "class": c.band.name_th if c and c.band else "",
                      "quarter": c.quarter_label if c else "", "actual": str(actual_by_tambon.get(pk, ZERO)),
                      "in_need_before": h.households_in_need_before if h else None,
@@ -141,12 +141,7 @@ def impact_report_save(*, report: ImpactReport, user: User, sections: dict[str, 
                        households: dict[str, int | None] | None = None, seen_version: int | None = None,
                        submit: bool = False) -> ImpactReport:  # fmt: skip
     """Save the narrative, the evidence and (a tambon's) household change; with `submit`, submit in one step."""
-    if not review.can_file(user, report):
-        raise PermissionDenied(_("You may not write this report."))
-    if not report.is_open_for_editing:
-        raise ValidationError(_("This report is %(status)s and can no longer be changed.")
-                              % {"status": report.get_status_display()})  # fmt: skip
-    review.version_check(report, seen_version)
+    review.edit_check(report, user, seen_version)
     values = {name: (sections.get(name) or "").strip() for name in ImpactReport.SECTIONS}
     if report.tambon_id and households is not None:
         values |= {name: households.get(name) for name in ImpactReport.HOUSEHOLDS}

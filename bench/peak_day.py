@@ -14,7 +14,9 @@
 - Then the peak: `--filers` university reporters (usi1, usi2, …) each log in through the login form (CSRF) and,
   per tambon of their university, open the budget table and the month's report form, save a draft and submit it;
   `--reviewers` RSI reviewers reload their network's dashboard and nsi-review the national one; `--exporters`
-  university managers pull their university's budget .xlsx and roster .xlsx. Bounded by `--seconds` and
+  university managers pull their university's budget .xlsx and roster .xlsx (each a background job: the URL leads
+  to the job's page, whose progress is polled until the file is downloaded). A filer splits each amount of a line
+  with expense types under the first type, as the form asks. Bounded by `--seconds` and
   `--max-requests`; only 127.0.0.1 is ever contacted.
 - Prints per request kind: count, requests/s, p50/p95/p99, the p95 as a multiple of the quiet p50, errors; then
   the lost-update check against the database (every acknowledged save is there with the amounts and the text it
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import json
 import os
 import shlex
 import signal
@@ -331,6 +334,10 @@ def file_month(person: Person, tambon: int, year: int, month: int, serial: str) 
         amount = Decimal("1.00") + Decimal(len(serial) % 7) / 100
         narrative = f"peak-day {serial} {step}"
         fields = form.fields | {name: str(amount) for name in lines} | {"narrative": narrative}
+        for name in lines:  # a split line's expense types must add up to its amount: all of it under the first
+            split = sorted((n for n in form.fields if n.startswith(f"split_{name.removeprefix('actual_')}_")),
+                           key=lambda n: int(n.rsplit("_", 1)[1]))  # fmt: skip
+            fields |= {n: str(amount) if i == 0 else "" for i, n in enumerate(split)}
         fields |= {"over_budget_explanation": "peak-day bench", step: "1"}
         status, headers, _c = person.request(step, path, fields, expect=302)
         if status != 302:
@@ -354,6 +361,32 @@ def run_filer(base: str, password: str, filer: Filer, record: Record, budget: Bu
         pass
 
 
+def export(person: Person, path: str) -> None:
+    """An export is a background job (pbm/jobs.py): its URL leads to the job's page, which is polled until the
+    file can be downloaded. Each request counts as "export"; an unchanged export is served from the last build."""
+    status, headers, _c = person.request("export", path, expect=302)
+    job = urllib.parse.urlsplit(headers.get("Location", "")).path
+    if status != 302 or not job.startswith("/exports/"):
+        return
+    for _ in range(600):
+        status, _h, content = person.request("export", job + "progress/")
+        if status != 200:
+            return
+        state = json.loads(content)
+        if not state["running"]:
+            break
+        time.sleep(0.2)
+    else:
+        with person.record.lock:
+            person.record.errors["export"].append(f"{person.username} {job}: still running after 600 polls")
+        return
+    if state["status"] != "done":
+        with person.record.lock:
+            person.record.errors["export"].append(f"{person.username} {job}: {state['status']} {state['message']}")
+        return
+    person.request("export", job + "download/")
+
+
 def run_looker(base: str, password: str, username: str, paths: list[str], kind: str, record: Record,
                budget: Budget | None, rounds: int | None, stop: threading.Event) -> None:  # fmt: skip
     try:
@@ -363,7 +396,10 @@ def run_looker(base: str, password: str, username: str, paths: list[str], kind: 
         done = 0
         while (not stop.is_set()) if rounds is None else done < rounds:
             for path in paths:
-                person.request(kind, path)
+                if kind == "export":
+                    export(person, path)
+                else:
+                    person.request(kind, path)
             done += 1
     except OutOfBudget:
         pass

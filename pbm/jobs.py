@@ -35,6 +35,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
+from . import replica
 from .followups import enqueue_on_commit
 from .models import ExportJob, JobStatus, User
 
@@ -207,7 +208,8 @@ def export_build(*, job_id: int) -> ExportJob | None:
     try:
         with translation.override(job.language), heartbeat(rows):
             kind = _kind(job.kind)
-            data = kind.inputs(job.params)
+            with replica.reading():  # the figures, from the replica if there is one (pbm/replica.py)
+                data = kind.inputs(job.params)
             version = data_version(data)
             rows.update(progress=40, version=version)
             built = (

@@ -92,6 +92,18 @@ def version_check(obj, seen_version: int | None, stale: str | None = None) -> No
         )
 
 
+def edit_check(obj: Reviewable, user: User, seen_version: int | None = None, *, refused: str | None = None,
+               closed: str | None = None) -> None:  # fmt: skip
+    """What every report's save checks first: the person files this report, it is still open (a draft or returned),
+    and the page was not based on an older version. `refused` / `closed` word the first two for the page."""
+    if not can_file(user, obj):
+        raise PermissionDenied(refused or _("You may not write this report."))
+    if not obj.is_open_for_editing:
+        raise ValidationError((closed or _("This report is %(status)s and can no longer be changed."))
+                              % {"status": obj.get_status_display()})  # fmt: skip
+    version_check(obj, seen_version)
+
+
 @transaction.atomic
 def review_submit(*, obj: Reviewable, user: User, at: dt.datetime | None = None) -> Reviewable:
     if not can_file(user, obj):

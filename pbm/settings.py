@@ -108,17 +108,25 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+
+def database_from_url(url: str) -> dict:
+    """One DATABASES entry from a URL, the same for the primary and its replica."""
+    database = dj_database_url.parse(
+        url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True
     )
-}
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Several requests (and the eager Celery tasks) share one file: wait instead of failing on a lock.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if database["ENGINE"].endswith("sqlite3"):
+        # Several requests (and the eager Celery tasks) share one file: wait instead of failing on a lock.
+        database["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        database["CONN_MAX_AGE"] = 0
+    return database
+
+
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # A read-only copy (PostgreSQL streaming replication) that the dashboards and the export jobs read their figures
+    # from (pbm/replica.py: only inside replica.reading(); every write, and all else, goes to default).
+    DATABASES["replica"] = database_from_url(os.environ["DATABASE_REPLICA_URL"])
+    DATABASE_ROUTERS = ["pbm.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "tambon.User"

@@ -242,9 +242,8 @@ def _review_filters(request: HttpRequest, user) -> dict:
 def review_list(request: HttpRequest) -> HttpResponse:
     """What the reviewer has to review, filtered (university, month, kind, late, over budget); the ticked items are
     accepted in one action, each through its own accept service and rules."""
-    scope = access.scope_of(request.user)
-    if not (scope.national or scope.network_ids):
-        raise Http404("Reviews are for RSI and NSI reviewers")
+    if not access.reviews_anything(request.user):
+        raise Http404("Reviews are for reviewers")
     filters = _review_filters(request, request.user)
     kind = filters["kind"]
     status = request.GET.get("status") or ReviewStatus.SUBMITTED

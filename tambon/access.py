@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -219,11 +219,20 @@ def visible_units_all(user: User | None, queryset: QuerySet[Unit] | None = None)
     return qs.filter(q)
 
 
+def _national_records(scope: Scope, qs: QuerySet, field_name: str) -> QuerySet:
+    """U2T's universities or networks a national role sees: every one working a tambon of the role's programmes,
+    and those not yet working any (just set up); not another programme's (a CDD national reviewer sees none)."""
+    if scope.everything:
+        return qs
+    tambons = Tambon.objects.filter(**{field_name: OuterRef("pk")})
+    return qs.filter(Exists(tambons.filter(programme_id__in=scope.national_programme_ids)) | ~Exists(tambons))
+
+
 def visible_universities(user: User | None) -> QuerySet[University]:
     qs = University.objects.all()
     scope = scope_of(user)
-    if scope.national:
-        return qs
+    if scope.national or scope.everything:
+        return _national_records(scope, qs, "university")
     if scope.is_empty:
         return qs.none()
     return qs.filter(
@@ -237,15 +246,32 @@ def visible_networks(user: User | None) -> QuerySet[Network]:
     """Networks whose pages the user may open: their own (RSI), all (NSI). University staff see none."""
     qs = Network.objects.all()
     scope = scope_of(user)
-    if scope.national:
-        return qs
+    if scope.national or scope.everything:
+        return _national_records(scope, qs, "network")
     return qs.filter(id__in=scope.network_ids)
 
 
 def sees_network(user: User | None, network_id: int) -> bool:
-    """Whether `visible_networks(user)` holds the network (without a query: the scope decides)."""
+    """Whether `visible_networks(user)` holds the network: the scope decides an RSI's without a query; a national
+    role's asks whether the network works a tambon of its programmes (visible_networks' rule)."""
     scope = scope_of(user)
-    return scope.national or network_id in scope.network_ids
+    if network_id in scope.network_ids:
+        return True
+    return (scope.national or scope.everything) and visible_networks(user).filter(pk=network_id).exists()
+
+
+def units_on_path(user: User | None, unit: Unit, *, including: bool = True) -> list[Unit]:
+    """The units from the root down to `unit` (or to its parent), for crumbs and facts; each has `openable`: whether
+    the user may open its dashboard (visible_units_all's rule), so a page links only what will open. Two queries."""
+    from .units import unit_path
+
+    path = unit_path(unit, including=including)
+    openable = set(
+        visible_units_all(user, Unit.objects.filter(pk__in=[u.pk for u in path])).values_list("pk", flat=True)
+    )
+    for each in path:
+        each.openable = each.pk in openable
+    return path
 
 
 def visible_memberships(user: User | None, queryset: QuerySet[Membership] | None = None) -> QuerySet[Membership]:
@@ -344,6 +370,22 @@ def can_manage_university(user: User | None, university: University) -> bool:
     """Import rosters and sign for the university: its managers, or NSI admin."""
     scope = scope_of(user)
     return scope.national_admin or university.pk in scope.manager_university_ids
+
+
+def can_manage_roster(user: User | None, tambon: Tambon) -> bool:
+    """Manage the tambon's hired team and export it whole: its university's managers (U2T), a role that may
+    `manage_roster` over a unit above it, or the programme's national admin."""
+    scope = scope_of(user)
+    if tambon.university_id is not None and can_manage_university(user, tambon.university):
+        return True
+    return _admin_of(scope, tambon) or _granted(scope, tambon, "manage_roster")
+
+
+def reviews_anything(user: User | None) -> bool:
+    """Whether the user reviews reports at all (an RSI, a national role, a role that may `review` over a unit):
+    decides the review list and its link."""
+    scope = scope_of(user)
+    return scope.everything or scope.national or bool(scope.network_ids) or any("review" in g.may for g in scope.grants)
 
 
 def can_review_tambon(user: User | None, tambon: Tambon) -> bool:

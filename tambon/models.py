@@ -313,6 +313,13 @@ class Tambon(models.Model):
             place_tambons([self])
 
     @property
+    def above_name(self) -> str:
+        """Whom the tambon answers to, as a table's column names it: U2T's university, else its parent unit."""
+        if self.university_id:
+            return self.university.short_name or self.university.name_th
+        return self.unit.parent.name if self.unit_id and self.unit.parent_id else ""
+
+    @property
     def place(self) -> str:
         """'ตำบลห้วยแห้ง อำเภอแก่งคอย จังหวัดสระบุรี', as PBM heads a tambon (Bangkok says แขวง/เขต); a reporting
         unit that is not a sub-district is named by its unit ('จังหวัดเชียงใหม่')."""

@@ -138,3 +138,10 @@ def u2t_shaped(programme: Programme | None) -> bool:
         cached = not has_units or Unit.objects.filter(programme=programme, network__isnull=False).exists()
         programme._u2t_shaped = cached
     return cached
+
+
+def unit_path(unit: Unit, *, including: bool = True) -> list[Unit]:
+    """The units from the root down to `unit` (or to its parent), with their levels: one query."""
+    ids = unit.ancestor_ids() if including else unit.ancestor_ids()[:-1]
+    found = {u.pk: u for u in Unit.objects.filter(pk__in=ids).select_related("level")}
+    return [found[pk] for pk in ids if pk in found]

@@ -55,3 +55,32 @@ def test_quarterly_assessments_due_remind_universities_and_networks(world):
     body = Notification.objects.get(user=world.alice).body
     assert "ห้วยแห้ง" in body and "พระสิงห์" in body and "ศรีภูมิ" not in body
     assert services.reminders_send(on_date=due).assessment_reminders == 0
+
+
+def test_unit_monthly_reports_due_remind_universities_and_networks_not_yet_submitted(world):
+    """A university's and a network's own monthly report is due with the tambons' (issue #15 item 1): before and on
+    the due day, the staff of each university (each network's RSI) that has not submitted it are told, once."""
+    from reporting.deadlines.models import UnitMonthlyReport
+    from reporting.selectors import month_due_dates
+
+    settings = DeadlineSettings.for_programme(world.programme)
+    settings.save()
+    (year, month), due = month_due_dates(world.programme)[0]
+    submitted = {"first_submitted_at": dt.datetime(2021, 1, 1, tzinfo=dt.UTC), "status": "submitted"}
+    UnitMonthlyReport.objects.create(programme=world.programme, year=year, month=month,
+                                     university=world.university_b, **submitted)  # fmt: skip
+    UnitMonthlyReport.objects.create(programme=world.programme, year=year, month=month,
+                                     network=world.tambon_b.network)  # a draft is not submitted  # fmt: skip
+    on = due - dt.timedelta(days=settings.days_before[0])
+    counts = services.reminders_send(on_date=on)
+    assert told(f"unit-report-due:{year}-{month:02d}") == {"alice": 1, "mona": 1, "carol": 1, "dave": 1}
+    assert counts.unit_report_reminders == 4
+    alice = Notification.objects.get(user=world.alice, sentmessage__key__startswith="unit-report-due")
+    assert alice.url == f"/unit-reports/university/{world.university_a.pk}/{year}/{month}/"
+    assert "ของหน่วยงาน" in alice.subject and "your unit's monthly report" in alice.subject_en  # Thai first
+    assert services.reminders_send(on_date=on).unit_report_reminders == 0  # once
+    UnitMonthlyReport.objects.filter(university__isnull=True).delete()
+    UnitMonthlyReport.objects.create(programme=world.programme, year=year, month=month,
+                                     university=world.university_a, **submitted)  # fmt: skip
+    later = services.reminders_send(on_date=due)  # the due day: only the networks are still due
+    assert later.unit_report_reminders == (2 if 0 in settings.days_before else 0)

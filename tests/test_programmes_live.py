@@ -230,3 +230,20 @@ def test_a_unit_page_costs_the_same_queries_whatever_the_size_of_its_tree(smart,
     budget_plan_init_many(tambons=list(Tambon.objects.filter(pk__in=[t.pk for t in new]).select_related("programme")))
     assert Unit.objects.filter(programme=smart, depth=1).count() > len(province)
     assert queries() == before
+
+
+def test_a_national_role_of_one_programme_sees_no_other_programmes_universities_or_networks(smart, client):
+    u2t = TambonFactory()  # a U2T tambon, its university and its network
+    nsi = UserFactory()
+    MembershipFactory(user=nsi, role=Role.NSI_REVIEWER)
+    national = User.objects.get(username="tambon-smart-team-review")
+    assert access.scope_of(national).national
+    assert not access.visible_universities(national).filter(pk=u2t.university_id).exists()
+    assert not access.visible_networks(national).filter(pk=u2t.network_id).exists()
+    client.force_login(national)
+    assert client.get(reverse("university_detail", args=[u2t.university_id])).status_code == 404
+    # U2T's NSI sees them, and a university not yet working any tambon (just set up) too
+    spare = TambonFactory().university
+    Tambon.objects.filter(university=spare).delete()
+    assert set(access.visible_universities(nsi)) >= {u2t.university, spare}
+    assert access.visible_networks(nsi).filter(pk=u2t.network_id).exists()

@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from pbm import replica
 from pbm.api import InScope
 from tambon.models import Programme
 
@@ -291,6 +292,7 @@ FILTERS = [
 @extend_schema(responses=DashboardSerializer, parameters=FILTERS, summary="A dashboard level's figures")
 @api_view(["GET"])
 @permission_classes([InScope])
+@replica.reading()
 def dashboard(request: Request, network_id: int | None = None, university_id: int | None = None,
               tambon_id: int | None = None) -> Response:  # fmt: skip
     """National (NSI only), a network, a university's tambons in a network, or one tambon: the dashboard's

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.quarters import parse_quarter, programme_quarters
+from pbm import replica
 from pbm.formats import date_be
 from reporting.exports import xlsx_response
 from tambon import access, units
@@ -178,7 +179,7 @@ def _linker(level: Level, query: str):
 
 def _scope_label(level: Level) -> str:
     if level.unit is not None:
-        return " › ".join(u.name for u in unit_path(level.unit))
+        return " › ".join(u.name for u in units.unit_path(level.unit))
     if level.kind == "national":
         return _("All networks")
     parts = [str(level.network)]
@@ -209,13 +210,6 @@ def _charts(board) -> dict:
             "classes": charts.class_bars(board)}  # fmt: skip
 
 
-def unit_path(unit: Unit) -> list[Unit]:
-    """The unit's ancestors from the root down to it (one query)."""
-    ids = unit.ancestor_ids()
-    found = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
-    return [found[pk] for pk in ids]
-
-
 def _export_base(level: Level) -> str:
     """The URL of the level's exports, up to the widget name."""
     if level.unit is not None:
@@ -232,6 +226,7 @@ def _export_base(level: Level) -> str:
 
 
 @login_required
+@replica.reading()
 def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_id=None, unit_id=None) -> HttpResponse:
     scope = access.scope_of(request.user)
     programme = _programme(request) if network_id is None and unit_id is None else None
@@ -261,7 +256,7 @@ def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_
         "export_base": _export_base(board.level),
         "network_visible": board.level.network is not None and access.sees_network(request.user, board.level.network.pk),
         "national": scope.national, "indicator_series": _indicator_series(board.level),
-        "unit_crumbs": unit_path(board.level.unit) if board.level.unit is not None else [],
+        "unit_crumbs": access.units_on_path(request.user, board.level.unit) if board.level.unit else [],
         "unit_reports": None if board.level.tambon or board.level.unit else deadline_selectors.unit_report_completeness(
             programme=programme, tambons=board.level.tambons, year=board.period.through[0],
             month=board.period.through[1], networks=board.level.university is None),
@@ -278,6 +273,7 @@ def _indicator_series(level: Level) -> list:
 
 
 @login_required
+@replica.reading()
 def dashboard_export(request: HttpRequest, widget: str, network_id=None, university_id=None, tambon_id=None,
                      unit_id=None):  # fmt: skip
     if widget not in exports.WIDGETS:

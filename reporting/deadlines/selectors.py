@@ -117,7 +117,11 @@ def completion_reports(*, user: User) -> QuerySet[CompletionReport]:
     return access.filter_by_tambon(
         user,
         CompletionReport.objects.select_related(
-            "activity__tambon__subdistrict__district__province", "activity__tambon__university", "activity__category"
+            "activity__tambon__subdistrict__district__province",
+            "activity__tambon__university",
+            "activity__category",
+            "activity__tambon__unit__level",
+            "activity__tambon__unit__parent__level",
         ),
         "activity__tambon",
     )

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -88,12 +89,9 @@ def completion_report_save(
 ) -> CompletionReport:  # fmt: skip
     """Save the results, participants and new files, and with `submit` submit, in one step: a refused submit
     writes nothing (the form keeps what was typed and its version)."""
-    if not review.can_file(user, report):
-        raise PermissionDenied(_("Only the tambon's university staff can write its completion reports."))
-    if not report.is_open_for_editing:
-        raise ValidationError(_("This completion report is %(status)s and can no longer be changed.")
-                              % {"status": report.get_status_display()})  # fmt: skip
-    review.version_check(report, seen_version)
+    review.edit_check(report, user, seen_version,
+                      refused=_("Only the tambon's university staff can write its completion reports."),
+                      closed=_("This completion report is %(status)s and can no longer be changed."))  # fmt: skip
     cleaned = _clean_participants(participants)
     max_mb = ProgrammeSettings.for_programme(report.activity.tambon.programme_id).evidence_max_mb
     checked = [(upload, evidence_check(upload, max_mb=max_mb)) for upload in files]  # all checked before any is kept
@@ -166,12 +164,7 @@ def mou_report_save(
     submit: bool = False,
     at: dt.datetime | None = None,
 ) -> MouReport:
-    if not review.can_file(user, report):
-        raise PermissionDenied(_("You may not write this report."))
-    if not report.is_open_for_editing:
-        raise ValidationError(_("This report is %(status)s and can no longer be changed.")
-                              % {"status": report.get_status_display()})  # fmt: skip
-    review.version_check(report, seen_version)
+    review.edit_check(report, user, seen_version)
     changes = []
     for name in MouReport.SECTIONS:
         new = (sections.get(name) or "").strip()
@@ -225,12 +218,7 @@ def unit_report_save(*, report: UnitMonthlyReport, user: User, narrative: str, m
                      seen_version: int | None = None, submit: bool = False,
                      at: dt.datetime | None = None) -> UnitMonthlyReport:  # fmt: skip
     """Save the unit's narrative and own management spending; with `submit`, submit in the same step."""
-    if not review.can_file(user, report):
-        raise PermissionDenied(_("You may not write this report."))
-    if not report.is_open_for_editing:
-        raise ValidationError(_("This report is %(status)s and can no longer be changed.")
-                              % {"status": report.get_status_display()})  # fmt: skip
-    review.version_check(report, seen_version)
+    review.edit_check(report, user, seen_version)
     if management_actual is not None and management_actual < 0:
         raise ValidationError(_("The management spending cannot be negative."))
     changes = []
@@ -268,12 +256,14 @@ class ReminderCounts:
     completion_reminders: int = 0
     late_notices: int = 0
     mou_reminders: int = 0
+    unit_report_reminders: int = 0
     assessment_reminders: int = 0
 
     def __str__(self) -> str:
         return (f"{self.reminders} reminders, {self.escalations} escalations, {self.late_notices} late notices, "
                 f"{self.completion_reminders} completion-report reminders, {self.mou_reminders} MOU-report "
-                f"reminders, {self.assessment_reminders} assessment reminders")  # fmt: skip
+                f"reminders, {self.unit_report_reminders} unit-report reminders, {self.assessment_reminders} "
+                f"assessment reminders")  # fmt: skip
 
 
 # Reminders of higher apps (the quarterly assessments) join the daily job through a hook registered in their
@@ -284,6 +274,29 @@ REMINDER_HOOKS: list = []
 def reminders_register(hook) -> None:
     if hook not in REMINDER_HOOKS:
         REMINDER_HOOKS.append(hook)
+
+
+def _owners_to_remind(*, programme: Programme, filed: QuerySet) -> list[tuple[str, int]]:
+    """("university" | "network", id) of each university working the programme's active tambons, and of each of
+    their networks, that has no report among `filed` (reports with university_id / network_id)."""
+    tambons = Tambon.objects.filter(programme=programme, is_active=True)
+    done = set(filed.values_list("university_id", "network_id"))
+    universities = sorted(set(tambons.values_list("university_id", flat=True)) - {u for u, _n in done} - {None})
+    networks = sorted(set(tambons.values_list("network_id", flat=True)) - {n for _u, n in done} - {None})
+    return [("university", u) for u in universities] + [("network", n) for n in networks]
+
+
+def _remind_owners(*, owners: list[tuple[str, int]], message_for, on_date: dt.date) -> int:
+    """Send each owner's message (`message_for(kind, owner_id)`) to who files for it: a university's staff, a
+    network's RSI."""
+    staff = access.university_staff([i for kind, i in owners if kind == "university"])
+    reviewers = access.network_reviewers([i for kind, i in owners if kind == "network"])
+    sent = 0
+    for kind, owner_id in owners:
+        message = message_for(kind, owner_id)
+        for user in (staff if kind == "university" else reviewers).get(owner_id, []):
+            sent += notify(user=user, message=message, on_date=on_date)
+    return sent
 
 
 def _mou_reminders(*, on_date: dt.date, programme: Programme, settings: DeadlineSettings) -> int:
@@ -299,33 +312,50 @@ def _mou_reminders(*, on_date: dt.date, programme: Programme, settings: Deadline
         days = (due - on_date).days
         if days not in settings.days_before:
             continue
-        filed = MouReport.objects.filter(programme=programme, period=period, first_submitted_at__isnull=False)
-        tambons = Tambon.objects.filter(programme=programme, is_active=True)
-        owners = [
-            ("university", uid)
-            for uid in tambons.values_list("university_id", flat=True).distinct()
-            if not filed.filter(university_id=uid).exists()
-        ]
-        owners += [("network", nid) for nid in tambons.values_list("network_id", flat=True).distinct()
-                   if not filed.filter(network_id=nid).exists()]  # fmt: skip
-        staff = access.university_staff([i for kind, i in owners if kind == "university"])
-        reviewers = access.network_reviewers([i for kind, i in owners if kind == "network"])
-        for kind, owner_id in owners:
 
-            def build(period=period, due=due):
-                return (
-                    _("PBM: %(report)s due %(due)s") % {"report": MouPeriod(period).label, "due": date_be(due)},
-                    _("Your %(report)s is due %(due)s and is not submitted yet.")
-                    % {"report": MouPeriod(period).label, "due": date_be(due)},
-                )
-
-            subject_th, body_th, subject_en, body_en = _bilingual(build)
-            url = reverse("mou_report", args=[period, kind, owner_id])
-            message = Message(
-                f"mou-due:{period}:{kind}-{owner_id}:d-{days}", subject_th, subject_en, body_th, body_en, url
+        def build(period=period, due=due):
+            return (
+                _("PBM: %(report)s due %(due)s") % {"report": MouPeriod(period).label, "due": date_be(due)},
+                _("Your %(report)s is due %(due)s and is not submitted yet.")
+                % {"report": MouPeriod(period).label, "due": date_be(due)},
             )
-            people = (staff if kind == "university" else reviewers).get(owner_id, [])
-            sent += sum(notify(user=user, message=message, on_date=on_date) for user in people)
+
+        def message_for(kind, owner_id, period=period, days=days, build=build):
+            return Message(f"mou-due:{period}:{kind}-{owner_id}:d-{days}", *_order(_bilingual(build)),
+                           reverse("mou_report", args=[period, kind, owner_id]))  # fmt: skip
+
+        filed = MouReport.objects.filter(programme=programme, period=period, first_submitted_at__isnull=False)
+        sent += _remind_owners(owners=_owners_to_remind(programme=programme, filed=filed), message_for=message_for,
+                               on_date=on_date)  # fmt: skip
+    return sent
+
+
+def _unit_report_reminders(*, on_date: dt.date, programme: Programme, settings: DeadlineSettings) -> int:
+    """Before and on the monthly due day: the staff of each university (the RSI of each network) whose own monthly
+    report for the month is not submitted yet. The unit reports are due with the tambons' (unit_report_deadline)."""
+    sent = 0
+    for year, month, days in selectors.months_due_on(programme=programme, on_date=on_date,
+                                                     days_before=settings.days_before):  # fmt: skip
+        due = on_date + dt.timedelta(days=days)
+
+        def build(year=year, month=month, due=due):
+            return (
+                _("PBM: your unit's monthly report for %(month)s due %(due)s")
+                % {"month": month_label(year, month), "due": date_be(due)},
+                _("Your own monthly report for %(month)s (hiring, the tambons' work rolled up, your management "
+                  "spending) is due %(due)s and is not submitted yet.")
+                % {"month": month_label(year, month), "due": date_be(due)},
+            )  # fmt: skip
+
+        def message_for(kind, owner_id, year=year, month=month, days=days, build=build):
+            return Message(f"unit-report-due:{year}-{month:02d}:{kind}-{owner_id}:d-{days}",
+                           *_order(_bilingual(build)),
+                           reverse("unit_report", args=[kind, owner_id, year, month]))  # fmt: skip
+
+        filed = UnitMonthlyReport.objects.filter(programme=programme, year=year, month=month,
+                                                 first_submitted_at__isnull=False)  # fmt: skip
+        sent += _remind_owners(owners=_owners_to_remind(programme=programme, filed=filed), message_for=message_for,
+                               on_date=on_date)  # fmt: skip
     return sent
 
 
@@ -535,6 +565,7 @@ def reminders_send(*, on_date: dt.date, programme: Programme | None = None) -> R
             counts.completion_reminders += notify(user=user, message=message, on_date=on_date)
 
     counts.mou_reminders = _mou_reminders(on_date=on_date, programme=programme, settings=settings)
+    counts.unit_report_reminders = _unit_report_reminders(on_date=on_date, programme=programme, settings=settings)
     for hook in REMINDER_HOOKS:
         counts.assessment_reminders += hook(on_date=on_date, programme=programme, settings=settings)
     return counts

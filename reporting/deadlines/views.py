@@ -302,9 +302,8 @@ def _last_due_month(programme) -> tuple[int, int]:
 
 @login_required
 def instalment_list(request: HttpRequest) -> HttpResponse:
-    scope = access.scope_of(request.user)
-    if not (scope.national or scope.network_ids):
-        raise Http404("Instalments are for RSI and NSI reviewers")
+    if not access.reviews_anything(request.user):
+        raise Http404("Instalments are for reviewers")
     only = request.GET.get("only", "")
     summary = selectors.instalment_list(user=request.user, programme=current_programme(request), only=only)
     page = Paginator(summary.rows, 200).get_page(request.GET.get("page"))

@@ -13,6 +13,5 @@ def sees_dashboard(user) -> bool:
 
 @register.filter
 def reviews_anything(user) -> bool:
-    """Whether the user reviews monthly reports (an RSI or the NSI): decides the "Reviews" link."""
-    scope = access.scope_of(user)
-    return scope.national or bool(scope.network_ids)
+    """Whether the user reviews reports: decides the "Reviews" link (the rule is access.reviews_anything)."""
+    return access.reviews_anything(user)

@@ -75,7 +75,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         "reserves": selectors.reserve_list(tambon=tambon), "show_ids": access.handles_payments(request.user, tambon.university_id),
         "accept_form": AcceptForm(programme=tambon.programme, hired=hired, month=month, reports=reports)
         if can_edit else None, "report_month": month,
-        "can_export": access.can_manage_university(request.user, tambon.university) or access.is_national(request.user),
+        "can_export": access.can_manage_roster(request.user, tambon) or access.is_national(request.user),
     })  # fmt: skip
 
 

@@ -2,16 +2,13 @@
 
 from django import template
 
-from tambon.models import Tambon, Unit
+from tambon import access
+from tambon.models import Tambon, Unit, User
 
 register = template.Library()
 
 
 @register.simple_tag
-def units_above(tambon: Tambon) -> list[Unit]:
-    """The units from the root down to the tambon's parent (one query), for a programme of the unit tree."""
-    if not tambon.unit_id:
-        return []
-    ids = tambon.unit.ancestor_ids()[:-1]
-    found = {u.pk: u for u in Unit.objects.filter(pk__in=ids).select_related("level")}
-    return [found[pk] for pk in ids if pk in found]
+def units_above(tambon: Tambon, user: User) -> list[Unit]:
+    """The units from the root down to the tambon's parent, each `openable` or not by the user (access.py)."""
+    return access.units_on_path(user, tambon.unit, including=False) if tambon.unit_id else []

@@ -89,7 +89,7 @@ def _check(page, who: str, kind: str, width: int, problems: list[str], *, axe: b
         page.screenshot(path=str(_folder(width) / f"{kind}--{who}.png"), full_page=True)
 
 
-def _crawl(context, who: str, problems: list[str], shot: set[str]) -> dict[str, str]:
+def _crawl(context, who: str, problems: list[str], shot: set[str], suffix: str = "") -> dict[str, str]:
     """Follow links from the role's landing page at 1366 px, checking one page of each kind; kind → its URL."""
     width = WIDTHS["laptop"]
     page = context.new_page()
@@ -106,22 +106,22 @@ def _crawl(context, who: str, problems: list[str], shot: set[str]) -> dict[str, 
             refused.append(f"{url} {response.status if response else 'no response'}")
             continue
         seen[kind] = url
-        _check(page, who, kind, width, problems, axe=True, shot=kind not in shot)
-        shot.add(kind)
+        _check(page, who, kind + suffix, width, problems, axe=True, shot=kind + suffix not in shot)
+        shot.add(kind + suffix)
         queue += [link for link in _links(page) if _kind(link) and _kind(link) not in seen]
     page.close()
     seen["_refused"] = ", ".join(refused[:10])
     return seen
 
 
-def _login(browser, live_server, who: str):
+def _login(browser, live_server, who: str, password: str = "pbm-test"):
     context = browser.new_context(base_url=live_server.url, locale="th-TH", bypass_csp=True,
                                   viewport={"width": WIDTHS["laptop"], "height": 900})  # fmt: skip
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.goto("/login/")
     page.fill("#id_username", who)
-    page.fill("#id_password", "pbm-test")
+    page.fill("#id_password", password)
     page.click("button[type=submit].primary")
     page.wait_for_load_state()
     if "/account/two-factor/" in page.url:  # an NSI admin's second step, as their authenticator app would
@@ -196,3 +196,43 @@ def _folder(width: int):
     folder = ARTIFACTS / f"screens-{width}"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# The programmes of the unit tree, from their own demos: each role's pages at the three widths.
+UNIT_TREE_ROLES = {
+    "tambon-smart-team-review": {"home", "dashboard_unit", "review_list", "report_detail", "budget_table"},
+    "tambon-smart-team-d1101": {"home", "dashboard_unit", "tambon_detail", "budget_table", "report_detail"},
+    "cdd-bpm-p11": {"home", "dashboard", "tambon_detail", "budget_table", "report_detail", "roster_team"},
+}  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_unit_tree_programmes_pages_fit_three_widths_and_pass_axe(browser, live_server):
+    """Tambon Smart Team and CDD's BPM, seeded as `seed_demo --programme` seeds them: a national reviewer, a
+    district and a province officer follow their links at 1366 px, and every page they reach is checked again at
+    390 and 1920 px (overflow, thumb-sized targets, axe)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tambon.demo import DEMO_PASSWORD
+
+    axe_available()
+    for code in ("tambon-smart-team-2565", "cdd-bpm-2565"):
+        call_command("seed_demo", "--programme", code, stdout=StringIO())
+    problems: list[str] = []
+    shot: set[str] = set()
+    for who, must_reach in UNIT_TREE_ROLES.items():
+        context = _login(browser, live_server, who, DEMO_PASSWORD)
+        reached = _crawl(context, who, problems, shot, suffix="--" + who.rsplit("-", 1)[0])
+        refused = reached.pop("_refused")
+        if missing := must_reach - set(reached):
+            problems.append(f"{who} did not reach {sorted(missing)} (reached {sorted(reached)}; refused: {refused})")
+        page = context.new_page()
+        for width in (WIDTHS["phone"], WIDTHS["desktop"]):
+            page.set_viewport_size({"width": width, "height": 844 if width < 600 else 1000})
+            for kind, url in reached.items():
+                page.goto(url)
+                _check(page, who, kind, width, problems, axe=True, shot=False)
+        context.close()
+    assert not problems, "\n".join(problems)

@@ -269,19 +269,22 @@ def test_reminders_three_days_before_go_to_staff_with_unfiled_tambons(
         counts = services.reminders_send(on_date=dt.date(2021, 1, 30))
     assert counts.reminders == 2 and counts.escalations == 0
     assert sends("monthly-due:2021-01:d-3") == {"alice": 1, "mona": 1}
-    body = Notification.objects.get(user=world.alice).body
+    body = Notification.objects.get(user=world.alice, sentmessage__key__startswith="monthly-due").body
     assert "ทับกวาง" in body and "พระสิงห์" in body and "ห้วยแห้ง" not in body
-    english = Notification.objects.get(user=world.alice).body_en  # kept apart, for English readers
+    english = Notification.objects.get(user=world.alice, sentmessage__key__startswith="monthly-due").body_en
     assert "Huai Haeng" not in english and "Thap Kwang" in english and "ทับกวาง" not in english
-    assert len(mailoutbox) == 2 and "2 ก.พ. 2564" in mailoutbox[0].body
+    # and the universities' and networks' own monthly reports, due the same day (told apart by their key)
+    assert counts.unit_report_reminders == SentMessage.objects.filter(key__startswith="unit-report-due").count() > 0
+    assert len(mailoutbox) == SentMessage.objects.count() and "2 ก.พ. 2564" in mailoutbox[0].body
 
 
 def test_running_twice_sends_nothing_new(world, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = services.reminders_send(on_date=dt.date(2021, 1, 30))
         second = services.reminders_send(on_date=dt.date(2021, 1, 30))
-    assert first.reminders == 3 and second.reminders == 0
-    assert SentMessage.objects.count() == 3 and len(mailoutbox) == 3
+    assert first.reminders == 3 and second.reminders == 0 and second.unit_report_reminders == 0
+    assert SentMessage.objects.filter(key__startswith="monthly").count() == 3
+    assert len(mailoutbox) == SentMessage.objects.count() == first.reminders + first.unit_report_reminders
 
 
 def test_nobody_is_chased_for_done_work_inactive_tambons_or_lost_roles(world):
@@ -388,7 +391,8 @@ def test_demo_seed_makes_overdue_reports_and_an_accepted_six_month_report(world)
     eligible = selectors.instalments_for(tambons=[world.tambon_a], programme=world.programme)[world.tambon_a.pk][1]
     assert eligible.eligible
     # the reminders of the days around the last deadline: October is filed by nobody here
-    reminded = Notification.objects.filter(user=world.alice).order_by("created_at")
+    reminded = Notification.objects.filter(user=world.alice, sentmessage__key__startswith="monthly")
+    reminded = reminded.order_by("created_at")
     assert reminded.count() == 3  # 3 days before, on the day and late, each once although the seed ran twice
     assert [timezone.localtime(n.created_at).date() for n in reminded] == [
         dt.date(2021, 10, 30),
