@@ -150,6 +150,17 @@ def programmes_of(user: User | None) -> QuerySet[Programme]:
     return qs.filter(pk__in=ids)
 
 
+def programme_list(user: User | None) -> list[Programme]:
+    """`programmes_of` read once per request (cached on the user object, like the scope): the programme switch,
+    the request's programme and the dashboard's filter all show this list."""
+    if user is None or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_pbm_programmes", None)
+    if cached is None:
+        cached = user._pbm_programmes = list(programmes_of(user))
+    return cached
+
+
 # --- what a user may see -------------------------------------------------------------------------------
 
 
@@ -240,6 +251,15 @@ def visible_networks(user: User | None) -> QuerySet[Network]:
     return qs.filter(id__in=scope.network_ids)
 
 
+def sees_network(user: User | None, network_id: int) -> bool:
+    """Whether `visible_networks(user)` holds the network: the scope decides an RSI's without a query; a national
+    role's asks whether the network works a tambon of its programmes (visible_networks' rule)."""
+    scope = scope_of(user)
+    if network_id in scope.network_ids:
+        return True
+    return (scope.national or scope.everything) and visible_networks(user).filter(pk=network_id).exists()
+
+
 def units_on_path(user: User | None, unit: Unit, *, including: bool = True) -> list[Unit]:
     """The units from the root down to `unit` (or to its parent), for crumbs and facts; each has `openable`: whether
     the user may open its dashboard (visible_units_all's rule), so a page links only what will open. Two queries."""
@@ -297,8 +317,10 @@ def _get_or_404(queryset: QuerySet, pk: int, what: str):
         raise Http404(f"No such {what}") from None
 
 
-def get_tambon_or_404(user: User | None, pk: int) -> Tambon:
-    return _get_or_404(visible_tambons(user, Tambon.objects.with_place()), pk, "tambon")
+def get_tambon_or_404(user: User | None, pk: int, queryset: QuerySet[Tambon] | None = None) -> Tambon:
+    """The tambon if the user may see it (read with `with_place`, or from `queryset` when a page needs less)."""
+    return _get_or_404(visible_tambons(user, Tambon.objects.with_place() if queryset is None else queryset), pk,
+                       "tambon")  # fmt: skip
 
 
 def get_university_or_404(user: User | None, pk: int) -> University:

@@ -26,14 +26,11 @@ def request_programme(request: HttpRequest) -> Programme | None:
     cached = getattr(request, "_pbm_programme", None)
     if cached is not None:
         return cached
-    user = getattr(request, "user", None)
-    mine = access.programmes_of(user) if user is not None and user.is_authenticated else Programme.objects.none()
+    mine = access.programme_list(getattr(request, "user", None))
     wanted = request.GET.get("programme") or (request.session.get(SESSION_KEY) if hasattr(request, "session") else None)
-    programme = None
-    if wanted:
-        programme = mine.filter(code=wanted).first()
+    programme = next((p for p in mine if p.code == wanted), None) if wanted else None
     if programme is None:
-        programme = mine.first() or Programme.current()
+        programme = mine[0] if mine else Programme.current()
     request._pbm_programme = programme
     return programme
 
@@ -62,10 +59,8 @@ def programme_switch_context(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
 
-    def choices():
-        return list(access.programmes_of(user))
-
-    return {"programme_choices": SimpleLazyObject(choices), "programme_chosen": request.programme}
+    return {"programme_choices": SimpleLazyObject(lambda: access.programme_list(user)),
+            "programme_chosen": request.programme}  # fmt: skip
 
 
 @login_required

@@ -87,7 +87,7 @@ class Level:
     @cached_property
     def tambons_per_child(self) -> dict[int, int]:
         """Active tambons per child (one query, shared by the widgets that each counted them)."""
-        return dict(self.tambons.values_list(self.key).annotate(n=Count("pk")).values_list(self.key, "n"))
+        return dict(self.tambons.order_by().values_list(self.key).annotate(n=Count("pk")).values_list(self.key, "n"))
 
     @property
     def child_level(self) -> str:
@@ -101,7 +101,11 @@ class Level:
 
 
 def children(level: Level) -> list[Child]:
-    """The child units that have active tambons in the page's scope, in the hierarchy's order (one query)."""
+    """The child units that have active tambons in the page's scope, in the hierarchy's order (one query; none
+    on a tambon's page, whose tambon the view has read)."""
+    if level.key == "id" and level.tambon is not None and level.kind == "tambon":
+        tambon = level.tambon
+        return [Child(tambon.pk, tambon.place, "tambon")] if level.tambons_per_child.get(tambon.pk) else []
     ids = level.tambons.values(level.key)
     if level.key == "network_id":
         rows = Network.objects.filter(pk__in=ids).order_by("number")
@@ -111,7 +115,9 @@ def children(level: Level) -> list[Child]:
         return [Child(u.pk, u.name, "university") for u in rows]
     if level.key.startswith("unit__ancestor_"):
         return [Child(u.pk, u.name, "unit") for u in Unit.objects.filter(pk__in=ids).order_by("code")]
-    return [Child(t.pk, t.place, "tambon") for t in level.tambons.with_place().order_by("subdistrict_id")]
+    # only what `Tambon.place` reads (not `with_place`'s university, network and programme with its definition)
+    rows = level.tambons.select_related("subdistrict__district__province", "unit__level").order_by("subdistrict_id")
+    return [Child(t.pk, t.place, "tambon") for t in rows]
 
 
 @dataclass
@@ -129,12 +135,21 @@ class Period:
         return self.months[-1]
 
 
+def due_dates(programme: Programme) -> list[tuple[Month, dt.date]]:
+    """`month_due_dates`, read once per programme object (one object per request): the default month and the
+    action list both need it."""
+    cached = getattr(programme, "_pbm_due_dates", None)
+    if cached is None:
+        cached = programme._pbm_due_dates = month_due_dates(programme)
+    return cached
+
+
 def default_month(programme: Programme, today: dt.date | None = None) -> Month:
     """The latest programme month that is already due and that someone has reported; with no reports yet, the
     latest month due (else the first month). After the programme's end this stays on its last reported month,
     not on months nobody filed (those show in the action list)."""
     today = today or timezone.localdate()
-    due = [m for m, due_on in month_due_dates(programme) if due_on <= today]
+    due = [m for m, due_on in due_dates(programme) if due_on <= today]
     if not due:
         return programme.months()[0]
     last = (
@@ -278,8 +293,8 @@ class ActionList:
 
 def action_list(level: Level, today: dt.date, reports: ReportFigures) -> ActionList:
     """Two queries besides the report figures, whatever the number of tambons and months."""
-    past = [m for m, due_on in month_due_dates(level.programme) if due_on < today]
-    tambon_count = level.tambons.count()
+    past = [m for m, due_on in due_dates(level.programme) if due_on < today]
+    tambon_count = sum(level.tambons_per_child.values())
     on_time = reports.per_month("on_time")
     late = [(m, tambon_count - on_time.get(m, 0)) for m in past]
     completion = CompletionReport.objects.filter(activity__tambon__in=level.tambons).aggregate(
@@ -412,7 +427,8 @@ def monthly_sums(level: Level) -> dict[tuple[int, int, int, str], tuple[Decimal,
 def spending(level: Level, period: Period, kids: list[Child], reports: ReportFigures | None = None) -> SpendingWidget:
     """Plan against actual by kind, disbursement against the fiscal-quarter targets, instalment 2. Six queries."""
     months = level.programme.months()
-    through = months.index(period.through)
+    position = {m: i for i, m in enumerate(months)}
+    through = position[period.through]
     sums = monthly_sums(level)
     rows = {c.pk: Spending(c) for c in kids}
     for row in (
@@ -431,7 +447,7 @@ def spending(level: Level, period: Period, kids: list[Child], reports: ReportFig
         item = rows.get(key)
         if item is None:
             continue
-        if months.index((year, month)) <= through:
+        if position[(year, month)] <= through:
             item.kinds[kind].plan += plan
             item.kinds[kind].actual += actual
         fy, q = fiscal_of[(year, month)]
@@ -445,7 +461,8 @@ def spending(level: Level, period: Period, kids: list[Child], reports: ReportFig
         programme=level.programme, period=MouPeriod.SIX_MONTH, status=ReviewStatus.ACCEPTED, university__isnull=False
     ).values("university_id")
     for key, tambons, eligible in (
-        level.tambons.values_list(level.key)
+        level.tambons.order_by()  # no ORDER BY: the default ordering would join network and university to sort
+        .values_list(level.key)
         .annotate(n=Count("pk"), eligible=Count("pk", filter=Q(university_id__in=accepted_six_month)))
         .values_list(level.key, "n", "eligible")
     ):

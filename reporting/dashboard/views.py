@@ -65,7 +65,7 @@ def _tambons(request: HttpRequest, programme: Programme, **filters):
 def _network_or_404(request: HttpRequest, programme: Programme, network_id: int, *, university_id=None, tambon_id=None):
     """The network in the URL: one the user may see (RSI, NSI), or, below the network level, the network of the
     university's or tambon's pages the user may see (university staff reach their own university and tambons)."""
-    if access.visible_networks(request.user).filter(pk=network_id).exists():
+    if access.sees_network(request.user, network_id):
         return access.get_network_or_404(request.user, network_id)
     if (university_id is None and tambon_id is None) or not Network.objects.filter(pk=network_id).exists():
         raise Http404("No such network")
@@ -129,17 +129,20 @@ def _level(request: HttpRequest, programme: Programme, network_id=None, universi
         return Level("national", programme, _tambons(request, programme), "network_id")
     network = _network_or_404(request, programme, network_id, university_id=university_id, tambon_id=tambon_id)
     if tambon_id is not None:
-        tambon = access.get_tambon_or_404(request.user, tambon_id)
+        # what the page shows of it: its place and university (not `with_place`'s programme with its definition)
+        tambon = access.get_tambon_or_404(request.user, tambon_id, Tambon.objects.select_related(
+            "subdistrict__district__province", "university", "unit__level"))  # fmt: skip
         if tambon.network_id != network.pk or tambon.programme_id != programme.pk:
             raise Http404("Tambon not in this network")
         return Level("tambon", programme, _tambons(request, programme, pk=tambon.pk), "id", network=network,
                      university=tambon.university, tambon=tambon)  # fmt: skip
     if university_id is not None:
         university = access.get_university_or_404(request.user, university_id)
-        tambons = _tambons(request, programme, network=network, university=university)
-        if not tambons.exists():
+        level = Level("university", programme, _tambons(request, programme, network=network, university=university),
+                      "id", network=network, university=university)  # fmt: skip
+        if not level.tambons_per_child:  # the widgets' own count of tambons per child: no query of its own
             raise Http404("University works no tambon in this network")
-        return Level("university", programme, tambons, "id", network=network, university=university)
+        return level
     return Level("network", programme, _tambons(request, programme, network=network), "university_id", network=network)
 
 
@@ -247,12 +250,11 @@ def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_
     programme = board.level.programme
     return render(request, "reporting/dashboard/dashboard.html", {
         "board": board, "tables": tables, "errors": errors, "query": query, "scope_label": _scope_label(board.level),
-        "period_text": exports.period_text(board), "programmes": access.programmes_of(request.user), "programme": programme,
+        "period_text": exports.period_text(board), "programmes": access.programme_list(request.user), "programme": programme,
         "months": programme.months(), "quarters": programme_quarters(programme),
         "chosen_month": request.GET.get("month", ""), "charts": _charts(board),
         "export_base": _export_base(board.level),
-        "network_visible": board.level.network is not None
-        and access.visible_networks(request.user).filter(pk=board.level.network.pk).exists(),
+        "network_visible": board.level.network is not None and access.sees_network(request.user, board.level.network.pk),
         "national": scope.national, "indicator_series": _indicator_series(board.level),
         "unit_crumbs": access.units_on_path(request.user, board.level.unit) if board.level.unit else [],
         "unit_reports": None if board.level.tambon or board.level.unit else deadline_selectors.unit_report_completeness(

@@ -6,9 +6,12 @@ from decimal import Decimal
 from html import escape as _escape
 
 from django import template
+from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
-from pbm.formats import baht, number
+from pbm.formats import baht, month_label, number
 
 register = template.Library()
 
@@ -52,3 +55,69 @@ def dashboard_cell(cell) -> SafeString:
 def dashboard_rows(rows) -> SafeString:
     """`<tr>…</tr>` for each row of cells, one line per row."""
     return mark_safe("\n  ".join(f"<tr>{''.join(map(_cell, row))}</tr>" for row in rows))  # noqa: S308 - as above
+
+
+def _value(value) -> str:
+    """What `{{ value }}` prints: localized, then escaped."""
+    return escape(localize(value))
+
+
+@register.simple_tag
+def completeness_chart(bars) -> SafeString:
+    """`charts.completeness_bars` as stacked bars: a row per child (a page has up to ~70), three segments each."""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            f'<div class="chart-row"><span class="chart-label">{escape(name)}</span><span class="stack">'
+            + "".join(
+                f'<span class="seg {escape(seg)}" style="width: {_value(width)}%" title="{_value(n)}"></span>'
+                for seg, width, n in parts
+            )  # fmt: skip
+            + "</span></div>"
+            for name, parts in bars
+        )
+    )
+
+
+@register.simple_tag
+def spending_charts(series) -> SafeString:
+    """`charts.spending_series` as columns: a figure per kind, a column per month (plan and actual)."""
+    plan, actual = escape(gettext("plan")), escape(gettext("actual"))
+    figures = []
+    for label, points in series:
+        columns = "".join(
+            f'<div class="col" title="{escape(month)}: {plan} {escape(baht(p))} · {actual} {escape(baht(a))}">'
+            f'<span class="plan" style="height: {_value(hp)}%"></span><span class="actual" style="height: '
+            f'{_value(ha)}%"></span><small>{escape(month)}</small></div>'
+            for month, hp, ha, p, a in points
+        )
+        figures.append(f'<figure class="columns" aria-label="{escape(label)}"><figcaption>{escape(label)}</figcaption>'
+                       f'\n    <div class="cols">{columns}</div>\n  </figure>')  # fmt: skip
+    return mark_safe("".join(figures))  # noqa: S308 - every value escaped
+
+
+@register.simple_tag
+def month_options(months, period, chosen: str) -> SafeString:
+    """The month filter's options; the page's month is selected when the person chose one."""
+    selected = period.through if period.kind == "month" and chosen else None
+    return mark_safe("".join(  # noqa: S308 - every value escaped
+        f'<option value="{_value(y)}-{m:02d}"{" selected" if (y, m) == selected else ""}>{escape(month_label(y, m))}'
+        "</option>" for y, m in months
+    ))  # fmt: skip
+
+
+@register.simple_tag
+def unit_report_rows(rows, month) -> SafeString:
+    """The unit monthly reports of the page's month: a row per network or university, its report's status."""
+    late, missing = escape(gettext("late")), escape(gettext("not filed"))
+    out = []
+    for kind, unit, report in rows:
+        href = reverse("unit_report", args=[kind, unit.pk, *month])
+        if report and report.first_submitted_at:
+            status = escape(report.get_status_display())
+            status += f' · <span class="badge bad">{late}</span>' if report.is_late else ""
+        else:
+            status = f'<span class="badge">{missing}</span>'
+        name = unit.name if kind == "university" else unit
+        out.append(f'<tr data-kind="{escape(kind)}"><td><a href="{escape(href)}">{escape(name)}</a></td>\n'
+                   f"    <td>{status}</td></tr>")  # fmt: skip
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped
