@@ -105,6 +105,7 @@ api_urlpatterns = [
         dashboard_api.dashboard,
         name="api_dashboard_tambon",
     ),
+    path("dashboard/units/<int:unit_id>/", dashboard_api.dashboard, name="api_dashboard_unit"),
 ]
 
 urlpatterns = [

@@ -247,3 +247,22 @@ def test_a_national_role_of_one_programme_sees_no_other_programmes_universities_
     Tambon.objects.filter(university=spare).delete()
     assert set(access.visible_universities(nsi)) >= {u2t.university, spare}
     assert access.visible_networks(nsi).filter(pk=u2t.network_id).exists()
+
+
+def test_the_api_gives_each_unit_dashboard_with_the_pages_figures(smart, client):
+    root = Unit.objects.get(programme=smart, depth=0)
+    client.force_login(User.objects.get(username="tambon-smart-team-review"))
+    page = client.get(reverse("dashboard_unit", args=[root.pk])).context["board"]
+    data = client.get(reverse("api_dashboard_unit", args=[root.pk])).json()
+    assert data["programme"] == SMART
+    provinces = Unit.objects.filter(programme=smart, depth=1).order_by("code")
+    rows = [row for row in data["completeness"] if row["unit"]]
+    assert [row["unit"]["id"] for row in rows] == list(provinces.values_list("pk", flat=True))
+    assert rows[0]["unit"]["url"] == reverse("api_dashboard_unit", args=[provinces[0].pk])  # one level down
+    assert data["completeness_total"]["expected"] == page.completeness[1].expected
+    assert client.get(rows[0]["unit"]["url"]).status_code == 200
+    # a district officer: their district, not the province above it
+    client.force_login(User.objects.get(username="tambon-smart-team-d1101"))
+    district = Unit.objects.get(programme=smart, depth=2, code="1101")
+    assert client.get(reverse("api_dashboard_unit", args=[district.pk])).status_code == 200
+    assert client.get(reverse("api_dashboard_unit", args=[provinces[0].pk])).status_code == 404

@@ -368,6 +368,8 @@ CASES: dict[str, Case] = {
                                      *api_read(api(SEES_NETWORK | STAFF_A))),
     "api_dashboard_tambon": Case({"network_id": lambda w: w.net1.pk, "tambon_id": lambda w: w.tambon_a.pk},
                                  *api_read(api(SEES_NETWORK | STAFF_A))),
+    "api_dashboard_unit": Case({"unit_id": lambda w: w.tambon_a.unit.parent.parent_id},
+                               *api_read(api(SEES_NETWORK))),
 }
 # fmt: on
 FORMAT_SUFFIX = "json"  # the router's ".json" twins of each API pattern answer as the plain pattern

@@ -188,7 +188,7 @@ class BoardPeriodSerializer(serializers.Serializer):
 
 
 class DashboardSerializer(serializers.Serializer):
-    level = serializers.CharField(help_text="national, network, university or tambon")
+    level = serializers.CharField(help_text="national, network, university, tambon or unit")
     programme = serializers.CharField()
     network = serializers.IntegerField(allow_null=True)
     university = serializers.IntegerField(allow_null=True)
@@ -294,12 +294,13 @@ FILTERS = [
 @permission_classes([InScope])
 @replica.reading()
 def dashboard(request: Request, network_id: int | None = None, university_id: int | None = None,
-              tambon_id: int | None = None) -> Response:  # fmt: skip
-    """National (NSI only), a network, a university's tambons in a network, or one tambon: the dashboard's
-    widgets with the figures the page shows."""
+              tambon_id: int | None = None, unit_id: int | None = None) -> Response:  # fmt: skip
+    """National (NSI only), a network, a university's tambons in a network, one tambon, or a unit of a programme's
+    unit tree (its children one level down): the dashboard's widgets with the figures the page shows."""
     if (code := request.query_params.get("programme")) and not Programme.objects.filter(code=code).exists():
         raise ValidationError({"programme": [_("No programme has the code %(code)s.") % {"code": code}]})
-    board, errors = board_for(request, network_id=network_id, university_id=university_id, tambon_id=tambon_id)
+    board, errors = board_for(request, network_id=network_id, university_id=university_id, tambon_id=tambon_id,
+                              unit_id=unit_id)  # fmt: skip
     if errors:
         raise ValidationError({"filters": errors})
     return Response(DashboardSerializer(_data(board)).data)
