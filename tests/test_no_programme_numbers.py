@@ -38,7 +38,7 @@ ALLOWED = {
     ("reporting/models.py", "day 2"): (1, "ProgrammeSettings.due_day default; programme_load sets it"),
     ("pbm/periods.py", "day 2"): (1, "docstring example (U2T: day 2)"),
     ("pbm/line.py", "5000"): (1, "not U2T's: LINE's own limit on a text message (characters)"),
-    ("tambon/roster/selectors.py", "6 months"): (2, "CERTIFICATE_MONTHS = 6: read definition.certificate next"),
+    ("tambon/roster/selectors.py", "6 months"): (1, "the default for a programme whose definition has no certificate"),
     ("tambon/roster/services/rules.py", "9000"): (2, "comment: how a '9,000 บาท' wage cell is read"),
     ("tambon/roster/demo.py", "20 per tambon"): (1, "demo docstring"),
     ("reporting/dashboard/selectors.py", "6 months"): (1, "docstring: the 6-month MOU report gates instalment 2"),

@@ -11,7 +11,7 @@ pages the figures link to, so the numbers agree:
   hiring lines from accepted work (`wages_due_by_month`), of the other lines from `MonthlyAmount.actual`;
 - instalment 2: eligible when the university's 6-month MOU report is accepted (`instalments_for`);
 - hiring: contract statuses and quotas (`team_fill`), certificate eligibility = a run of at least
-  `CERTIFICATE_MONTHS` consecutive passed months (`certificate_candidates`);
+  the programme's consecutive passed months (`certificate_candidates`, `certificate_months`);
 - classification: `TambonClassification` rows (`class_distribution`, `class_movements`) and the goal results
   of accepted assessments of the quarter.
 """
@@ -47,7 +47,7 @@ from pbm.models import ReviewStatus
 from pbm.periods import Quarter, fiscal_quarter, programme_quarter, quarter_months
 from tambon.models import HiringType, Network, Programme, Tambon, Unit, University
 from tambon.roster.models import Contract, ContractStatus, WorkAcceptance
-from tambon.roster.selectors import CERTIFICATE_MONTHS
+from tambon.roster.selectors import certificate_months
 
 from ..deadlines.models import CompletionReport, MouPeriod, MouReport
 from ..models import BudgetLine, CategoryKind, MonthlyReport
@@ -606,8 +606,18 @@ def live_hiring(tambons: QuerySet[Tambon]) -> dict[tuple[int, int], tuple[int, i
 
 
 def live_certificates_eligible(tambons: QuerySet[Tambon], key: str = "id") -> dict[int, int]:
-    """{child: people with ≥ CERTIFICATE_MONTHS consecutive passed months} — `longest_passed_run` as SQL: within
-    a contract's passed months, consecutive months share (month index − row number) ("gaps and islands")."""
+    """{child: people with the consecutive passed months their programme's certificate needs} — `longest_passed_run`
+    as SQL, one statement per programme among the tambons: within a contract's passed months, consecutive months
+    share (month index − row number) ("gaps and islands")."""
+    found: dict[int, int] = {}
+    for programme in Programme.objects.filter(pk__in=tambons.values("programme_id")).only("pk", "definition"):
+        for child, count in _certificates_eligible(tambons.filter(programme=programme), key,
+                                                   certificate_months(programme)).items():  # fmt: skip
+            found[child] = found.get(child, 0) + count
+    return found
+
+
+def _certificates_eligible(tambons: QuerySet[Tambon], key: str, months: int) -> dict[int, int]:
     tambon_sql, params = tambons.values("pk").query.sql_with_params()
     child = {"network_id": "t.network_id", "university_id": "t.university_id", "id": "t.id"}[key]
     contract, acceptance, tambon = Contract._meta.db_table, WorkAcceptance._meta.db_table, Tambon._meta.db_table
@@ -625,7 +635,7 @@ def live_certificates_eligible(tambons: QuerySet[Tambon], key: str = "id") -> di
         SELECT {child}, COUNT(*) FROM eligible e JOIN {tambon} t ON t.id = e.tambon_id GROUP BY {child}
     """  # noqa: S608 - table names come from the models, values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ContractStatus.RESERVE, *params, CERTIFICATE_MONTHS])
+        cursor.execute(sql, [ContractStatus.RESERVE, *params, months])
         return dict(cursor.fetchall())
 
 

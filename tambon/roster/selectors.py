@@ -29,7 +29,14 @@ from .sheet import STATUS_LABELS, format_date
 
 log = logging.getLogger(__name__)
 
-CERTIFICATE_MONTHS = 6
+DEFAULT_CERTIFICATE_MONTHS = 6  # for a programme whose definition names none (DOMAIN.md: "at least 6 continuous")
+
+
+def certificate_months(programme: Programme) -> int:
+    """The consecutive passed months a certificate needs: the programme definition's
+    `certificate.consecutive_passed_months` (one home for every door: the page, the service, the dashboards)."""
+    rule = (programme.definition or {}).get("certificate") or {}
+    return int(rule.get("consecutive_passed_months") or DEFAULT_CERTIFICATE_MONTHS)
 
 
 def wages_due_by_month(
@@ -150,7 +157,7 @@ def longest_passed_run(months: list[tuple[int, int, bool]]) -> int:
 
 
 def certificate_candidates(*, tambons: QuerySet[Tambon]) -> list[tuple[Contract, int]]:
-    """Every person of these tambons with their longest passed run; eligible when it is ≥ 6 months."""
+    """Every person of these tambons with their longest passed run; eligible when it reaches `certificate_months`."""
     contracts = list(
         Contract.objects.filter(tambon__in=tambons)
         .exclude(status=ContractStatus.RESERVE)
@@ -166,10 +173,11 @@ def certificate_candidates(*, tambons: QuerySet[Tambon]) -> list[tuple[Contract,
     return [(c, longest_passed_run(months[c.pk])) for c in contracts]
 
 
-def is_certificate_eligible(contract: Contract) -> tuple[bool, int]:
+def is_certificate_eligible(contract: Contract) -> tuple[bool, int, int]:
+    """(eligible, the longest run of passed months, the months the programme needs)."""
     rows = list(contract.acceptances.values_list("year", "month", "evaluation_passed"))
-    run = longest_passed_run(rows)
-    return run >= CERTIFICATE_MONTHS, run
+    run, need = longest_passed_run(rows), certificate_months(contract.tambon.programme)
+    return run >= need, run, need
 
 
 def export_rows(*, tambons: QuerySet[Tambon], mask: bool) -> Iterator[dict]:

@@ -269,7 +269,8 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
     university = _managed_university(request, pk)
     tambons = Tambon.objects.filter(programme=_programme(), university=university)
     candidates = selectors.certificate_candidates(tambons=tambons)
-    eligible = [(c, months) for c, months in candidates if months >= selectors.CERTIFICATE_MONTHS]
+    need = selectors.certificate_months(_programme())
+    eligible = [(c, months) for c, months in candidates if months >= need]
     if request.method == "POST":
         chosen = {int(x) for x in request.POST.getlist("contract") if x.isdigit()}
         issued = [services.certificate_issue(contract=c, user=request.user) for c, _m in eligible if c.pk in chosen]
@@ -279,6 +280,6 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
         params = {"university": university.pk, "certificates": sorted(c.pk for c in issued)}
         return export_redirect(request, kind=exports.CERTIFICATES.name, params=params)
     return render(request, "roster/certificates.html", {
-        "university": university, "eligible": eligible, "need": selectors.CERTIFICATE_MONTHS,
+        "university": university, "eligible": eligible, "need": need,
         "not_yet": len(candidates) - len(eligible),
     })  # fmt: skip

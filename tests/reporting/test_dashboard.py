@@ -21,7 +21,7 @@ from reporting.models import CategoryKind, DisbursementTarget, MonthlyReport
 from reporting.selectors import budget_tables
 from tambon.models import Tambon
 from tambon.roster.models import Contract, ContractStatus
-from tambon.roster.selectors import CERTIFICATE_MONTHS, certificate_candidates
+from tambon.roster.selectors import certificate_candidates, certificate_months
 from tests.factories import SubDistrictFactory, TambonFactory
 from tests.reporting.helpers import MARCH, seed
 
@@ -101,7 +101,9 @@ def test_hiring_and_certificates_equal_the_roster(seeded):
     assert widget.total.hired_total == contracts.filter(status=ContractStatus.ACTIVE).count()
     assert widget.total.reserve == contracts.filter(status=ContractStatus.RESERVE).count()
     assert widget.total.quota_total == 20 * level.tambons.count()
-    eligible = [c for c, run in certificate_candidates(tambons=level.tambons) if run >= CERTIFICATE_MONTHS]
+    eligible = [
+        c for c, run in certificate_candidates(tambons=level.tambons) if run >= certificate_months(world.programme)
+    ]
     assert widget.total.certificates_eligible == len(eligible) > 0
 
 

@@ -17,7 +17,7 @@ from pbm.formats import date_be
 from tambon.models import User
 
 from ..models import Certificate, Contract
-from ..selectors import CERTIFICATE_MONTHS, is_certificate_eligible
+from ..selectors import is_certificate_eligible
 
 TLWG = Path("/usr/share/fonts/truetype/tlwg")
 
@@ -46,13 +46,13 @@ def certificate_issue(*, contract: Contract, user: User) -> Certificate:
     existing = Certificate.objects.filter(contract=contract).first()
     if existing:
         return existing
-    eligible, months = is_certificate_eligible(contract)
+    eligible, months, need = is_certificate_eligible(contract)
     if not eligible:
         raise ValidationError(
             _(
                 "%(name)s has %(months)s continuous accepted months with passed evaluations; a certificate needs %(need)s."
             )
-            % {"name": contract.person, "months": months, "need": CERTIFICATE_MONTHS}
+            % {"name": contract.person, "months": months, "need": need}
         )
     number = f"U2T-{contract.tambon.university.code}-{contract.pk:06d}"
     return Certificate.objects.create(contract=contract, number=number, months=months, issued_by=user)

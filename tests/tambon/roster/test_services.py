@@ -150,6 +150,30 @@ def test_certificate_needs_six_continuous_accepted_months_and_prints_a_thai_pdf(
     assert pdf.startswith(b"%PDF") and b"Sarabun" in pdf
 
 
+@pytest.mark.django_db
+def test_the_months_a_certificate_needs_come_from_the_programme_definition(world):
+    """CDD's definition asks one passed month, U2T's six: the service, the page's list and the dashboards' count
+    all read `certificate.consecutive_passed_months` (tambon.roster.selectors.certificate_months)."""
+    from reporting.dashboard.selectors import live_certificates_eligible
+
+    (contract,) = hire([person_row(1, world.tambon_a)])
+    for month in (1, 2):
+        work_accept(contracts=[contract], year=2021, month=month, user=None)
+    tambons = world.tambon_a.__class__.objects.filter(pk=world.tambon_a.pk)
+    programme = world.programme
+    programme.definition = {**(programme.definition or {}), "certificate": {"consecutive_passed_months": 3}}
+    programme.save(update_fields=["definition"])
+    contract.tambon.programme.refresh_from_db()
+    with pytest.raises(ValidationError, match="2 continuous.*needs 3"):
+        certificate_issue(contract=contract, user=world.mona)
+    assert live_certificates_eligible(tambons) == {}
+    programme.definition["certificate"]["consecutive_passed_months"] = 2
+    programme.save(update_fields=["definition"])
+    contract.tambon.programme.refresh_from_db()
+    assert live_certificates_eligible(tambons) == {world.tambon_a.pk: 1}
+    assert certificate_issue(contract=contract, user=world.mona).months == 2
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_imports_cannot_both_hire_the_same_person(world):
