@@ -36,8 +36,11 @@ pytestmark = pytest.mark.django_db(databases=["default", REPLICA])
 def replica_database(django_db_setup, django_db_blocker, tmp_path_factory):
     """The second database, a copy of the default test database, as the `replica` alias; the router on."""
     default = connections["default"]
+    before = dict(default.settings_dict)
     in_memory = default.vendor == "sqlite" and default.creation.is_in_memory_db(default.settings_dict["NAME"])
-    copy = default.creation.get_test_db_clone_settings(REPLICA)
+    # a copy: for an in-memory SQLite database (fork) Django hands back the default's own settings dict, and
+    # renaming it would point every later test's default connection at the replica's file
+    copy = dict(default.creation.get_test_db_clone_settings(REPLICA))
     with django_db_blocker.unblock():
         if in_memory:  # a file of its own (SQLite's backup into another in-memory database waits forever)
             copy["NAME"] = str(tmp_path_factory.mktemp("replica") / "replica.sqlite3")
@@ -64,6 +67,7 @@ def replica_database(django_db_setup, django_db_blocker, tmp_path_factory):
             databases.pop(REPLICA, None)
         if not in_memory:
             default.creation.destroy_test_db(verbosity=0, keepdb=False, suffix=REPLICA)
+    assert connections["default"].settings_dict == before, "the replica's set-up changed the default database"
 
 
 def replicate() -> None:
