@@ -1,8 +1,10 @@
 """What one filer's requests cost on deadline day: queries and CPU per request kind, through Django's test client.
 
-    DATABASE_URL=postgres://…/pbm_save python bench/filer_requests.py [--tambons 6] [--profile save] [--top 25]
+    DATABASE_URL=postgres://…/pbm_save python bench/filer_requests.py [--scale small|national] [--tambons 6]
+        [--profile save] [--top 25]
 
-- Uses the database as it is (seed it with `seed_demo --scale small` first); picks the university reporter with the
+- Seeds the database with `seed_demo --scale …` unless it holds that scale (as `bench/dashboards.py` does, whose
+  `prepare` it calls; default small, the scale `make bench` and CI give every bench); picks the university reporter with the
   most open months, as `bench/peak_day.py` does, and files the next open month of `--tambons` of its tambons the
   way a peak-day filer does: budget table, report form, save a draft (every actual, the narrative), follow the
   redirect, the form again, submit, follow. The months it files stay filed (submitted), like a peak-day run.
@@ -51,6 +53,7 @@ class Meter:
         from django.test.utils import CaptureQueriesContext
 
         profiling = self.profiler is not None and kind == self.profile_kind
+        connection.queries_log.clear()  # each request starts by clearing it (request_started): count from zero
         with CaptureQueriesContext(connection) as captured:
             cpu, wall = time.process_time(), time.perf_counter()
             if profiling:
@@ -76,6 +79,7 @@ def form_fields(response) -> dict[str, str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=("small", "national"), default="small")
     parser.add_argument("--tambons", type=int, default=6)
     parser.add_argument("--profile", choices=KINDS)
     parser.add_argument("--top", type=int, default=25)
@@ -85,11 +89,13 @@ def main() -> int:
     import django
 
     django.setup()
+    from dashboards import prepare  # noqa: E402 - the same seeding
     from django.test import Client
     from peak_day import plan  # noqa: E402 - the same choice of filer and months
 
     from tambon.models import User
 
+    prepare(args.scale)
     work = [(f.username, *m) for f in plan(args.tambons + 1, 0, 0).filers for m in f.months]
     months = work[: args.tambons + 1]  # the first one warms the caches up and is not counted
     client, logged_in = Client(), None
