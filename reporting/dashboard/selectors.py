@@ -103,7 +103,7 @@ class Level:
 def children(level: Level) -> list[Child]:
     """The child units that have active tambons in the page's scope, in the hierarchy's order (one query; none
     on a tambon's page, whose tambon the view has read)."""
-    if level.key == "id" and level.tambon is not None and level.kind == "tambon":
+    if level.kind == "tambon" and level.tambon is not None:
         tambon = level.tambon
         return [Child(tambon.pk, tambon.place, "tambon")] if level.tambons_per_child.get(tambon.pk) else []
     ids = level.tambons.values(level.key)

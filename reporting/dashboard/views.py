@@ -177,9 +177,10 @@ def _linker(level: Level, query: str):
     return link
 
 
-def _scope_label(level: Level) -> str:
+def _scope_label(level: Level, path: list[Unit] | None = None) -> str:
+    """The page's title: its place in the tree (`path`: the unit's, when the page has read it already)."""
     if level.unit is not None:
-        return " › ".join(u.name for u in units.unit_path(level.unit))
+        return " › ".join(u.name for u in (path if path is not None else units.unit_path(level.unit)))
     if level.kind == "national":
         return _("All networks")
     parts = [str(level.network)]
@@ -248,15 +249,17 @@ def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_
     board, tables, errors, query = _board(request, network_id=network_id, university_id=university_id,
                                           tambon_id=tambon_id, unit_id=unit_id)  # fmt: skip
     programme = board.level.programme
+    crumbs = access.units_on_path(request.user, board.level.unit) if board.level.unit else []
     return render(request, "reporting/dashboard/dashboard.html", {
-        "board": board, "tables": tables, "errors": errors, "query": query, "scope_label": _scope_label(board.level),
+        "board": board, "tables": tables, "errors": errors, "query": query,
+        "scope_label": _scope_label(board.level, crumbs or None),
         "period_text": exports.period_text(board), "programmes": access.programme_list(request.user), "programme": programme,
         "months": programme.months(), "quarters": programme_quarters(programme),
         "chosen_month": request.GET.get("month", ""), "charts": _charts(board),
         "export_base": _export_base(board.level),
         "network_visible": board.level.network is not None and access.sees_network(request.user, board.level.network.pk),
         "national": scope.national, "indicator_series": _indicator_series(board.level),
-        "unit_crumbs": access.units_on_path(request.user, board.level.unit) if board.level.unit else [],
+        "unit_crumbs": crumbs,
         "unit_reports": None if board.level.tambon or board.level.unit else deadline_selectors.unit_report_completeness(
             programme=programme, tambons=board.level.tambons, year=board.period.through[0],
             month=board.period.through[1], networks=board.level.university is None),

@@ -10,5 +10,11 @@ register = template.Library()
 
 @register.simple_tag
 def units_above(tambon: Tambon, user: User) -> list[Unit]:
-    """The units from the root down to the tambon's parent, each `openable` or not by the user (access.py)."""
-    return access.units_on_path(user, tambon.unit, including=False) if tambon.unit_id else []
+    """The units from the root down to the tambon's parent, each `openable` or not by the user (access.py); read
+    once per tambon object and user, as a page shows them both in its crumbs and in its facts."""
+    if not tambon.unit_id:
+        return []
+    cached = getattr(tambon, "_pbm_units_above", None)
+    if cached is None or cached[0] != user.pk:
+        cached = tambon._pbm_units_above = (user.pk, access.units_on_path(user, tambon.unit, including=False))
+    return cached[1]
