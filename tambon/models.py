@@ -320,6 +320,13 @@ class Tambon(models.Model):
         return self.unit.parent.name if self.unit_id and self.unit.parent_id else ""
 
     @property
+    def above_label(self) -> str:
+        """The heading of `above_name`'s column: "University", or the parent unit's level ("District")."""
+        if self.university_id or not self.unit_id or not self.unit.parent_id:
+            return str(_("University"))
+        return self.unit.parent.level.name
+
+    @property
     def place(self) -> str:
         """'ตำบลห้วยแห้ง อำเภอแก่งคอย จังหวัดสระบุรี', as PBM heads a tambon (Bangkok says แขวง/เขต); a reporting
         unit that is not a sub-district is named by its unit ('จังหวัดเชียงใหม่')."""
