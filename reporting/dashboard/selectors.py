@@ -24,21 +24,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import (
-    Case,
     Count,
     F,
-    FilteredRelation,
-    IntegerField,
     Max,
     Min,
     Q,
     QuerySet,
     Sum,
-    When,
 )
-from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from assessment.models import ClassBand, Goal, TambonClassification
@@ -682,37 +677,16 @@ def classification(level: Level, period: Period, kids: list[Child]) -> Classific
         if key in rows:
             rows[key].tambons = n
     previous = previous_quarter(programme, quarter) if quarter in programme_quarters(programme) else None
-    # the tambon's classification of the quarter before, as a LEFT JOIN (a subquery per row cost 160 ms at 3,000)
-    before = FilteredRelation("tambon__classifications", condition=Q(tambon__classifications__quarter=str(previous)))
-    classified = TambonClassification.objects.filter(
-        programme=programme, quarter=str(quarter), tambon__in=level.tambons
-    ).annotate(
-        before=before,
-        rank=Coalesce("band__rank", 0),
-        previous_rank=Case(When(before__id__isnull=True, then=None), default=Coalesce("before__band__rank", 0)),
-    )
-    group = level.path("tambon__")
-    # how many tambons meet each goal: a sum of that goal's bit of the classifications' goals_met_mask
-    met = {g.pk: Cast(Sum(F("goals_met_mask").bitrightshift(g.number - 1).bitand(1)), IntegerField()) for g in goals}
-    for row in (
-        classified.values(group, "band_id")
-        .annotate(
-            n=Count("pk"),
-            up=Count("pk", filter=Q(previous_rank__isnull=False, rank__gt=F("previous_rank"))),
-            down=Count("pk", filter=Q(previous_rank__isnull=False, rank__lt=F("previous_rank"))),
-            **{f"goal_{pk}": total for pk, total in met.items()},
-        )
-        .order_by()
-    ):
-        item = rows.get(row[group])
+    for key, band_id, n, up, down, *met in _class_counts(level, quarter, previous, goals):
+        item = rows.get(key)
         if item is None:
             continue
-        item.bands[row["band_id"]] = row["n"]
-        item.assessed += row["n"]  # a tambon is classified when its assessment of the quarter is accepted
-        item.up += row["up"]
-        item.down += row["down"]
-        for pk in met:
-            item.goals[pk] = item.goals.get(pk, 0) + (row[f"goal_{pk}"] or 0)
+        item.bands[band_id] = n
+        item.assessed += n  # a tambon is classified when its assessment of the quarter is accepted
+        item.up += up
+        item.down += down
+        for goal, count in zip(goals, met, strict=True):
+            item.goals[goal.pk] = item.goals.get(goal.pk, 0) + (count or 0)
     items = list(rows.values())
     total = Classification(Child(0, "", ""))
     for item in items:
@@ -725,6 +699,35 @@ def classification(level: Level, period: Period, kids: list[Child]) -> Classific
         for goal_id, n in item.goals.items():
             total.goals[goal_id] = total.goals.get(goal_id, 0) + n
     return ClassificationWidget(quarter, previous, bands, goals, items, total)
+
+
+def _class_counts(level: Level, quarter: Quarter, previous: Quarter | None, goals: list[Goal]) -> list[tuple]:
+    """(child, band id, tambons, moved up, moved down, tambons meeting each of `goals`) of the quarter's
+    classifications of the page's tambons. Written as SQL: the ORM statement (a FilteredRelation for the quarter
+    before, one Sum expression per goal) cost more to compile than to run (issue 16). A tambon's rank is its
+    band's (0 when not yet classified); it moved when it also has a classification of the quarter before (left
+    join: at most one, classification_once); a goal is met when its bit of `goals_met_mask` is set."""
+    alias = router.db_for_read(TambonClassification)
+    scope = level.tambons.order_by().values(tambon=F("pk"), child=F(level.key)).query
+    scope_sql, scope_params = scope.get_compiler(using=alias).as_sql()
+    classification, band = TambonClassification._meta.db_table, ClassBand._meta.db_table
+    bits = "".join(f", SUM((c.goals_met_mask >> {TambonClassification.goal_bit(g.number).bit_length() - 1}) & 1)"
+                   for g in goals)  # fmt: skip
+    sql = f"""
+        SELECT k.child, c.band_id, COUNT(*),
+               SUM(CASE WHEN p.id IS NOT NULL AND COALESCE(b.rank, 0) > COALESCE(pb.rank, 0) THEN 1 ELSE 0 END),
+               SUM(CASE WHEN p.id IS NOT NULL AND COALESCE(b.rank, 0) < COALESCE(pb.rank, 0) THEN 1 ELSE 0 END){bits}
+        FROM {classification} c
+        JOIN ({scope_sql}) k ON k.tambon = c.tambon_id
+        LEFT JOIN {band} b ON b.id = c.band_id
+        LEFT JOIN {classification} p ON p.tambon_id = c.tambon_id AND p.quarter = %s
+        LEFT JOIN {band} pb ON pb.id = p.band_id
+        WHERE c.programme_id = %s AND c.quarter = %s
+        GROUP BY k.child, c.band_id
+    """  # noqa: S608 - table names come from the models, goal bits are integers, values are parameters
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [*scope_params, str(previous) if previous else None, level.programme.pk, str(quarter)])
+        return cursor.fetchall()
 
 
 # --- the whole page -------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from assessment.models import GoalResult, TambonClassification
+from assessment.models import ClassBand, GoalResult, TambonClassification
 from pbm.models import ReviewStatus
 from pbm.periods import end_of_day, month_due_date
 from reporting.dashboard import selectors
@@ -156,6 +156,77 @@ def test_classification_equals_classifications_and_goal_results(seeded):
     assert widget.total.up == sum(1 for t, r in rank.items() if t in before and r > before[t])
     assert widget.total.down == sum(1 for t, r in rank.items() if t in before and r < before[t])
     assert widget.total.up + widget.total.down > 0
+
+
+def test_classification_rows_count_each_childs_bands_moves_and_goals(world):
+    """Per child at every level: tambons per class (none: not yet classified), moves against the quarter before
+    (only tambons classified in both; no class is rank 0) and tambons meeting each goal, as the rows say."""
+    from assessment.services import tambon_classify
+    from tests.assessment.helpers import make_assessment
+
+    extra = add_tambons(world, 4)
+    tambons = [world.tambon_a, world.tambon_a2, world.tambon_b, world.tambon_cross, *extra]
+    for i, tambon in enumerate(tambons):
+        if i != 1:  # tambon_a2 has no class in Q1: it cannot have moved
+            make_assessment(tambon, "2021-Q1", (5 * i + 3) % 17)
+        make_assessment(tambon, "2021-Q2", (11 * i + 7) % 17)
+    tambon_classify(programme=world.programme, quarter=selectors.Quarter(2021, 1))
+    tambon_classify(programme=world.programme, quarter=selectors.Quarter(2021, 2))
+    # the classes as the committee set them: every band and "not yet classified" (rank 0) on both sides of a move
+    bands = [*ClassBand.objects.filter(programme=world.programme), None]
+    for n, row in enumerate(TambonClassification.objects.order_by("quarter", "tambon_id")):
+        row.band = bands[(3 * n) % len(bands)]
+        row.save(update_fields=["band"])
+    rows = {
+        (c.tambon_id, c.quarter): c
+        for c in TambonClassification.objects.select_related("band", "tambon").filter(
+            quarter__in=["2021-Q1", "2021-Q2"]
+        )
+    }
+    assert len({c.band_id for (_t, q), c in rows.items() if q == "2021-Q2"}) >= 3  # several classes and none
+    period = selectors.period_for(world.programme, quarter=selectors.Quarter(2021, 2))
+    active = Tambon.objects.filter(programme=world.programme, is_active=True)
+    network = world.tambon_a.network
+    levels = [
+        selectors.Level("national", world.programme, active, "network_id"),
+        selectors.Level("network", world.programme, active.filter(network=network), "university_id", network=network),
+        selectors.Level(
+            "university",
+            world.programme,
+            active.filter(network=network, university=world.university_a),
+            "id",
+            network=network,
+            university=world.university_a,
+        ),  # fmt: skip
+    ]
+    moved = 0
+    for level in levels:
+        scope = set(level.tambons.values_list("pk", flat=True))
+        widget = selectors.classification(level, period, selectors.children(level))
+        assert str(widget.previous) == "2021-Q1"
+        assert widget.rows
+        for item in widget.rows:
+            mine = [
+                c
+                for (t, q), c in rows.items()
+                if q == "2021-Q2" and t in scope and getattr(c.tambon, level.key) == item.child.pk
+            ]
+            rank = {c.tambon_id: c.band.rank if c.band else 0 for c in mine}
+            before = {t: c.band.rank if c.band else 0 for (t, q), c in rows.items() if q == "2021-Q1" and t in rank}
+            bands = {}
+            for c in mine:
+                bands[c.band_id] = bands.get(c.band_id, 0) + 1
+            assert item.bands == bands
+            assert item.assessed == len(mine)
+            assert item.up == sum(1 for t, r in rank.items() if t in before and r > before[t])
+            assert item.down == sum(1 for t, r in rank.items() if t in before and r < before[t])
+            assert item.goals == {
+                g.pk: sum(1 for c in mine if c.goals_met_mask & TambonClassification.goal_bit(g.number))
+                for g in widget.goals
+            }
+            moved += item.up + item.down
+        assert widget.total.assessed == sum(i.assessed for i in widget.rows)
+    assert moved > 0
 
 
 def test_disbursement_targets_are_reference_data(db):
