@@ -435,10 +435,13 @@ def unit_report_completeness(*, programme: Programme, tambons: QuerySet[Tambon],
     `tambons` (already scoped) and, with `networks`, from their networks; filed on time, late, or not (yet)."""
     from .models import UnitMonthlyReport
 
-    university_ids = set(tambons.values_list("university_id", flat=True))
-    network_ids = set(tambons.values_list("network_id", flat=True)) if networks else set()
-    found = UnitMonthlyReport.objects.filter(programme=programme, year=year, month=month).filter(
-        Q(university_id__in=university_ids) | Q(network_id__in=network_ids)
+    # each unit once (DISTINCT, no ORDER BY), not a row per tambon: 3,000 rows at the national level (issue 16)
+    university_ids = set(tambons.order_by().values_list("university_id", flat=True).distinct())
+    network_ids = set(tambons.order_by().values_list("network_id", flat=True).distinct()) if networks else set()
+    found = (
+        UnitMonthlyReport.objects.filter(programme=programme, year=year, month=month)
+        .filter(Q(university_id__in=university_ids) | Q(network_id__in=network_ids))
+        .defer("figures", "narrative")  # the widget shows the status only: no JSON decoded per report
     )
     by_owner = {(r.university_id, r.network_id): r for r in found}
     rows = [("network", n, by_owner.get((None, n.pk))) for n in Network.objects.filter(pk__in=network_ids)]
