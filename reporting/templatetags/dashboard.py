@@ -3,6 +3,7 @@
 value, then marked safe once."""
 
 from decimal import Decimal
+from functools import lru_cache
 from html import escape as _escape
 
 from django import template
@@ -31,18 +32,30 @@ def _text(cell) -> str:
     return number(cell.value)
 
 
+@lru_cache(maxsize=4096)
+def _href(url: str) -> str:
+    """An escaped link: the same few per row, for every cell of the row (a pure function of the URL)."""
+    return escape(url)
+
+
 def _cell(cell) -> str:
+    value = cell.value
     if cell.fmt == "text":
         if cell.href:
-            return f'<th scope="row"><a href="{escape(cell.href)}">{escape(cell.value)}</a></th>'
-        return f'<th scope="row">{escape(cell.value)}</th>'
+            return f'<th scope="row"><a href="{_href(cell.href)}">{escape(value)}</a></th>'
+        return f'<th scope="row">{escape(value)}</th>'
     # a number (and its formatted text: digits, separators, a sign) holds nothing to escape; anything else is escaped
-    numeric = isinstance(cell.value, (int, Decimal))
-    sort = "" if cell.value is None else (str(cell.value) if numeric else escape(cell.value))
+    if value is None:
+        sort, text = "", "—"
+    elif isinstance(value, (int, Decimal)):
+        sort = str(value)
+        # a count is most cells: `number`'s text without its Decimal ('1,550')
+        text = f"{value:,}" if type(value) is int and cell.fmt == "int" else _text(cell)
+    else:
+        sort, text = escape(value), escape(_text(cell))
     # One of 11 shades, each with its text colour in the stylesheet (contrast 4.5:1 or more); a class, not a style.
     classes = f"num heat heat-{min(10, max(0, cell.heat) // 10)}" if cell.heat is not None else "num"
-    text = _text(cell) if numeric or cell.value is None else escape(_text(cell))
-    inner = f'<a href="{escape(cell.href)}">{text}</a>' if cell.href and cell.value is not None else text
+    inner = f'<a href="{_href(cell.href)}">{text}</a>' if cell.href and value is not None else text
     return f'<td class="{classes}" data-sort="{sort}">{inner}</td>'
 
 
@@ -62,14 +75,28 @@ def _value(value) -> str:
     return escape(localize(value))
 
 
+def _values():
+    """`_value` for one tag's call, each distinct value localized once (counts and widths repeat: 0, 100.0 …)."""
+    seen: dict = {}
+
+    def value(v) -> str:
+        key = (type(v), v)  # 1 and 1.0 print differently
+        if key not in seen:
+            seen[key] = _value(v)
+        return seen[key]
+
+    return value
+
+
 @register.simple_tag
 def completeness_chart(bars) -> SafeString:
     """`charts.completeness_bars` as stacked bars: a row per child (a page has up to ~70), three segments each."""
+    text = _values()
     return mark_safe(  # noqa: S308 - every value escaped
         "".join(
             f'<div class="chart-row"><span class="chart-label">{escape(name)}</span><span class="stack">'
             + "".join(
-                f'<span class="seg {escape(seg)}" style="width: {_value(width)}%" title="{_value(n)}"></span>'
+                f'<span class="seg {escape(seg)}" style="width: {text(width)}%" title="{text(n)}"></span>'
                 for seg, width, n in parts
             )  # fmt: skip
             + "</span></div>"

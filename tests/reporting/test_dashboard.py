@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from assessment.models import ClassBand, GoalResult, TambonClassification
+from pbm.formats import number
 from pbm.models import ReviewStatus
 from pbm.periods import end_of_day, month_due_date
 from reporting.dashboard import selectors
@@ -557,4 +558,16 @@ def test_dashboard_rows_escape_names_and_links_and_format_numbers():
         '&lt;/b&gt;</a></th><td class="num heat heat-5" data-sort="1234567.5"><a href="/t/1/?a=1&amp;b=2">'
         '1,234,567.50</a></td><td class="num" data-sort="1500">1,500</td><td class="num" data-sort="">—</td>'
         '<td class="num" data-sort="&lt;i&gt;">&lt;i&gt;</td></tr>'
+    )
+
+
+def test_dashboard_count_cells_print_as_number_does():
+    """A count cell's text is `number`'s, however it is built (large, negative, zero)."""
+    from reporting.dashboard.exports import Cell
+    from reporting.templatetags.dashboard import dashboard_rows
+
+    for n in (0, 7, -1200, 1234567, 10**12):
+        assert dashboard_rows([[Cell(n)]]) == f'<tr><td class="num" data-sort="{n}">{number(n)}</td></tr>'
+    assert dashboard_rows([[Cell(Decimal("1500"), href="/a?b=1&c=2")]]) == (
+        '<tr><td class="num" data-sort="1500"><a href="/a?b=1&amp;c=2">1,500</a></td></tr>'
     )
