@@ -84,6 +84,20 @@ class Level:
         """Active tambons per child (one query, shared by the widgets that each counted them)."""
         return dict(self.tambons.order_by().values_list(self.key).annotate(n=Count("pk")).values_list(self.key, "n"))
 
+    @cached_property
+    def summary(self) -> dict[int | None, dict]:
+        """The per-tambon summary rows (`TambonFigures`) summed per child: one query shared by spending (budgets),
+        hiring (certificates eligible) and the page's freshness note (oldest refresh), which each read the table."""
+        group = self.path("tambon__")
+        sums = {f"total_{kind}": Sum(f"total_{kind}") for kind in KINDS}
+        return {
+            row[group]: row
+            for row in TambonFigures.objects.filter(tambon__in=self.tambons)
+            .values(group)
+            .annotate(**sums, certificates_eligible=Sum("certificates_eligible"), refreshed_at=Min("refreshed_at"))
+            .order_by()
+        }
+
     @property
     def child_level(self) -> str:
         if self.key.startswith("unit__ancestor_"):
@@ -420,20 +434,17 @@ def monthly_sums(level: Level) -> dict[tuple[int, int, int, str], tuple[Decimal,
 
 
 def spending(level: Level, period: Period, kids: list[Child], reports: ReportFigures | None = None) -> SpendingWidget:
-    """Plan against actual by kind, disbursement against the fiscal-quarter targets, instalment 2. Six queries."""
+    """Plan against actual by kind, disbursement against the fiscal-quarter targets, instalment 2. Four queries
+    besides the level's summary rows (`Level.summary`, shared with hiring)."""
     months = level.programme.months()
     position = {m: i for i, m in enumerate(months)}
     through = position[period.through]
     sums = monthly_sums(level)
     rows = {c.pk: Spending(c) for c in kids}
-    for row in (
-        TambonFigures.objects.filter(tambon__in=level.tambons)
-        .values(level.path("tambon__"))
-        .annotate(**{kind: Sum(f"total_{kind}") for kind in KINDS})
-    ):
-        item = rows.get(row[level.path("tambon__")])
+    for key, row in level.summary.items():
+        item = rows.get(key)
         for kind in KINDS if item is not None else ():
-            item.kinds[kind].total += row[kind] or ZERO
+            item.kinds[kind].total += row[f"total_{kind}"] or ZERO
     fiscal_of = {m: fiscal_quarter(dt.date(*m, 1)) for m in months}
     fiscal = fiscal_of[period.through]
     fy_plan: dict[int, Decimal] = defaultdict(lambda: ZERO)
@@ -545,7 +556,8 @@ class HiringWidget:
 
 
 def hiring(level: Level, period: Period, kids: list[Child]) -> HiringWidget:
-    """Filled against quota by type, vacancies, resignations in the period, certificates eligible. Five queries."""
+    """Filled against quota by type, vacancies, resignations in the period, certificates eligible. Three queries
+    besides the level's summary rows (`Level.summary`, shared with spending)."""
     types = list(HiringType.objects.filter(programme=level.programme).order_by("position"))
     rows = {c.pk: Hiring(c) for c in kids}
     for key, n in level.tambons_per_child.items():
@@ -572,13 +584,9 @@ def hiring(level: Level, period: Period, kids: list[Child]) -> HiringWidget:
     ):  # fmt: skip
         if key in rows:
             rows[key].resigned = resigned
-    for key, n in (
-        TambonFigures.objects.filter(tambon__in=level.tambons)
-        .values_list(group)
-        .annotate(n=Sum("certificates_eligible"))
-    ):
+    for key, row in level.summary.items():
         if key in rows:
-            rows[key].certificates_eligible = n
+            rows[key].certificates_eligible = row["certificates_eligible"]
     items = list(rows.values())
     total = Hiring(Child(0, "", ""))
     for t in types:
@@ -668,7 +676,7 @@ class ClassificationWidget:
 def classification(level: Level, period: Period, kids: list[Child]) -> ClassificationWidget:
     """Class distribution against the target shares, movement since last quarter, the goal × child heatmap, all
     from the quarter's classifications (the accepted assessments, as `tambon_classify` last saw them).
-    Four queries."""
+    Three queries: the bands, the goals and `_class_counts`."""
     programme, quarter = level.programme, period.quarter
     bands = list(ClassBand.objects.filter(programme=programme).order_by("-rank"))
     goals = list(Goal.objects.filter(programme=programme).order_by("number"))
@@ -759,5 +767,5 @@ def dashboard(level: Level, period: Period, today: dt.date | None = None) -> Das
         spending=spending(level, period, kids, reports), hiring=hiring(level, period, kids),
         classification=classification(level, period, kids),
         computed_at=timezone.now(), latest_change=max(latest, default=None),
-        refreshed_at=TambonFigures.objects.filter(tambon__in=level.tambons).aggregate(at=Min("refreshed_at"))["at"],
+        refreshed_at=min((row["refreshed_at"] for row in level.summary.values()), default=None),
     )  # fmt: skip
