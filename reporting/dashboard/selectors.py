@@ -418,18 +418,15 @@ def monthly_sums(level: Level) -> dict[tuple[int, int, int, str], tuple[Decimal,
     columns = {f"{w}_{k}": Sum(f"{w}_{k}") for k in KINDS for w in ("plan", "actual")}
     months = set(level.programme.months())
     out = {}
-    for row in (
+    for key, year, month, *sums in (
         TambonMonthFigures.objects.filter(tambon__in=level.tambons)
-        .values(level.path("tambon__"), "year", "month")
-        .annotate(**columns)
+        .values_list(level.path("tambon__"), "year", "month")
+        .annotate(**columns)  # after the group: plan and actual of each kind, in `columns`' order
     ):
-        if (row["year"], row["month"]) not in months:
+        if (year, month) not in months:
             continue
-        for kind in KINDS:
-            out[(row[level.path("tambon__")], row["year"], row["month"], kind)] = (
-                row[f"plan_{kind}"] or ZERO,
-                row[f"actual_{kind}"] or ZERO,
-            )
+        for i, kind in enumerate(KINDS):
+            out[(key, year, month, kind)] = (sums[2 * i] or ZERO, sums[2 * i + 1] or ZERO)
     return out
 
 
