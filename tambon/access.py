@@ -253,11 +253,17 @@ def visible_networks(user: User | None) -> QuerySet[Network]:
 
 def sees_network(user: User | None, network_id: int) -> bool:
     """Whether `visible_networks(user)` holds the network: the scope decides an RSI's without a query; a national
-    role's asks whether the network works a tambon of its programmes (visible_networks' rule)."""
+    role's asks whether the network works a tambon of its programmes (visible_networks' rule), once per request
+    and network (cached on the user object, like the scope: a dashboard asks for its page and its crumbs)."""
     scope = scope_of(user)
     if network_id in scope.network_ids:
         return True
-    return (scope.national or scope.everything) and visible_networks(user).filter(pk=network_id).exists()
+    if not (scope.national or scope.everything):
+        return False
+    seen = user.__dict__.setdefault("_pbm_sees_network", {})
+    if network_id not in seen:
+        seen[network_id] = visible_networks(user).filter(pk=network_id).exists()
+    return seen[network_id]
 
 
 def units_on_path(user: User | None, unit: Unit, *, including: bool = True) -> list[Unit]:
