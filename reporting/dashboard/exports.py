@@ -20,7 +20,7 @@ WIDGETS = ("completeness", "spending", "hiring", "classification")
 NUMBER_FORMATS = {"int": COUNT_XLSX_FORMAT, "money": MONEY_XLSX_FORMAT, "pct": "0.0"}
 
 
-@dataclass
+@dataclass(slots=True)  # thousands per page: made and read faster without an instance dict
 class Cell:
     value: int | Decimal | str | None
     fmt: str = "int"  # int | money | pct | text
