@@ -247,10 +247,10 @@ class ReportFigures:
 def report_figures(level: Level) -> ReportFigures:
     group = level.path("tambon__")
     by_month, last, submitted_at, reviewed_at = {}, None, [], []
-    for row in (
+    for key, year, month, *counts, last_submitted, last_reviewed in (
         MonthlyReport.objects.filter(tambon__in=level.tambons)
-        .values(group, "year", "month")
-        .annotate(
+        .values_list(group, "year", "month")
+        .annotate(  # after the group: the COUNTS in their order, then the latest submission and review
             submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
             on_time=Count("pk", filter=Q(first_submitted_at__isnull=False, is_late=False)),
             awaiting_review=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED)),
@@ -261,10 +261,10 @@ def report_figures(level: Level) -> ReportFigures:
         )
         .order_by()
     ):
-        by_month[(row[group], row["year"], row["month"])] = {name: row[name] for name in COUNTS}
-        last = max(last or 0, row["year"] * 100 + row["month"])
-        submitted_at += [row["last_submitted"]] if row["last_submitted"] else []
-        reviewed_at += [row["last_reviewed"]] if row["last_reviewed"] else []
+        by_month[(key, year, month)] = dict(zip(COUNTS, counts, strict=True))
+        last = max(last or 0, year * 100 + month)
+        submitted_at += [last_submitted] if last_submitted else []
+        reviewed_at += [last_reviewed] if last_reviewed else []
     return ReportFigures(by_month, last, max(submitted_at, default=None), max(reviewed_at, default=None))
 
 
