@@ -96,11 +96,12 @@ def hiring_table(board: Dashboard, link: Link) -> Table:
     headers += [_("Hired"), _("Quota"), _("Filled (%)"), _("Vacancies"), _("Reserve list"), _("Resigned in period"),
                 _("Certificates eligible")]  # fmt: skip
     table = Table("hiring", _("Hiring"), headers)
+    type_ids = [t.pk for t in widget.types]  # read once, not per row and column
 
     def cells(item, first: Cell, href: str) -> list[Cell]:
         out = [first]
-        for t in widget.types:
-            out += [Cell(item.hired.get(t.pk, 0), href=href), Cell(item.quota.get(t.pk, 0))]
+        for type_id in type_ids:
+            out += [Cell(item.hired.get(type_id, 0), href=href), Cell(item.quota.get(type_id, 0))]
         return [*out, Cell(item.hired_total, href=href), Cell(item.quota_total), Cell(item.fill_rate, "pct"),
                 Cell(item.vacancies, href=href), Cell(item.reserve, href=href), Cell(item.resigned, href=href),
                 Cell(item.certificates_eligible, href=href)]  # fmt: skip
@@ -116,13 +117,14 @@ def classification_table(board: Dashboard, link: Link) -> Table:
     headers += [b.name for b in widget.bands] + [_("not yet classified")]
     headers += [_("Moved up"), _("Moved down")] + [_("Goal %(n)s") % {"n": g.number} for g in widget.goals]
     table = Table("classification", _("Classification"), headers)
+    band_ids, goal_ids = [b.pk for b in widget.bands], [g.pk for g in widget.goals]  # read once, not per row
 
     def cells(item, first: Cell, href: str) -> list[Cell]:
         out = [first, Cell(item.tambons, href=href), Cell(item.assessed, href=href)]
-        out += [Cell(item.bands.get(b.pk, 0), href=href) for b in widget.bands] + [Cell(item.bands.get(None, 0))]
+        out += [Cell(item.bands.get(band_id, 0), href=href) for band_id in band_ids] + [Cell(item.bands.get(None, 0))]
         out += [Cell(item.up, href=href), Cell(item.down, href=href)]
-        for goal in widget.goals:
-            n = item.goals.get(goal.pk, 0)
+        for goal_id in goal_ids:
+            n = item.goals.get(goal_id, 0)
             out.append(Cell(n, href=href, heat=round(100 * n / item.assessed) if item.assessed else 0))
         return out
 

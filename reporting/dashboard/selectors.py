@@ -557,9 +557,10 @@ def hiring(level: Level, period: Period, kids: list[Child]) -> HiringWidget:
     besides the level's summary rows (`Level.summary`, shared with spending)."""
     types = list(HiringType.objects.filter(programme=level.programme).order_by("position"))
     rows = {c.pk: Hiring(c) for c in kids}
+    quotas = [(t.pk, t.quota_per_tambon) for t in types]
     for key, n in level.tambons_per_child.items():
         if key in rows:
-            rows[key].quota = {t.pk: t.quota_per_tambon * n for t in types}
+            rows[key].quota = {type_id: quota * n for type_id, quota in quotas}
             rows[key].hired = dict.fromkeys(rows[key].quota, 0)
     group = level.path("tambon__")
     first, last = period.months[0], period.months[-1]
@@ -682,6 +683,7 @@ def classification(level: Level, period: Period, kids: list[Child]) -> Classific
         if key in rows:
             rows[key].tambons = n
     previous = previous_quarter(programme, quarter) if quarter in programme_quarters(programme) else None
+    goal_ids = [g.pk for g in goals]
     for key, band_id, n, up, down, *met in _class_counts(level, quarter, previous, goals):
         item = rows.get(key)
         if item is None:
@@ -690,8 +692,8 @@ def classification(level: Level, period: Period, kids: list[Child]) -> Classific
         item.assessed += n  # a tambon is classified when its assessment of the quarter is accepted
         item.up += up
         item.down += down
-        for goal, count in zip(goals, met, strict=True):
-            item.goals[goal.pk] = item.goals.get(goal.pk, 0) + (count or 0)
+        for goal_id, count in zip(goal_ids, met, strict=True):
+            item.goals[goal_id] = item.goals.get(goal_id, 0) + (count or 0)
     items = list(rows.values())
     total = Classification(Child(0, "", ""))
     for item in items:
