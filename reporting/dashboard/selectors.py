@@ -80,9 +80,25 @@ class Level:
     unit: Unit | None = None  # the page's unit when it is a page of the unit tree (any programme)
 
     @cached_property
+    def tambon_counts(self) -> dict[int, tuple[int, int]]:
+        """Per child: active tambons, and those eligible for instalment 2 (their university's 6-month MOU report is
+        accepted, `instalments_for`). One query, shared by the widgets that each counted them."""
+        accepted_six_month = MouReport.objects.filter(
+            programme=self.programme, period=MouPeriod.SIX_MONTH, status=ReviewStatus.ACCEPTED,
+            university__isnull=False,
+        ).values("university_id")  # fmt: skip
+        return {
+            key: (n, eligible)
+            for key, n, eligible in self.tambons.order_by()  # no ORDER BY: the default one joins to sort
+            .values_list(self.key)
+            .annotate(n=Count("pk"), eligible=Count("pk", filter=Q(university_id__in=accepted_six_month)))
+            .values_list(self.key, "n", "eligible")
+        }
+
+    @cached_property
     def tambons_per_child(self) -> dict[int, int]:
-        """Active tambons per child (one query, shared by the widgets that each counted them)."""
-        return dict(self.tambons.order_by().values_list(self.key).annotate(n=Count("pk")).values_list(self.key, "n"))
+        """Active tambons per child."""
+        return {key: n for key, (n, _eligible) in self.tambon_counts.items()}
 
     @cached_property
     def summary(self) -> dict[int | None, dict]:
@@ -431,8 +447,8 @@ def monthly_sums(level: Level) -> dict[tuple[int, int, int, str], tuple[Decimal,
 
 
 def spending(level: Level, period: Period, kids: list[Child], reports: ReportFigures | None = None) -> SpendingWidget:
-    """Plan against actual by kind, disbursement against the fiscal-quarter targets, instalment 2. Four queries
-    besides the level's summary rows (`Level.summary`, shared with hiring)."""
+    """Plan against actual by kind, disbursement against the fiscal-quarter targets, instalment 2. Two queries
+    besides the level's tambon counts and summary rows (`Level.tambon_counts`, `Level.summary`, shared)."""
     months = level.programme.months()
     position = {m: i for i, m in enumerate(months)}
     through = position[period.through]
@@ -460,15 +476,7 @@ def spending(level: Level, period: Period, kids: list[Child], reports: ReportFig
                 fy_actual[key] += actual
     for key, item in rows.items():
         item.disbursed = _percent(fy_actual[key], fy_plan[key])
-    accepted_six_month = MouReport.objects.filter(
-        programme=level.programme, period=MouPeriod.SIX_MONTH, status=ReviewStatus.ACCEPTED, university__isnull=False
-    ).values("university_id")
-    for key, tambons, eligible in (
-        level.tambons.order_by()  # no ORDER BY: the default ordering would join network and university to sort
-        .values_list(level.key)
-        .annotate(n=Count("pk"), eligible=Count("pk", filter=Q(university_id__in=accepted_six_month)))
-        .values_list(level.key, "n", "eligible")
-    ):
+    for key, (tambons, eligible) in level.tambon_counts.items():
         if key in rows:
             rows[key].tambons, rows[key].instalment_eligible = tambons, eligible
     items = list(rows.values())
