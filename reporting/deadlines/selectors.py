@@ -435,9 +435,10 @@ def unit_report_completeness(*, programme: Programme, tambons: QuerySet[Tambon],
     `tambons` (already scoped) and, with `networks`, from their networks; filed on time, late, or not (yet)."""
     from .models import UnitMonthlyReport
 
-    # each unit once (DISTINCT, no ORDER BY), not a row per tambon: 3,000 rows at the national level (issue 16)
-    university_ids = set(tambons.order_by().values_list("university_id", flat=True).distinct())
-    network_ids = set(tambons.order_by().values_list("network_id", flat=True).distinct()) if networks else set()
+    # each pair of units once (DISTINCT, no ORDER BY), not a row per tambon: 3,000 rows at the national level
+    pairs = set(tambons.order_by().values_list("university_id", "network_id").distinct())
+    university_ids = {university for university, _network in pairs}
+    network_ids = {network for _university, network in pairs} if networks else set()
     found = (
         UnitMonthlyReport.objects.filter(programme=programme, year=year, month=month)
         .filter(Q(university_id__in=university_ids) | Q(network_id__in=network_ids))
