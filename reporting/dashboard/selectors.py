@@ -81,8 +81,9 @@ class Level:
 
     @cached_property
     def tambon_counts(self) -> dict[int, tuple[int, int]]:
-        """Per child: active tambons, and those eligible for instalment 2 (their university's 6-month MOU report is
-        accepted, `instalments_for`). One query, shared by the widgets that each counted them."""
+        """Per child: active tambons, and those eligible for instalment 2 (their university's MOU report of
+        `MouPeriod.SIX_MONTH` is accepted, `instalments_for`). One query, shared by the widgets that each counted
+        them."""
         accepted_six_month = MouReport.objects.filter(
             programme=self.programme, period=MouPeriod.SIX_MONTH, status=ReviewStatus.ACCEPTED,
             university__isnull=False,
