@@ -136,11 +136,13 @@ def month_options(months, period, chosen: str) -> SafeString:
 def unit_report_rows(rows, month) -> SafeString:
     """The unit monthly reports of the page's month: a row per network or university, its report's status."""
     late, missing = escape(gettext("late")), escape(gettext("not filed"))
-    out = []
+    out, labels = [], {}  # each status's label translated once (get_status_display hashes every lazy choice)
     for kind, unit, report in rows:
         href = reverse("unit_report", args=[kind, unit.pk, *month])
         if report and report.first_submitted_at:
-            status = escape(report.get_status_display())
+            if report.status not in labels:
+                labels[report.status] = escape(report.get_status_display())
+            status = labels[report.status]
             status += f' · <span class="badge bad">{late}</span>' if report.is_late else ""
         else:
             status = f'<span class="badge">{missing}</span>'
