@@ -48,8 +48,12 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request.user, pk)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404("Not built yet")
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
-                        content_type=job.content_type)  # fmt: skip
+    try:
+        stream = job.file.open("rb")
+    except FileNotFoundError:  # the storage lost it: the job's page says so and offers to build it again
+        jobs.export_file_lost(job=job)
+        return redirect("export_detail", pk=job.pk)
+    return FileResponse(stream, as_attachment=True, filename=job.filename, content_type=job.content_type)
 
 
 @login_required

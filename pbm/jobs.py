@@ -218,7 +218,7 @@ def export_build(*, job_id: int) -> ExportJob | None:
                 .order_by("-finished_at")
                 .first()
             )
-            if built is not None:
+            if built is not None and built.file.storage.exists(built.file.name):  # a lost file is built again
                 name, reused = built.file.name, True
             else:
                 name = ExportJob.file.field.generate_filename(job, kind.filename(job.params))
@@ -237,6 +237,16 @@ def export_build(*, job_id: int) -> ExportJob | None:
             status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
         ).delete()
     return ExportJob.objects.get(pk=job.pk)
+
+
+def export_file_lost(*, job: ExportJob) -> ExportJob:
+    """A finished job whose file the storage no longer holds (a media folder lost or restored without it): failed,
+    with words, so its page offers to build it again instead of a broken link."""
+    with translation.override(job.language):
+        message = _("The file built for this export is no longer stored. Start it again to build it anew.")
+    ExportJob.objects.filter(pk=job.pk, status=JobStatus.DONE).update(status=JobStatus.FAILED, message=message)
+    job.refresh_from_db()
+    return job
 
 
 def export_progress(*, job: ExportJob) -> dict:

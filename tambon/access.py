@@ -535,6 +535,12 @@ def network_reviewers(network_ids) -> dict[int, list[User]]:
     return _members_by_scope("network", network_ids, [Role.RSI_REVIEWER])
 
 
+def national_reviewers() -> list[User]:
+    """Active NSI reviewers (U2T's national role): who hears of a network's late report. One query."""
+    members = Membership.objects.filter(role=Role.NSI_REVIEWER, unit__isnull=True, user__is_active=True)
+    return list(User.objects.filter(pk__in=members.values("user_id")).order_by("pk"))
+
+
 def people_for(tambons, may: str, *, level: str | None = None) -> dict[int, tuple[User, list[Tambon]]]:
     """{user id: (user, their tambons)} of the active people whose role over a unit above each tambon (or the
     tambon's own) may `may` ("file", "review"), at `level` when given: the recipients of a programme of the unit

@@ -3,10 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from assessment.models import NetworkAssessment, TambonAssessment, UniversityAssessment
 from assessment.quarters import programme_quarters
 from assessment.reminders import quarter_due
+from pbm.formats import month_label
 from pbm.models import Notification, SentMessage
 from reporting.deadlines import services
 from reporting.deadlines.models import DeadlineSettings, MouReport
@@ -84,3 +86,51 @@ def test_unit_monthly_reports_due_remind_universities_and_networks_not_yet_submi
                                      university=world.university_a, **submitted)  # fmt: skip
     later = services.reminders_send(on_date=due)  # the due day: only the networks are still due
     assert later.unit_report_reminders == (2 if 0 in settings.days_before else 0)
+
+
+def test_unit_monthly_reports_late_are_told_and_escalated_once(world):
+    """`escalation_days_after` past the monthly deadline, as for the tambons: a university (network) whose own
+    monthly report was not submitted by the deadline is told it is late, its network's RSI (NSI, for a network)
+    gets one digest naming it; a report submitted on time, or only a draft, counts as it should; once only."""
+    from reporting.deadlines.models import UnitMonthlyReport
+    from reporting.deadlines.services import unit_report_deadline
+    from reporting.selectors import month_due_dates
+
+    settings = DeadlineSettings.for_programme(world.programme)
+    settings.save()
+    (year, month), due = month_due_dates(world.programme)[0]
+    deadline = unit_report_deadline(world.programme, year, month)
+    on_time = {"first_submitted_at": deadline, "status": "submitted"}
+    UnitMonthlyReport.objects.create(programme=world.programme, year=year, month=month,
+                                     university=world.university_b, **on_time)  # fmt: skip
+    UnitMonthlyReport.objects.create(programme=world.programme, year=year, month=month, network=world.tambon_a.network,
+                                     first_submitted_at=deadline + dt.timedelta(seconds=1), status="submitted")  # fmt: skip
+    UnitMonthlyReport.objects.create(programme=world.programme, year=year, month=month,
+                                     network=world.tambon_b.network)  # a draft  # fmt: skip
+    escalation_day = due + dt.timedelta(days=settings.escalation_days_after)
+    assert services.reminders_send(on_date=escalation_day - dt.timedelta(days=1)).late_notices == 0
+
+    counts = services.reminders_send(on_date=escalation_day)
+    # late: university A (alice, mona), network 1 (submitted after the deadline: carol), network 2 (a draft: dave);
+    # digests: university A works tambons in both networks (carol, dave); nora (NSI reviewer) hears of both
+    # networks; nina is an admin, not a reviewer
+    month_key = f"{year}-{month:02d}"
+    assert told(f"unit-report-late:{month_key}:university") == {"alice": 1, "mona": 1}
+    assert told(f"unit-report-late:{month_key}:network-") == {"carol": 1, "dave": 1}
+    assert told(f"unit-report-late-digest:{month_key}:network-") == {"carol": 1, "dave": 1}
+    assert told(f"unit-report-late-digest:{month_key}:national") == {"nora": 1}
+    tambons_late = SentMessage.objects.filter(key__startswith="monthly-late-university").count()  # the tambons' rule
+    tambons_escalated = SentMessage.objects.filter(key__startswith=f"monthly-late:{month_key}").count()
+    assert (counts.late_notices, counts.escalations) == (tambons_late + 4, tambons_escalated + 3)
+    digest = Notification.objects.get(user=world.carol, sentmessage__key__startswith="unit-report-late-digest")
+    assert world.university_a.name_th in digest.body and world.university_b.name_th not in digest.body
+    assert digest.url == f"/networks/{world.tambon_a.network_id}/"
+    national = Notification.objects.get(user=world.nora, sentmessage__key__startswith="unit-report-late-digest")
+    assert all(str(n) in national.body for n in (world.tambon_a.network, world.tambon_b.network))
+    assert "ล่าช้า" in national.subject and "late" in national.subject_en
+    with translation.override("th"):
+        assert month_label(year, month) in national.subject  # the month in the language of the text
+    alice = Notification.objects.get(user=world.alice, sentmessage__key__startswith="unit-report-late")
+    assert alice.url == f"/unit-reports/university/{world.university_a.pk}/{year}/{month}/"
+    again = services.reminders_send(on_date=escalation_day)
+    assert (again.late_notices, again.escalations) == (0, 0)  # once

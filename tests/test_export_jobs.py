@@ -132,3 +132,30 @@ def test_certificates_come_as_a_background_pdf(world, client_for):
     assert response.content.startswith(b"%PDF") and "certificates-" in response["Content-Disposition"]
     job = ExportJob.objects.get()
     assert client_for(world.alice).get(reverse("export_download", args=[job.pk])).status_code == 404
+
+
+def test_a_file_the_storage_lost_is_built_again_and_never_a_broken_download(world, client_for):
+    """A media folder lost (or restored without the exports): the next export builds the file anew instead of
+    lending the lost one, and a download of a job whose file is gone leads to its page, failed in Thai, with
+    "start again", which builds a file that downloads."""
+    hire(world, 1)
+    client = client_for(world.nora)
+    first = start(client, "/roster/export.xlsx")
+    first.file.storage.delete(first.file.name)
+    second = start(client, "/roster/export.xlsx")
+    assert (second.status, second.reused) == (JobStatus.DONE, False)
+    assert second.file.storage.exists(second.file.name)
+    assert client.get(reverse("export_download", args=[second.pk])).status_code == 200
+
+    second.file.storage.delete(second.file.name)
+    response = client.get(reverse("export_download", args=[second.pk]))
+    assert response.status_code == 302 and response.url == reverse("export_detail", args=[second.pk])
+    page = client.get(response.url).content.decode()
+    assert "ไม่มีอยู่แล้ว" in page and reverse("export_restart", args=[second.pk]) in page
+    assert client.get(reverse("export_progress", args=[second.pk])).json()["status"] == "failed"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        again = client.post(reverse("export_restart", args=[second.pk]))
+    job = ExportJob.objects.get(pk=int(again.url.rstrip("/").rsplit("/", 1)[1]))
+    assert (job.status, job.reused) == (JobStatus.DONE, False)
+    download = client.get(reverse("export_download", args=[job.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content)[:2] == b"PK"

@@ -359,6 +359,63 @@ def _unit_report_reminders(*, on_date: dt.date, programme: Programme, settings: 
     return sent
 
 
+def _unit_report_late(*, on_date: dt.date, programme: Programme, settings: DeadlineSettings,
+                      counts: ReminderCounts) -> None:  # fmt: skip
+    """`escalation_days_after` past the monthly deadline, as for the tambons: each university (network) that did
+    not submit its own monthly report by the deadline is told it is late, and who reviews it hears of it once: a
+    network's RSI of its late universities, NSI of the late networks."""
+    for year, month in selectors.month_escalated_on(programme=programme, on_date=on_date,
+                                                    days_after=settings.escalation_days_after):  # fmt: skip
+        deadline = unit_report_deadline(programme, year, month)
+        on_time = UnitMonthlyReport.objects.filter(programme=programme, year=year, month=month,
+                                                   first_submitted_at__lte=deadline)  # fmt: skip
+        late = _owners_to_remind(programme=programme, filed=on_time)
+        if not late:
+            continue
+
+        def own(year=year, month=month):
+            label = {"month": month_label(year, month)}  # in the language being built
+            return (
+                _("PBM: your unit's monthly report for %(month)s is late") % label,
+                _("The deadline for your own monthly report for %(month)s has passed and it is not submitted yet. "
+                  "Submit it as soon as you can; your reviewer has been told.") % label,
+            )  # fmt: skip
+
+        def message_for(kind, owner_id, year=year, month=month, own=own):
+            return Message(f"unit-report-late:{year}-{month:02d}:{kind}-{owner_id}", *_order(_bilingual(own)),
+                           reverse("unit_report", args=[kind, owner_id, year, month]))  # fmt: skip
+
+        counts.late_notices += _remind_owners(owners=late, message_for=message_for, on_date=on_date)
+
+        late_universities = {i for kind, i in late if kind == "university"}
+        late_networks = [i for kind, i in late if kind == "network"]
+        by_network: dict[int, list[University]] = defaultdict(list)
+        names = University.objects.in_bulk(late_universities)
+        pairs = Tambon.objects.filter(programme=programme, is_active=True, university_id__in=late_universities)
+        for university_id, network_id in pairs.values_list("university_id", "network_id").distinct().order_by():
+            by_network[network_id].append(names[university_id])
+        reviewers = access.network_reviewers(by_network)
+        digests = [(f"network-{n}", sorted(us, key=lambda u: u.name_th), reviewers.get(n, []),
+                    reverse("network_detail", args=[n])) for n, us in sorted(by_network.items())]  # fmt: skip
+        if late_networks:
+            networks = sorted(Network.objects.filter(pk__in=late_networks), key=lambda n: n.number)
+            digests.append(("national", networks, access.national_reviewers(), reverse("review_list")))
+        for scope, units_late, people, url in digests:
+
+            def digest(units_late=units_late, year=year, month=month):
+                label = {"month": month_label(year, month)}
+                return (
+                    _("PBM: %(count)d units late with their own monthly report for %(month)s")
+                    % {"count": len(units_late), **label},
+                    _("The deadline for %(month)s has passed. These units have not submitted their own monthly "
+                      "report yet:") % label + "\n" + "\n".join(f"- {unit}" for unit in units_late),
+                )  # fmt: skip
+
+            message = Message(f"unit-report-late-digest:{year}-{month:02d}:{scope}", *_order(_bilingual(digest)), url)
+            for user in people:
+                counts.escalations += notify(user=user, message=message, on_date=on_date)
+
+
 def _tambon_lines(tambons: list[Tambon]) -> str:
     """One line a tambon: its place, who files it (U2T's university) and its link."""
 
@@ -566,6 +623,7 @@ def reminders_send(*, on_date: dt.date, programme: Programme | None = None) -> R
 
     counts.mou_reminders = _mou_reminders(on_date=on_date, programme=programme, settings=settings)
     counts.unit_report_reminders = _unit_report_reminders(on_date=on_date, programme=programme, settings=settings)
+    _unit_report_late(on_date=on_date, programme=programme, settings=settings, counts=counts)
     for hook in REMINDER_HOOKS:
         counts.assessment_reminders += hook(on_date=on_date, programme=programme, settings=settings)
     return counts
