@@ -80,6 +80,7 @@ def _certificates(params: dict) -> list[Certificate]:
             "contract__person",
             "contract__hiring_type",
             "contract__tambon__university",
+            "contract__tambon__programme",
             "contract__tambon__subdistrict__district__province",
         )
         .order_by("number")

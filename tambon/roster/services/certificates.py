@@ -81,7 +81,7 @@ def certificate_pdf(*, certificates: list[Certificate]) -> bytes:
         lines = [
             f"{tambon.university.name_th} ขอรับรองว่า",
             f"{contract.person.first_name} {contract.person.last_name}",
-            f"ได้ปฏิบัติงานในโครงการมหาวิทยาลัยสู่ตำบล สร้างรากแก้วให้ประเทศ (U2T) ในตำแหน่ง{contract.hiring_type.name_th}",
+            f"ได้ปฏิบัติงานในโครงการ{tambon.programme.name_th} ในตำแหน่ง{contract.hiring_type.name_th}",  # its data's name
             f"ณ {tambon.place}",
             f"ตั้งแต่วันที่ {date_be(contract.start_date)} ต่อเนื่อง {cert.months} เดือน และผ่านการประเมินผลการปฏิบัติงาน",
         ]

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import threading
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -148,6 +149,22 @@ def test_certificate_needs_six_continuous_accepted_months_and_prints_a_thai_pdf(
     }
     pdf = certificate_pdf(certificates=[Certificate.objects.select_related("contract__tambon__university").get()])
     assert pdf.startswith(b"%PDF") and b"Sarabun" in pdf
+
+    # the programme is named from its data, not by a sentence written for U2T
+    from fpdf import FPDF
+
+    written, original = [], FPDF.multi_cell
+
+    def capture(self, w, h, text="", *args, **kwargs):
+        written.append(text)
+        return original(self, w, h, text, *args, **kwargs)
+
+    world.programme.name_th = "โครงการทดสอบชื่อจากข้อมูล"
+    world.programme.save(update_fields=["name_th"])
+    with mock.patch.object(FPDF, "multi_cell", capture):
+        certificate_pdf(certificates=[Certificate.objects.select_related("contract__tambon__programme").get()])
+    assert any("โครงการทดสอบชื่อจากข้อมูล" in line for line in written)
+    assert not any("(U2T)" in line for line in written)
 
 
 @pytest.mark.django_db
