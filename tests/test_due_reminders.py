@@ -88,7 +88,7 @@ def test_unit_monthly_reports_due_remind_universities_and_networks_not_yet_submi
     assert later.unit_report_reminders == (2 if 0 in settings.days_before else 0)
 
 
-def test_unit_monthly_reports_late_are_told_and_escalated_once(world):
+def test_unit_monthly_reports_late_are_told_and_escalated_once(world, client_for):
     """`escalation_days_after` past the monthly deadline, as for the tambons: a university (network) whose own
     monthly report was not submitted by the deadline is told it is late, its network's RSI (NSI, for a network)
     gets one digest naming it; a report submitted on time, or only a draft, counts as it should; once only."""
@@ -124,7 +124,10 @@ def test_unit_monthly_reports_late_are_told_and_escalated_once(world):
     assert (counts.late_notices, counts.escalations) == (tambons_late + 4, tambons_escalated + 3)
     digest = Notification.objects.get(user=world.carol, sentmessage__key__startswith="unit-report-late-digest")
     assert world.university_a.name_th in digest.body and world.university_b.name_th not in digest.body
-    assert digest.url == f"/networks/{world.tambon_a.network_id}/"
+    assert digest.url == f"/unit-reports/?month={year}-{month}"  # the month's unit reports, the late ones marked
+    for reviewer in (world.carol, world.nora):  # the link opens that month's list, where the late units stand
+        page = client_for(reviewer).get(digest.url)
+        assert page.status_code == 200 and world.university_a.name in page.content.decode()
     national = Notification.objects.get(user=world.nora, sentmessage__key__startswith="unit-report-late-digest")
     assert all(str(n) in national.body for n in (world.tambon_a.network, world.tambon_b.network))
     assert "ล่าช้า" in national.subject and "late" in national.subject_en

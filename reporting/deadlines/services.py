@@ -395,12 +395,14 @@ def _unit_report_late(*, on_date: dt.date, programme: Programme, settings: Deadl
         for university_id, network_id in pairs.values_list("university_id", "network_id").distinct().order_by():
             by_network[network_id].append(names[university_id])
         reviewers = access.network_reviewers(by_network)
-        digests = [(f"network-{n}", sorted(us, key=lambda u: u.name_th), reviewers.get(n, []),
-                    reverse("network_detail", args=[n])) for n, us in sorted(by_network.items())]  # fmt: skip
+        # the month's unit reports in the reviewer's scope, filed or not: where the late ones show as late
+        url = f"{reverse('unit_report_list')}?month={year}-{month}"
+        digests = [(f"network-{n}", sorted(us, key=lambda u: u.name_th), reviewers.get(n, []))
+                   for n, us in sorted(by_network.items())]  # fmt: skip
         if late_networks:
             networks = sorted(Network.objects.filter(pk__in=late_networks), key=lambda n: n.number)
-            digests.append(("national", networks, access.national_reviewers(), reverse("review_list")))
-        for scope, units_late, people, url in digests:
+            digests.append(("national", networks, access.national_reviewers()))
+        for scope, units_late, people in digests:
 
             def digest(units_late=units_late, year=year, month=month):
                 label = {"month": month_label(year, month)}
