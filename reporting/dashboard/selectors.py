@@ -44,7 +44,8 @@ from tambon.models import HiringType, Network, Programme, Tambon, Unit, Universi
 from tambon.roster.models import Contract, ContractStatus, WorkAcceptance
 from tambon.roster.selectors import certificate_months
 
-from ..deadlines.models import CompletionReport, MouPeriod, MouReport
+from ..deadlines.models import CompletionReport
+from ..deadlines.selectors import instalment_2_unlocking
 from ..models import BudgetLine, CategoryKind, MonthlyReport
 from ..selectors import kind_month_sums, month_due_dates
 from .models import DisbursementTarget, TambonFigures, TambonHiringFigures, TambonMonthFigures
@@ -81,13 +82,9 @@ class Level:
 
     @cached_property
     def tambon_counts(self) -> dict[int, tuple[int, int]]:
-        """Per child: active tambons, and those eligible for instalment 2 (their university's MOU report of
-        `MouPeriod.SIX_MONTH` is accepted, `instalments_for`). One query, shared by the widgets that each counted
-        them."""
-        accepted_six_month = MouReport.objects.filter(
-            programme=self.programme, period=MouPeriod.SIX_MONTH, status=ReviewStatus.ACCEPTED,
-            university__isnull=False,
-        ).values("university_id")  # fmt: skip
+        """Per child: active tambons, and those eligible for instalment 2 (`instalment_2_unlocking`, the
+        instalments page's rule). One query, shared by the widgets that each counted them."""
+        accepted_six_month = instalment_2_unlocking(self.programme).values("university_id")
         return {
             key: (n, eligible)
             for key, n, eligible in self.tambons.order_by()  # no ORDER BY: the default one joins to sort

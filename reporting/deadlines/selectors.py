@@ -275,6 +275,14 @@ def instalments_for(*, tambons: list[Tambon], programme: Programme) -> dict[int,
     return out
 
 
+def instalment_2_unlocking(programme: Programme) -> QuerySet[MouReport]:
+    """The reports whose acceptance releases a university's tambons' 2nd instalment: its MOU report of the
+    period `MouPeriod.SIX_MONTH`, accepted: the dashboards count with it; `_second_instalment` reads the same
+    report's status for the instalments page's reasons (keep the two together)."""
+    return MouReport.objects.filter(programme=programme, period=MouPeriod.SIX_MONTH, status=ReviewStatus.ACCEPTED,
+                                    university__isnull=False)  # fmt: skip
+
+
 def _second_instalment(report: MouReport | None) -> tuple[bool, str]:
     if report is None:
         return False, _("blocked: the university has not started its 6-month report")
