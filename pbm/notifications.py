@@ -43,7 +43,7 @@ from pbm.models import (
     SentMessage,
 )  # fmt: skip
 from tambon import access
-from tambon.models import NATIONAL_ROLES, Membership, Network, Tambon, University, User
+from tambon.models import NATIONAL_ROLES, Membership, Network, Tambon, Unit, University, User
 
 log = logging.getLogger(__name__)
 
@@ -303,17 +303,24 @@ def _members(roles, **scope) -> list[User]:
     ]
 
 
-def _unit_people(tambon: Tambon, may: str, level: str | None) -> list[User]:
-    """The people whose role over a unit above the tambon may `may` at `level` (tambon/access.py's rule)."""
-    return sorted((user for user, _tambons in access.people_for([tambon], may, level=level).values()),
-                  key=lambda u: u.pk)  # fmt: skip
+def _unit_people(where: Tambon | Unit, may: str, level: str | None) -> list[User]:
+    """The people whose role over a unit above the tambon (or the unit of the tree) may `may` at `level`
+    (tambon/access.py's rule)."""
+    found = access.people_for_units([where], may, level=level) if isinstance(where, Unit) else access.people_for(
+        [where], may, level=level)  # fmt: skip
+    return sorted((user for user, _items in found.values()), key=lambda u: u.pk)
+
+
+def _of_the_tree(scope) -> bool:
+    """A report of a programme of the unit tree: a tambon with no university, or a unit (a district's own)."""
+    return isinstance(scope, Unit) or (isinstance(scope, Tambon) and scope.university_id is None)
 
 
 def _filers(scope) -> list[User]:
     """Who files a report of this scope: the university's reporters and managers; a network's RSI."""
     from tambon.models import UNIVERSITY_ROLES, Role
 
-    if isinstance(scope, Tambon) and scope.university_id is None:  # a programme of the unit tree
+    if _of_the_tree(scope):
         return _unit_people(scope, "file", access.report_level(scope.programme, "filed_by"))
     if isinstance(scope, Tambon):
         return _members(UNIVERSITY_ROLES, university_id=scope.university_id)
@@ -326,7 +333,7 @@ def _area_reviewers(scope) -> list[User]:
     """The RSI of the report's area (the NSI for a network's own report)."""
     from tambon.models import Role
 
-    if isinstance(scope, Tambon) and scope.university_id is None:  # a programme of the unit tree
+    if _of_the_tree(scope):
         return _unit_people(scope, "review", access.report_level(scope.programme, "reviewed_by"))
     if isinstance(scope, Tambon):
         return _members([Role.RSI_REVIEWER], network_id=scope.network_id)

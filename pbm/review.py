@@ -4,7 +4,9 @@ Monthly reports, 6/12-month reports and quarterly assessments are `Reviewable` m
 (`review_scope`): a tambon, a university or a network. That decides, through tambon/access.py, who may file it
 (the tambon's or university's staff; a network's RSI) and who reviews it (the RSI of the area, the NSI; the
 NSI for a network's own report). Every transition and every change after the first submission is written to
-`ReviewEvent`, so a report's page can show its history.
+`ReviewEvent`, so a report's page can show its history. In a programme of the unit tree a report may also
+belong to a unit (a district's half-year report): its filing role over the unit files it, a reviewing role above
+reviews it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 from pbm import notifications
 from pbm.models import Reviewable, ReviewAction, ReviewEvent, ReviewStatus
 from tambon import access
-from tambon.models import Tambon, University, User
+from tambon.models import Tambon, Unit, University, User
 
 __all__ = [
     "Reviewable", "ReviewAction", "ReviewEvent", "ReviewStatus", "Change", "can_file", "can_review",
@@ -41,6 +43,8 @@ def can_file(user: User, obj: Reviewable) -> bool:
     if isinstance(scope, University):
         s = access.scope_of(user)
         return s.national_admin or scope.pk in s.university_ids
+    if isinstance(scope, Unit):
+        return access.can_file_for_unit(user, scope)
     s = access.scope_of(user)
     return s.national_admin or scope.pk in s.network_ids
 

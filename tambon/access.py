@@ -30,6 +30,7 @@ from .models import (
     Role,
     Tambon,
     Unit,
+    UnitLevel,
     University,
     User,
 )
@@ -164,11 +165,12 @@ def programme_list(user: User | None) -> list[Programme]:
 # --- what a user may see -------------------------------------------------------------------------------
 
 
-def _subtrees(grants: dict[int, list[int]], prefix: str = "") -> Q:
-    """Tambons whose unit is under one of the units (by depth): one indexed equality per depth."""
+def _subtrees(grants: dict[int, list[int]], prefix: str = "", *, unit: str = "unit") -> Q:
+    """Tambons whose unit is under one of the units (by depth): one indexed equality per depth. `unit` names the
+    unit's own field when the rows are units, or belong to one, rather than tambons (`prefix + unit`)."""
     q = Q(pk__in=[])
     for depth, unit_ids in sorted(grants.items()):
-        q |= Q(**{f"{prefix}unit__ancestor_{depth}_id__in": unit_ids})
+        q |= Q(**{f"{prefix}{unit}__ancestor_{depth}_id__in": unit_ids})
     return q
 
 
@@ -337,6 +339,16 @@ def get_network_or_404(user: User | None, pk: int) -> Network:
     return _get_or_404(visible_networks(user), pk, "network")
 
 
+def get_filing_unit_or_404(user: User | None, pk: int) -> Unit:
+    """A unit that files its programme's reports (`filing_level`), if the user may open it: a district officer
+    opens their own district, its province's reviewers every district of the province."""
+    unit = _get_or_404(visible_units_all(user).select_related("programme", "level"), pk, "unit")
+    level = filing_level(unit.programme)
+    if level is None or unit.level_id != level.pk:
+        raise Http404("Not a unit that files reports")
+    return unit
+
+
 # --- what a user may do --------------------------------------------------------------------------------
 
 
@@ -349,8 +361,29 @@ def report_level(programme: Programme, who: str, report: str = "monthly_tambon")
     return None
 
 
+def filing_level(programme: Programme) -> UnitLevel | None:
+    """The level whose units file a programme of the unit tree's reports over the tambons below them: the
+    definition's `filed_by` of the monthly report (Smart Team: the district; CDD: the province office, its own
+    reporting unit). Such a unit also owns the half-year and year-end reports (`MouReport`) of those tambons, which
+    the report's `reviewed_by` level reviews. None for U2T, whose universities and networks own them. Read once
+    per programme object."""
+    from .units import u2t_shaped
+
+    cached = getattr(programme, "_pbm_filing_level", None)  # (level,): None is an answer too
+    if cached is None:
+        code = None if u2t_shaped(programme) else report_level(programme, "filed_by")
+        cached = programme._pbm_filing_level = (
+            UnitLevel.objects.filter(programme=programme, code=code).first() if code else None,
+        )
+    return cached[0]
+
+
 def _granted(scope: Scope, tambon: Tambon, may: str, *, level: str | None = None, above: bool = False) -> bool:
-    unit = tambon.unit if tambon.unit_id else None
+    return _granted_over(scope, tambon.unit if tambon.unit_id else None, may, level=level, above=above)
+
+
+def _granted_over(scope: Scope, unit: Unit | None, may: str, *, level: str | None = None, above: bool = False) -> bool:
+    """A role of the user's that may `may` over `unit` (at `level`; strictly above the unit with `above`)."""
     return any(
         may in g.may and g.covers(unit) and (level is None or g.level == level) and not (above and g.unit_id == unit.pk)
         for g in scope.grants
@@ -370,6 +403,16 @@ def can_edit_tambon(user: User | None, tambon: Tambon) -> bool:
         or tambon.university_id in scope.university_ids
         or _granted(scope, tambon, "file", level=report_level(tambon.programme, "filed_by"))
     )
+
+
+def can_file_for_unit(user: User | None, unit: Unit) -> bool:
+    """File the reports a unit owns (its half-year and year-end reports): whoever holds a filing role at the
+    programme's filing level over it, or the programme's national admin (as for its tambons)."""
+    scope = scope_of(user)
+    if scope.everything or unit.programme_id in scope.admin_programme_ids:
+        return True
+    level = filing_level(unit.programme)
+    return level is not None and _granted_over(scope, unit, "file", level=level.code)
 
 
 def can_manage_university(user: User | None, university: University) -> bool:
@@ -417,24 +460,30 @@ def can_review_network(user: User | None, network: Network) -> bool:
 EDITING_ACTIONS = (ReviewAction.SUBMITTED, ReviewAction.CHANGED)
 
 
-def reviews_unit(user: User | None, unit: Tambon | University | Network) -> bool:
+def reviews_unit(user: User | None, unit: Tambon | University | Network | Unit) -> bool:
     """Reviews the reports of `unit`: the RSI of the tambon's area or the university's network, or the NSI; a
-    network's own reports are reviewed by the NSI only."""
+    network's own reports are reviewed by the NSI only; a unit's of the tree by a reviewing role above it or the
+    programme's national roles (as its tambons')."""
     scope = scope_of(user)
     if isinstance(unit, Tambon):
         return can_review_tambon(user, unit)
+    if isinstance(unit, Unit):
+        return (scope.everything or unit.programme_id in scope.national_programme_ids
+                or _granted_over(scope, unit, "review", above=True))  # fmt: skip
     if isinstance(unit, University):
         return scope.national or unit.network_id in scope.network_ids
     return scope.national
 
 
-def files_for_unit(user: User | None, unit: Tambon | University | Network) -> bool:
-    """Holds a filing role for `unit`: reporter or manager of the (tambon's) university, RSI of the network. The
-    NSI admin's national right to file is no such role; an NSI admin who did work on a report is caught by
-    review_conflict's history check."""
+def files_for_unit(user: User | None, unit: Tambon | University | Network | Unit) -> bool:
+    """Holds a filing role for `unit`: reporter or manager of the (tambon's) university, RSI of the network, a
+    filing role over the unit of the tree. The NSI admin's national right to file is no such role; an NSI admin
+    who did work on a report is caught by review_conflict's history check."""
     scope = scope_of(user)
     if isinstance(unit, Tambon):
         return unit.university_id in scope.university_ids or _granted(scope, unit, "file")
+    if isinstance(unit, Unit):
+        return _granted_over(scope, unit, "file")
     if isinstance(unit, University):
         return unit.pk in scope.university_ids
     return unit.pk in scope.network_ids
@@ -489,6 +538,15 @@ def reviewable(user: User | None, queryset: QuerySet[Reviewable]) -> QuerySet[Re
         if kind == "network":
             allowed += [Q(**{f"{path}__isnull": False})] if scope.national else []
             conflict |= Q(**{f"{path}_id__in": networks})
+            continue
+        if kind == "unit":  # a unit of the tree: by programme (national roles), by the units above it
+            q = (
+                Q(**{f"{path}__isnull": False})
+                if scope.everything
+                else Q(**{f"{path}__programme_id__in": scope.national_programme_ids})
+            )
+            allowed.append(q | (_subtrees(reviewing, unit=path) & ~Q(**{f"{path}_id__in": own_units})))
+            conflict |= _subtrees(filing, unit=path)
             continue
         allowed += [Q(**{f"{path}__isnull": False}) if scope.national else Q(**{f"{path}__network_id__in": networks})]
         conflict |= Q(**{f"{path}_id__in": universities})
@@ -549,18 +607,30 @@ def people_for(tambons, may: str, *, level: str | None = None) -> dict[int, tupl
     if not tambons:
         return {}
     units = {u.pk: u for u in Unit.objects.filter(pk__in={t.unit_id for t in tambons})}
-    above = {pk for u in units.values() for pk in u.ancestor_ids()}
-    rules = {p.pk: role_rules(p) for p in Programme.objects.filter(pk__in={t.programme_id for t in tambons})}
+    return _people_over([(t, units[t.unit_id]) for t in tambons], may, level=level)
+
+
+def people_for_units(units, may: str, *, level: str | None = None) -> dict[int, tuple[User, list[Unit]]]:
+    """`people_for` for units of the tree themselves (the owners of half-year reports): {user id: (user, their
+    units)}, one query whatever the number of units."""
+    return _people_over([(u, u) for u in units], may, level=level)
+
+
+def _people_over(items: list[tuple[object, Unit]], may: str, *, level: str | None) -> dict[int, tuple[User, list]]:
+    if not items:
+        return {}
+    above = {pk for _item, unit in items for pk in unit.ancestor_ids()}
+    rules = {p.pk: role_rules(p) for p in Programme.objects.filter(pk__in={u.programme_id for _i, u in items})}
     grants = [
         m for m in Membership.objects.filter(unit_id__in=above, user__is_active=True).select_related("user", "unit__level")
         if may in rules.get(m.unit.programme_id, {}).get(m.role, {}).get("may", ()) and (level is None or m.unit.level.code == level)
     ]  # fmt: skip
-    out: dict[int, tuple[User, list[Tambon]]] = {}
-    for tambon in tambons:
-        chain = units[tambon.unit_id].ancestor_ids()
+    out: dict[int, tuple[User, list]] = {}
+    for item, unit in items:
+        chain = unit.ancestor_ids()
         for m in grants:
             if m.unit.depth < len(chain) and chain[m.unit.depth] == m.unit_id:
-                out.setdefault(m.user_id, (m.user, []))[1].append(tambon)
+                out.setdefault(m.user_id, (m.user, []))[1].append(item)
     return out
 
 

@@ -194,6 +194,14 @@ class Unit(BilingualName):
         self.set_ancestors()
         super().save(*args, **kwargs)
 
+    @property
+    def titled(self) -> str:
+        """The unit named with its level's name from the programme's data, as a sentence names it
+        (อำเภอเมืองสมุทรปราการ, สำนักงานพัฒนาชุมชนจังหวัดสมุทรปราการ)."""
+        from django.utils.translation import gettext
+
+        return gettext("%(level)s %(name)s") % {"level": self.level.name, "name": self.name}
+
     def is_within(self, other: Unit) -> bool:
         """This unit is `other` or under it."""
         return other.depth <= self.depth and getattr(self, f"ancestor_{other.depth}_id") == other.pk

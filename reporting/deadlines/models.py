@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pbm.models import Reviewable
-from tambon.models import Network, Programme, Tambon, University
+from tambon.models import Network, Programme, Tambon, Unit, University
 
 from ..models import AttachedFile  # defined before reporting.models imports this module
 
@@ -134,8 +134,14 @@ class MouPeriod(models.TextChoices):
     TWELVE_MONTH = "12m", _("12-month report")
 
 
+def owner_name(owner: University | Network | Unit) -> str:
+    """How a sentence names a report's owner: the university's name, the network, a unit with its level's name."""
+    return owner.titled if isinstance(owner, Unit) else owner.name if isinstance(owner, University) else str(owner)
+
+
 class MouReport(Reviewable):
-    """The 6- and 12-month reports of the MOU: one per university (its tambons) and one per network.
+    """The half-year and year-end reports of the MOU: U2T's one per university (its tambons) and one per network;
+    a programme of the unit tree's one per unit of the level that files its reports (the tambons under it).
 
     The narrative is written; the figures are computed from the monthly data and frozen into `figures` when the
     report is submitted, so what the reviewer accepted stays what it was."""
@@ -144,6 +150,7 @@ class MouReport(Reviewable):
     period = models.CharField(_("report"), max_length=5, choices=MouPeriod.choices)
     university = models.ForeignKey(University, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     network = models.ForeignKey(Network, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     summary = models.TextField(_("summary of the period"), blank=True)
     results = models.TextField(_("results and impact"), blank=True)
     problems = models.TextField(_("problems and how they were solved"), blank=True)
@@ -152,15 +159,17 @@ class MouReport(Reviewable):
     figures = models.JSONField(default=dict, blank=True)
 
     SECTIONS = ("summary", "results", "problems", "lessons", "next_steps")
-    review_units = {"university": "university", "network": "network"}
+    OWNERS = ("university", "network", "unit")  # exactly one is set
+    review_units = {"university": "university", "network": "network", "unit": "unit"}
 
     class Meta:
         verbose_name = _("MOU report")
         verbose_name_plural = _("MOU reports")
         constraints = [
             models.CheckConstraint(
-                condition=Q(university__isnull=False, network__isnull=True)
-                | Q(university__isnull=True, network__isnull=False),
+                condition=Q(university__isnull=False, network__isnull=True, unit__isnull=True)
+                | Q(university__isnull=True, network__isnull=False, unit__isnull=True)
+                | Q(university__isnull=True, network__isnull=True, unit__isnull=False),
                 name="mou_report_one_owner",
             ),
             models.UniqueConstraint(
@@ -171,26 +180,37 @@ class MouReport(Reviewable):
                 fields=["programme", "period", "network"], condition=Q(network__isnull=False),
                 name="one_mou_report_per_network",
             ),
+            models.UniqueConstraint(
+                fields=["programme", "period", "unit"], condition=Q(unit__isnull=False),
+                name="one_mou_report_per_unit",
+            ),
         ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"{self.get_period_display()} · {self.university or self.network}"
+        return f"{self.get_period_display()} · {self.owner}"
 
-    def review_scope(self) -> University | Network:
-        return self.university or self.network
+    @property
+    def owner_name(self) -> str:
+        return owner_name(self.owner)
+
+    @property
+    def owner(self) -> University | Network | Unit:
+        return self.university or self.network or self.unit
+
+    @property
+    def owner_kind(self) -> str:
+        return next(kind for kind in self.OWNERS if getattr(self, f"{kind}_id"))
+
+    def review_scope(self) -> University | Network | Unit:
+        return self.owner
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        owner = ("university", self.university_id) if self.university_id else ("network", self.network_id)
-        return reverse("mou_report", args=[self.period, *owner])
+        return reverse("mou_report", args=[self.period, self.owner_kind, self.owner.pk])
 
     def notification_label(self) -> str:
-        return f"{self.get_period_display()} · {self.university.name if self.university_id else self.network}"
-
-    @property
-    def owner(self) -> University | Network:
-        return self.university or self.network
+        return f"{self.get_period_display()} · {owner_name(self.owner)}"
 
     def due_date(self, settings: DeadlineSettings) -> dt.date:
         return settings.mou_6_month_due if self.period == MouPeriod.SIX_MONTH else settings.mou_12_month_due
@@ -220,6 +240,7 @@ class UnitMonthlyReport(Reviewable):
     is_late = models.BooleanField(_("late"), default=False, help_text=_("First submitted after the deadline."))
     figures = models.JSONField(default=dict, blank=True)
 
+    OWNERS = ("university", "network")  # exactly one is set
     review_units = {"university": "university", "network": "network"}
 
     class Meta:
