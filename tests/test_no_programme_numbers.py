@@ -41,10 +41,8 @@ ALLOWED = {
     ("tambon/roster/selectors.py", "6 months"): (1, "the default for a programme whose definition has no certificate"),
     ("tambon/roster/services/rules.py", "9000"): (2, "comment: how a '9,000 บาท' wage cell is read"),
     ("tambon/roster/demo.py", "20 per tambon"): (1, "demo docstring"),
-    ("reporting/dashboard/selectors.py", "6 months"): (1, "docstring: the 6-month MOU report gates instalment 2"),
     ("reporting/deadlines/demo.py", "6 months"): (2, "demo: the 6-month MOU report"),
     ("reporting/deadlines/models.py", "6 months"): (2, "MOU report kind 6m and its due-date field"),
-    ("reporting/deadlines/selectors.py", "6 months"): (6, "instalment 2 gate on the 6-month MOU report"),
     ("templates/reporting/deadlines/mou_list.html", "6 months"): (1, "MOU page text names the 6-month report"),
 }
 

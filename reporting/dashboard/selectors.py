@@ -9,7 +9,8 @@ pages the figures link to, so the numbers agree:
   submission against `MonthlyReport.deadline`, the end of the due day in Bangkok, as `tambons_late` counts);
 - spending: the PBM table's rows (`reporting.selectors.budget_tables`): plans from `MonthlyAmount`, actuals of
   hiring lines from accepted work (`wages_due_by_month`), of the other lines from `MonthlyAmount.actual`;
-- instalment 2: eligible when the university's 6-month MOU report is accepted (`instalments_for`);
+- instalment 2: eligible when the report that unlocks it (the university's, or the filing unit's above the
+  tambon) is accepted (`instalment_2_unlocking`, as `instalments_for` reads it);
 - hiring: contract statuses and quotas (`team_fill`), certificate eligibility = a run of at least
   the programme's consecutive passed months (`certificate_candidates`, `certificate_months`);
 - classification: `TambonClassification` rows (`class_distribution`, `class_movements`) and the goal results
@@ -84,12 +85,12 @@ class Level:
     def tambon_counts(self) -> dict[int, tuple[int, int]]:
         """Per child: active tambons, and those eligible for instalment 2 (`instalment_2_unlocking`, the
         instalments page's rule). One query, shared by the widgets that each counted them."""
-        accepted_six_month = instalment_2_unlocking(self.programme).values("university_id")
+        unlocked = instalment_2_unlocking(self.programme).eligible()
         return {
             key: (n, eligible)
             for key, n, eligible in self.tambons.order_by()  # no ORDER BY: the default one joins to sort
             .values_list(self.key)
-            .annotate(n=Count("pk"), eligible=Count("pk", filter=Q(university_id__in=accepted_six_month)))
+            .annotate(n=Count("pk"), eligible=Count("pk", filter=unlocked))
             .values_list(self.key, "n", "eligible")
         }
 

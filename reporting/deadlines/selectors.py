@@ -16,13 +16,13 @@ from pbm.formats import date_be, month_label
 from pbm.models import ReviewStatus
 from pbm.periods import add_months, end_of_day, month_due_date
 from tambon import access
-from tambon.models import HiringType, Network, Programme, Tambon, University, User
+from tambon.models import HiringType, Network, Programme, Tambon, Unit, University, User
 from tambon.roster.models import Contract, ContractStatus
 from tambon.roster.selectors import wages_due_by_month
 
 from ..models import Activity, CategoryKind, MonthlyReport, ProgrammeSettings
 from ..selectors import kind_month_sums, month_due_dates
-from .models import CompletionReport, DeadlineSettings, MouPeriod, MouReport
+from .models import CompletionReport, DeadlineSettings, MouPeriod, MouReport, owner_name
 
 ZERO = Decimal(0)
 DONE = (ReviewStatus.SUBMITTED, ReviewStatus.ACCEPTED)
@@ -152,24 +152,55 @@ def completion_reminders_due(*, on_date: dt.date, settings: DeadlineSettings) ->
 
 def mou_reports(*, user: User, programme: Programme) -> QuerySet[MouReport]:
     scope = access.scope_of(user)
-    qs = MouReport.objects.filter(programme=programme).select_related("university__network", "network")
+    qs = MouReport.objects.filter(programme=programme).select_related("university__network", "network", "unit__level")
     if scope.national:
         return qs
     return qs.filter(
         Q(university_id__in=scope.university_ids)
         | Q(university__network_id__in=scope.network_ids)
         | Q(network_id__in=scope.network_ids)
+        | Q(unit_id__in=access.visible_units(user, programme).values("pk"))
     )
 
 
 def mou_reports_to_review(*, user: User) -> QuerySet[MouReport]:
-    """Submitted 6/12-month reports this user reviews: a university's by its network's RSI (and the NSI), a
-    network's own by the NSI."""
-    scope = access.scope_of(user)
-    qs = MouReport.objects.filter(status=ReviewStatus.SUBMITTED).select_related("university", "network", "submitted_by")
-    if not scope.national:
-        qs = qs.filter(university__network_id__in=scope.network_ids)
-    return qs.order_by("submitted_at", "id")
+    """Submitted half-year and year-end reports this user may accept or return (access.reviewable): a
+    university's by its network's RSI (and the NSI), a network's own by the NSI, a unit's of the tree by the
+    reviewing roles above it."""
+    qs = MouReport.objects.filter(status=ReviewStatus.SUBMITTED).select_related(
+        "university", "network", "unit__level", "submitted_by"
+    )
+    return access.reviewable(user, qs).order_by("submitted_at", "id")
+
+
+def report_owners(*, programme: Programme) -> list[tuple[str, int]]:
+    """("university" | "network" | "unit", id) of each unit that owns reports of its own over the programme's
+    active tambons: U2T's universities working them and the networks of their areas; in a programme of the unit
+    tree, the units of its filing level (access.filing_level) above them."""
+    tambons = Tambon.objects.filter(programme=programme, is_active=True).order_by()
+    level = access.filing_level(programme)
+    if level is not None:
+        return [("unit", pk) for pk in sorted(set(tambons.values_list(f"unit__ancestor_{level.depth}_id",
+                                                                      flat=True)) - {None})]  # fmt: skip
+    universities = sorted(set(tambons.values_list("university_id", flat=True)) - {None})
+    networks = sorted(set(tambons.values_list("network_id", flat=True)) - {None})
+    return [("university", u) for u in universities] + [("network", n) for n in networks]
+
+
+def unit_mou_reports(*, unit: Unit | None) -> list[tuple[str, str, MouReport | None]]:
+    """(period, label, report or None) of a filing unit's half-year and year-end reports, for the links on its
+    dashboard; none for any other unit. One query (the programme's filing level is read once per programme)."""
+    if unit is None or (level := access.filing_level(unit.programme)) is None or unit.level_id != level.pk:
+        return []
+    found = {r.period: r for r in MouReport.objects.filter(programme=unit.programme, unit=unit)}
+    return [(period, label, found.get(period)) for period, label in MouPeriod.choices]
+
+
+def owners_of(reports: QuerySet) -> set[tuple[str, int]]:
+    """(kind, id) of the owner of each of `reports` (MOU or unit monthly reports)."""
+    kinds = reports.model.OWNERS
+    return {(kind, row[i]) for row in reports.values_list(*[f"{k}_id" for k in kinds])
+            for i, kind in enumerate(kinds) if row[i]}  # fmt: skip
 
 
 @dataclass
@@ -198,10 +229,13 @@ class MouFigures:
 
 
 def mou_tambons(*, report: MouReport) -> QuerySet[Tambon]:
-    """The tambons a 6/12-month report covers: the university's, or those of the network's area."""
+    """The tambons a half-year or year-end report covers: the university's, those of the network's area, or those
+    under the unit of the tree (its own, when the unit is itself the reporting unit)."""
     tambons = Tambon.objects.filter(programme=report.programme, is_active=True)
     if report.university_id:
         return tambons.filter(university_id=report.university_id)
+    if report.unit_id:
+        return tambons.filter(**{f"unit__ancestor_{report.unit.depth}_id": report.unit_id})
     return tambons.filter(network_id=report.network_id)
 
 
@@ -246,53 +280,90 @@ class Instalment:
     amount: Decimal
     eligible: bool
     reason: str
+    report_url: str = ""  # the report that unlocks it
 
 
 def instalments_for(*, tambons: list[Tambon], programme: Programme) -> dict[int, list[Instalment]]:
-    """Both instalments of each tambon's activity budget: the 1st in month 1, the 2nd once the university's
-    6-month report is accepted. Two queries whatever the number of tambons."""
+    """Both instalments of each tambon's activity budget: the 1st in month 1, the 2nd once the report that unlocks
+    it (`instalment_2_unlocking`) is accepted; each reason names that report's owner. Four queries whatever the
+    number of tambons."""
     settings = DeadlineSettings.for_programme(programme)
     programme_settings = ProgrammeSettings.for_programme(programme)
     first = month_label(*programme.months()[0])
     second = month_label(*add_months(programme.start_date.year, programme.start_date.month,
                                      settings.instalment_2_month - 1))  # fmt: skip
-    six_month = {
-        r.university_id: r
-        for r in MouReport.objects.filter(
-            programme=programme, period=MouPeriod.SIX_MONTH, university_id__in={t.university_id for t in tambons}
-        )
-    }
+    unlocking = instalment_2_unlocking(programme)
+    owner_of = dict(Tambon.objects.filter(pk__in=[t.pk for t in tambons]).values_list("pk", unlocking.tambon_owner))
+    owners = unlocking.owners(set(owner_of.values()) - {None})
+    reports = {getattr(r, f"{unlocking.kind}_id"): r
+               for r in unlocking.reports().filter(**{f"{unlocking.kind}__in": list(owners)})}  # fmt: skip
     out = {}
     for tambon in tambons:
-        report = six_month.get(tambon.university_id)
-        eligible, reason = _second_instalment(report)
+        owner = owners.get(owner_of.get(tambon.pk))
+        eligible, reason = _second_instalment(reports.get(owner.pk) if owner else None, owner, unlocking.period)
         budget = programme_settings.activity_budget_of(tambon)
         amount = (budget * settings.instalment_share / 100).quantize(Decimal("0.01"))
+        url = reverse("mou_report", args=[unlocking.period, unlocking.kind, owner.pk]) if owner else ""
         out[tambon.pk] = [
             Instalment(1, first, amount, True, _("released with the start of the programme")),
-            Instalment(2, second, amount, eligible, reason),
+            Instalment(2, second, amount, eligible, reason, url),
         ]
     return out
 
 
-def instalment_2_unlocking(programme: Programme) -> QuerySet[MouReport]:
-    """The reports whose acceptance releases a university's tambons' 2nd instalment: its MOU report of the
-    period `MouPeriod.SIX_MONTH`, accepted: the dashboards count with it; `_second_instalment` reads the same
-    report's status for the instalments page's reasons (keep the two together)."""
-    return MouReport.objects.filter(programme=programme, period=MouPeriod.SIX_MONTH, status=ReviewStatus.ACCEPTED,
-                                    university__isnull=False)  # fmt: skip
+@dataclass(frozen=True)
+class Unlocking:
+    """Whose report releases a programme's tambons' 2nd instalment, and which: U2T's university's, or in a programme
+    of the unit tree the report of the unit above the tambon at the filing level (access.filing_level). The one
+    rule both the instalments page (`instalments_for`) and the dashboards' counts (`eligible`) read."""
+
+    programme: Programme
+    period: str  # the MouPeriod the definition's 2nd instalment is `unlocked_by`
+    kind: str  # the report's owner: "university" | "unit"
+    tambon_owner: str  # the Tambon field holding that owner's id
+    depth: int | None = None  # the filing level's depth (the unit tree)
+
+    def reports(self) -> QuerySet[MouReport]:
+        """The owners' reports of the period, whatever their status."""
+        return MouReport.objects.filter(programme=self.programme, period=self.period, **{f"{self.kind}__isnull": False})
+
+    def eligible(self, prefix: str = "") -> Q:
+        """Tambons (through `prefix`) whose owner's report is accepted: eligible for the 2nd instalment."""
+        accepted = self.reports().filter(status=ReviewStatus.ACCEPTED).values(f"{self.kind}_id")
+        return Q(**{f"{prefix}{self.tambon_owner}__in": accepted})
+
+    def owners(self, ids) -> dict[int, University | Unit]:
+        if self.kind == "unit":
+            return Unit.objects.select_related("level").in_bulk(list(ids))
+        return University.objects.in_bulk(list(ids))
 
 
-def _second_instalment(report: MouReport | None) -> tuple[bool, str]:
+UNLOCKED_BY = {"mou_6_month": MouPeriod.SIX_MONTH, "mou_12_month": MouPeriod.TWELVE_MONTH}  # definition → period
+
+
+def instalment_2_unlocking(programme: Programme) -> Unlocking:
+    """The report that releases the programme's 2nd instalment (`Unlocking`): the definition's `unlocked_by` of
+    its 2nd instalment, owned by the university (U2T) or by the unit of the filing level above each tambon."""
+    rows = {row.get("number"): row for row in (programme.definition or {}).get("instalments") or []}
+    period = UNLOCKED_BY.get((rows.get(2) or {}).get("unlocked_by"), MouPeriod.SIX_MONTH)
+    level = access.filing_level(programme)
+    if level is None:
+        return Unlocking(programme, period, "university", "university_id")
+    return Unlocking(programme, period, "unit", f"unit__ancestor_{level.depth}_id", level.depth)
+
+
+def _second_instalment(report: MouReport | None, owner: University | Unit | None, period: str) -> tuple[bool, str]:
+    words = {"report": MouPeriod(period).label, "owner": owner_name(owner) if owner else "—"}
     if report is None:
-        return False, _("blocked: the university has not started its 6-month report")
+        return False, _("blocked: %(owner)s has not started its %(report)s") % words
     if report.status == ReviewStatus.ACCEPTED:
-        return True, _("eligible: the 6-month report was accepted on %(date)s") % {"date": date_be(report.reviewed_at)}
+        return True, _("eligible: the %(report)s of %(owner)s was accepted on %(date)s") % {
+            **words, "date": date_be(report.reviewed_at)}  # fmt: skip
     if report.status == ReviewStatus.SUBMITTED:
-        return False, _("blocked: the 6-month report is awaiting review")
+        return False, _("blocked: the %(report)s of %(owner)s is awaiting review") % words
     if report.status == ReviewStatus.RETURNED:
-        return False, _("blocked: the 6-month report was returned for correction")
-    return False, _("blocked: the 6-month report is still a draft")
+        return False, _("blocked: the %(report)s of %(owner)s was returned for correction") % words
+    return False, _("blocked: the %(report)s of %(owner)s is still a draft") % words
 
 
 @dataclass
@@ -348,13 +419,15 @@ def deadlines_check(*, programme: Programme, on_date: dt.date) -> DeadlineCheck:
     check.completion_overdue = (
         completion_reports_overdue(today=on_date).filter(activity__tambon__programme=programme).count()
     )
+    owners = report_owners(programme=programme)
     for period, due in (
         (MouPeriod.SIX_MONTH, settings.mou_6_month_due),
         (MouPeriod.TWELVE_MONTH, settings.mou_12_month_due),
     ):
-        filed = MouReport.objects.filter(programme=programme, period=period, first_submitted_at__isnull=False)
-        missing = (University.objects.filter(tambons__programme=programme).distinct().count()
-                   + Network.objects.count() - filed.count())  # fmt: skip
+        filed = owners_of(
+            MouReport.objects.filter(programme=programme, period=period, first_submitted_at__isnull=False)
+        )
+        missing = len([owner for owner in owners if owner not in filed])
         label = str(MouPeriod(period).label)
         if on_date > due:
             check.mou_overdue.append((label, missing))

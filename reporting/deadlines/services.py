@@ -21,7 +21,7 @@ from pbm.formats import date_be, month_label
 from pbm.notifications import Message, notify
 from pbm.periods import end_of_day, month_due_date
 from tambon import access, units
-from tambon.models import Network, Programme, Tambon, University, User
+from tambon.models import Network, Programme, Tambon, Unit, University, User
 
 from ..evidence import evidence_check
 from ..models import Activity, ProgrammeSettings
@@ -146,10 +146,24 @@ def completion_report_submit(
 
 
 def mou_report_for(
-    *, programme: Programme, period: str, university: University | None = None, network: Network | None = None
-) -> MouReport:
+    *, programme: Programme, period: str, university: University | None = None, network: Network | None = None,
+    unit: Unit | None = None,
+) -> MouReport:  # fmt: skip
+    """The owner's report of the period (a draft when new): a university's or a network's (U2T), or in a programme
+    of the unit tree a unit's of the level that files its reports (access.filing_level)."""
+    if unit is not None:
+        level = access.filing_level(programme)
+        if unit.programme_id != programme.pk or level is None or unit.level_id != level.pk:
+            raise ValidationError(
+                _(
+                    "%(unit)s does not file this programme's reports: open the report of the %(level)s above the "
+                    "tambons."
+                )
+                % {"unit": unit.name, "level": level.name if level else "—"},
+                code="not_a_filing_unit",
+            )
     report, _created = MouReport.objects.get_or_create(
-        programme=programme, period=period, university=university, network=network
+        programme=programme, period=period, university=university, network=network, unit=unit
     )
     return report
 
@@ -277,31 +291,34 @@ def reminders_register(hook) -> None:
 
 
 def _owners_to_remind(*, programme: Programme, filed: QuerySet) -> list[tuple[str, int]]:
-    """("university" | "network", id) of each university working the programme's active tambons, and of each of
-    their networks, that has no report among `filed` (reports with university_id / network_id)."""
-    tambons = Tambon.objects.filter(programme=programme, is_active=True)
-    done = set(filed.values_list("university_id", "network_id"))
-    universities = sorted(set(tambons.values_list("university_id", flat=True)) - {u for u, _n in done} - {None})
-    networks = sorted(set(tambons.values_list("network_id", flat=True)) - {n for _u, n in done} - {None})
-    return [("university", u) for u in universities] + [("network", n) for n in networks]
+    """The programme's report owners (`selectors.report_owners`: U2T's universities and networks, a unit-tree
+    programme's filing units) that have no report among `filed`."""
+    done = selectors.owners_of(filed)
+    return [owner for owner in selectors.report_owners(programme=programme) if owner not in done]
 
 
-def _remind_owners(*, owners: list[tuple[str, int]], message_for, on_date: dt.date) -> int:
+def _remind_owners(*, owners: list[tuple[str, int]], message_for, on_date: dt.date, programme: Programme) -> int:
     """Send each owner's message (`message_for(kind, owner_id)`) to who files for it: a university's staff, a
-    network's RSI."""
-    staff = access.university_staff([i for kind, i in owners if kind == "university"])
-    reviewers = access.network_reviewers([i for kind, i in owners if kind == "network"])
+    network's RSI, the filing roles over a unit of the tree."""
+    people = {"university": access.university_staff([i for kind, i in owners if kind == "university"]),
+              "network": access.network_reviewers([i for kind, i in owners if kind == "network"]),
+              "unit": defaultdict(list)}  # fmt: skip
+    level = access.filing_level(programme)
+    tree = Unit.objects.filter(pk__in=[i for kind, i in owners if kind == "unit"])
+    for user, units_filed in access.people_for_units(tree, "file", level=level.code if level else None).values():
+        for unit in units_filed:
+            people["unit"][unit.pk].append(user)
     sent = 0
     for kind, owner_id in owners:
         message = message_for(kind, owner_id)
-        for user in (staff if kind == "university" else reviewers).get(owner_id, []):
+        for user in people[kind].get(owner_id, []):
             sent += notify(user=user, message=message, on_date=on_date)
     return sent
 
 
 def _mou_reminders(*, on_date: dt.date, programme: Programme, settings: DeadlineSettings) -> int:
-    """Before and on the 6- and 12-month reports' due days: the staff of each university (the RSI of each network)
-    whose report is not submitted yet."""
+    """Before and on the half-year and year-end reports' due days: who files for each owner (a university's staff,
+    a network's RSI, a filing unit's officers) whose report is not submitted yet."""
     from .models import MouPeriod
 
     sent = 0
@@ -326,7 +343,7 @@ def _mou_reminders(*, on_date: dt.date, programme: Programme, settings: Deadline
 
         filed = MouReport.objects.filter(programme=programme, period=period, first_submitted_at__isnull=False)
         sent += _remind_owners(owners=_owners_to_remind(programme=programme, filed=filed), message_for=message_for,
-                               on_date=on_date)  # fmt: skip
+                               on_date=on_date, programme=programme)  # fmt: skip
     return sent
 
 
@@ -355,7 +372,7 @@ def _unit_report_reminders(*, on_date: dt.date, programme: Programme, settings: 
         filed = UnitMonthlyReport.objects.filter(programme=programme, year=year, month=month,
                                                  first_submitted_at__isnull=False)  # fmt: skip
         sent += _remind_owners(owners=_owners_to_remind(programme=programme, filed=filed), message_for=message_for,
-                               on_date=on_date)  # fmt: skip
+                               on_date=on_date, programme=programme)  # fmt: skip
     return sent
 
 
@@ -385,7 +402,8 @@ def _unit_report_late(*, on_date: dt.date, programme: Programme, settings: Deadl
             return Message(f"unit-report-late:{year}-{month:02d}:{kind}-{owner_id}", *_order(_bilingual(own)),
                            reverse("unit_report", args=[kind, owner_id, year, month]))  # fmt: skip
 
-        counts.late_notices += _remind_owners(owners=late, message_for=message_for, on_date=on_date)
+        counts.late_notices += _remind_owners(owners=late, message_for=message_for, on_date=on_date,
+                                              programme=programme)  # fmt: skip
 
         late_universities = {i for kind, i in late if kind == "university"}
         late_networks = [i for kind, i in late if kind == "network"]
@@ -532,6 +550,7 @@ def reminders_send(*, on_date: dt.date, programme: Programme | None = None) -> R
     counts = ReminderCounts()
     if not units.u2t_shaped(programme):  # a programme of the unit tree: its filers and reviewers by unit
         _unit_tree_reminders(programme=programme, on_date=on_date, settings=settings, counts=counts)
+        counts.mou_reminders = _mou_reminders(on_date=on_date, programme=programme, settings=settings)
         return counts
 
     # Before and on the monthly due day: university staff, for the tambons they have not filed.

@@ -130,20 +130,30 @@ def completion_list(request: HttpRequest) -> HttpResponse:
 # --- MOU reports -----------------------------------------------------------------------------------------
 
 
-def _mou_owner(request: HttpRequest, owner: str, owner_id: int):
+def _mou_owner(request: HttpRequest, owner: str, owner_id: int, kinds: tuple[str, ...] = MouReport.OWNERS):
+    """The report's owner from the URL, through tambon/access.py (404 when out of scope): a university, a network,
+    or (half-year and year-end reports of a programme of the unit tree) a unit of its filing level."""
+    if owner not in kinds:
+        raise Http404("Unknown report owner")
     if owner == "university":
         return {"university": access.get_university_or_404(request.user, owner_id)}
     if owner == "network":
         return {"network": access.get_network_or_404(request.user, owner_id)}
-    raise Http404("Unknown report owner")
+    return {"unit": access.get_filing_unit_or_404(request.user, owner_id)}
+
+
+def _mou_programme(request: HttpRequest, owner: dict):
+    """A unit's report is of the unit's programme (a link from a message opens whichever programme is chosen)."""
+    return owner["unit"].programme if "unit" in owner else current_programme(request)
 
 
 @login_required
 def mou_report(request: HttpRequest, period: str, owner: str, owner_id: int) -> HttpResponse:
     if period not in MouPeriod.values:
         raise Http404("Unknown report period")
-    programme = current_programme(request)
-    owner_kwargs = {"programme": programme, "period": period, **_mou_owner(request, owner, owner_id)}
+    found = _mou_owner(request, owner, owner_id)
+    programme = _mou_programme(request, found)
+    owner_kwargs = {"programme": programme, "period": period, **found}
     # A GET never writes: a report nobody has saved yet is shown unsaved and created by its first save.
     report = MouReport.objects.filter(**owner_kwargs).first() or MouReport(**owner_kwargs)
     can_edit = review.can_file(request.user, report) and report.is_open_for_editing
@@ -194,28 +204,41 @@ def _mou_figures(request: HttpRequest, report: MouReport) -> tuple[dict, str]:
 @login_required
 @require_POST
 def mou_review(request: HttpRequest, period: str, owner: str, owner_id: int) -> HttpResponse:
-    programme = current_programme(request)
     owner_kwargs = _mou_owner(request, owner, owner_id)
-    report = get_object_or_404(MouReport, programme=programme, period=period, **owner_kwargs)
+    report = get_object_or_404(MouReport, programme=_mou_programme(request, owner_kwargs), period=period,
+                               **owner_kwargs)  # fmt: skip
     review_post(request, report)
     return redirect("mou_report", period=period, owner=owner, owner_id=owner_id)
 
 
 @login_required
 def mou_list(request: HttpRequest) -> HttpResponse:
+    """The half-year and year-end reports in the user's scope, one row per owner: U2T's universities and networks,
+    or the units of a programme of the unit tree that file its reports."""
     programme = current_programme(request)
     settings = services.DeadlineSettings.for_programme(programme)
-    universities = access.visible_universities(request.user).filter(tambons__programme=programme).distinct()
-    networks = access.visible_networks(request.user)
-    reports = {
-        (r.period, r.university_id, r.network_id): r
-        for r in selectors.mou_reports(user=request.user, programme=programme)
-    }
+    reports = {(r.period, r.owner_kind, r.owner.pk): r
+               for r in selectors.mou_reports(user=request.user, programme=programme)}  # fmt: skip
     periods = [(p, label, settings.mou_6_month_due if p == MouPeriod.SIX_MONTH else settings.mou_12_month_due)
                for p, label in MouPeriod.choices]  # fmt: skip
-    rows = [("university", u, [(p, reports.get((p, u.pk, None))) for p, _l, _d in periods]) for u in universities]
-    rows += [("network", n, [(p, reports.get((p, None, n.pk))) for p, _l, _d in periods]) for n in networks]
-    return render(request, "reporting/deadlines/mou_list.html", {"rows": rows, "periods": periods})
+    level = access.filing_level(programme)
+    if level is not None:
+        owners = [
+            ("unit", u)
+            for u in access.visible_units(request.user, programme).filter(level=level).select_related("level")
+        ]
+    else:
+        universities = access.visible_universities(request.user).filter(tambons__programme=programme).distinct()
+        owners = [("university", u) for u in universities] + [
+            ("network", n) for n in access.visible_networks(request.user)
+        ]
+    rows = [(kind, owner, [(p, reports.get((p, kind, owner.pk))) for p, _l, _d in periods]) for kind, owner in owners]
+    unlocking = selectors.instalment_2_unlocking(programme)
+    reviewer = programme.unit_levels.filter(code=access.report_level(programme, "reviewed_by")).first()
+    return render(request, "reporting/deadlines/mou_list.html", {
+        "rows": rows, "periods": periods, "level": level, "reviewer_level": reviewer,
+        "unlocking_label": MouPeriod(unlocking.period).label,
+    })  # fmt: skip
 
 
 # --- unit monthly reports (issue #15 item 1) -----------------------------------------------------------------
@@ -232,7 +255,8 @@ def unit_report(request: HttpRequest, owner: str, owner_id: int, year: int, mont
     own management spending, and the review."""
     programme = current_programme()
     _unit_month(programme, year, month)
-    owner_kwargs = {"programme": programme, "year": year, "month": month, **_mou_owner(request, owner, owner_id)}
+    owner_kwargs = {"programme": programme, "year": year, "month": month,
+                    **_mou_owner(request, owner, owner_id, UnitMonthlyReport.OWNERS)}  # fmt: skip
     report = UnitMonthlyReport.objects.filter(**owner_kwargs).first() or UnitMonthlyReport(
         **owner_kwargs
     )  # GET never writes
@@ -267,7 +291,7 @@ def unit_report(request: HttpRequest, owner: str, owner_id: int, year: int, mont
 @login_required
 @require_POST
 def unit_report_review(request: HttpRequest, owner: str, owner_id: int, year: int, month: int) -> HttpResponse:
-    owner_kwargs = _mou_owner(request, owner, owner_id)
+    owner_kwargs = _mou_owner(request, owner, owner_id, UnitMonthlyReport.OWNERS)
     report = get_object_or_404(UnitMonthlyReport, programme=current_programme(), year=year, month=month, **owner_kwargs)
     review_post(request, report)
     return redirect("unit_report", owner=owner, owner_id=owner_id, year=year, month=month)
