@@ -8,7 +8,7 @@ district and sub-district outside Bangkok (the Interior Ministry's 7,255 tambons
 Accounts (password `pbm-demo`): `<prefix>-admin` (two-factor, the demo key; the prefix is the code without its year), `<prefix>-review`, one per unit of each
 level that holds a role (`<prefix>-p<province code>`, `<prefix>-d<district code>`). Months: the first two months are
 filed through the services by each filer, the first accepted by a reviewer above, so the review lists, the
-dashboards and the history have something to show.
+dashboards and the history have something to show; the last filing unit has submitted its half-year report.
 """
 
 from __future__ import annotations
@@ -111,6 +111,7 @@ def seed(*, slug: str, scale: str = "small", stdout=None) -> Programme:
     _plans(programme, tambons, rng)
     if scale == "small":
         _months(programme, tambons)
+        _period_report(programme)
     if stdout:
         counts = ", ".join(f"{sum(1 for (c, _x) in units if c == lv.code)} {lv.name_th}" for lv in levels)
         stdout.write(f"{programme.code}: {counts}; {len(tambons)} reporting units")
@@ -230,3 +231,27 @@ def _months(programme: Programme, tambons: list[Tambon]) -> None:
                                          actuals=actuals, narrative="ดำเนินงานตามแผน", submit=True, at=at)  # fmt: skip
             if index == 0 and reviewer is not None and report.status == ReviewStatus.SUBMITTED:
                 monthly_report_accept(report=report, user=reviewer)
+
+
+def _period_report(programme: Programme) -> None:
+    """The last filing unit's half-year report, written and submitted by its filer through the services: one report
+    waiting on the reviewer's list and the pages of half-year and year-end reports."""
+    from reporting.deadlines.models import MouPeriod, MouReport
+    from reporting.deadlines.services import mou_report_for, mou_report_save
+
+    from . import access
+    from .models import Unit
+
+    level = access.filing_level(programme)
+    unit = Unit.objects.filter(programme=programme, level=level).order_by("-code").first() if level else None
+    if unit is None or MouReport.objects.filter(programme=programme, unit=unit).exists():
+        return
+    filer = next((u for u in User.objects.filter(memberships__unit__programme=programme).distinct().order_by("pk")
+                  if access.can_file_for_unit(u, unit) and not access.scope_of(u).national), None)  # fmt: skip
+    if filer is None:
+        return
+    report = mou_report_for(programme=programme, period=MouPeriod.SIX_MONTH, unit=unit)
+    mou_report_save(report=report, user=filer, submit=True, sections={
+        "summary": "ดำเนินงานครบทุกพื้นที่ตามแผน", "results": "รายงานประจำเดือนครบถ้วน",
+        "problems": "ไม่มีปัญหาสำคัญ", "lessons": "การประสานงานระหว่างหน่วยช่วยให้รายงานตรงเวลา",
+        "next_steps": "ติดตามผลต่อเนื่องถึงสิ้นปีงบประมาณ"})  # fmt: skip

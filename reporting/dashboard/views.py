@@ -259,7 +259,7 @@ def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_
         "export_base": _export_base(board.level),
         "network_visible": board.level.network is not None and access.sees_network(request.user, board.level.network.pk),
         "national": scope.national, "indicator_series": _indicator_series(board.level),
-        "unit_crumbs": crumbs,
+        "unit_crumbs": crumbs, "unit_mou": deadline_selectors.unit_mou_reports(unit=board.level.unit),
         "unit_reports": None if board.level.tambon or board.level.unit else deadline_selectors.unit_report_completeness(
             programme=programme, tambons=board.level.tambons, year=board.period.through[0],
             month=board.period.through[1], networks=board.level.university is None),
