@@ -321,7 +321,6 @@ class Unlocking:
     period: str  # the MouPeriod the definition's 2nd instalment is `unlocked_by`
     kind: str  # the report's owner: "university" | "unit"
     tambon_owner: str  # the Tambon field holding that owner's id
-    depth: int | None = None  # the filing level's depth (the unit tree)
 
     def reports(self) -> QuerySet[MouReport]:
         """The owners' reports of the period, whatever their status."""
@@ -349,7 +348,7 @@ def instalment_2_unlocking(programme: Programme) -> Unlocking:
     level = access.filing_level(programme)
     if level is None:
         return Unlocking(programme, period, "university", "university_id")
-    return Unlocking(programme, period, "unit", f"unit__ancestor_{level.depth}_id", level.depth)
+    return Unlocking(programme, period, "unit", f"unit__ancestor_{level.depth}_id")
 
 
 def _second_instalment(report: MouReport | None, owner: University | Unit | None, period: str) -> tuple[bool, str]:
