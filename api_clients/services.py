@@ -33,6 +33,13 @@ def managed_units(user: User) -> tuple[QuerySet[University], QuerySet[Network]]:
     )
 
 
+def makes_clients(user: User) -> bool:
+    """Whether the person may make API clients at all (`managed_units` holds a unit): the API clients page opens
+    for them, and the pages that link to it show the link only then."""
+    scope = access.scope_of(user)
+    return bool(scope.manager_university_ids or scope.network_ids)
+
+
 def may_manage(user: User, client: ApiClient) -> bool:
     scope = access.scope_of(user)
     return client.university_id in scope.manager_university_ids or client.network_id in scope.network_ids

@@ -16,10 +16,9 @@ from .forms import ApiClientForm
 
 
 def _units(request: HttpRequest):
-    universities, networks = services.managed_units(request.user)
-    if not universities.exists() and not networks.exists():
+    if not services.makes_clients(request.user):
         raise PermissionDenied(_("API clients are made by a university's managers or a network's reviewers."))
-    return universities, networks
+    return services.managed_units(request.user)
 
 
 @login_required

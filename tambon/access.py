@@ -430,6 +430,21 @@ def can_manage_roster(user: User | None, tambon: Tambon) -> bool:
     return _admin_of(scope, tambon) or _granted(scope, tambon, "manage_roster")
 
 
+def roster_tambons(user: User | None, queryset: QuerySet[Tambon] | None = None) -> QuerySet[Tambon]:
+    """`can_manage_roster` as a filter, for the pages that list people of many tambons (certificates): the tambons
+    of the user's universities as manager (U2T), those under a unit where their role may `manage_roster`, and
+    every tambon of a programme they administer."""
+    scope = scope_of(user)
+    qs = Tambon.objects.all() if queryset is None else queryset
+    if scope.everything:
+        return qs
+    return qs.filter(
+        Q(university_id__in=scope.manager_university_ids)
+        | Q(programme_id__in=scope.admin_programme_ids)
+        | _subtrees(scope.grants_by_depth("manage_roster"))
+    )
+
+
 def reviews_anything(user: User | None) -> bool:
     """Whether the user reviews reports at all (an RSI, a national role, a role that may `review` over a unit):
     decides the review list and its link."""

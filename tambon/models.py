@@ -115,6 +115,12 @@ class Programme(BilingualName):
     def contains_month(self, year: int, month: int) -> bool:
         return (year, month) in self.months()
 
+    @property
+    def code_stem(self) -> str:
+        """The code without its year: `u2t`, `tambon-smart-team`, `cdd-bpm` (demo accounts, certificate numbers)."""
+        head, _sep, year = self.code.rpartition("-")
+        return head if head and year.isdigit() else self.code
+
 
 # --- the unit tree (issue #14) ----------------------------------------------------------------------------
 # Every place, office and partner of a programme is a unit at a level of the programme's tree. A unit stores its
@@ -274,6 +280,10 @@ class TambonQuerySet(models.QuerySet):
 
     def active(self) -> TambonQuerySet:
         return self.filter(is_active=True)
+
+    def under(self, unit: Unit) -> TambonQuerySet:
+        """The tambons in `unit`'s subtree (itself, when it is a tambon's unit): one indexed equality."""
+        return self.filter(**{f"unit__ancestor_{unit.depth}_id": unit.pk})
 
 
 class Tambon(models.Model):

@@ -47,12 +47,6 @@ def programme_for(slug: str, stdout=None) -> Programme:
     return programme
 
 
-def _prefix(programme: Programme) -> str:
-    """The programme's code without its year: `tambon-smart-team`, `cdd-bpm`."""
-    head, _sep, year = programme.code.rpartition("-")
-    return head if head and year.isdigit() else programme.code
-
-
 def _geography(scale: str, depth: int) -> list[list]:
     """The places of each geography level the tree uses, in code order, limited at small scale."""
     provinces = list(Province.objects.exclude(code=BANGKOK).order_by("code"))
@@ -123,7 +117,7 @@ def _accounts(programme: Programme, levels, units, stdout) -> None:
 
     from .demo import DEMO_PASSWORD, DEMO_TOTP_KEY_BASE32
 
-    prefix = slugify(_prefix(programme))
+    prefix = slugify(programme.code_stem)
     password = make_password(DEMO_PASSWORD)
     rules = {row["code"]: row for row in programme.definition.get("roles") or []}
     by_level = {lv.code: lv for lv in levels}

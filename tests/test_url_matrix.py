@@ -149,6 +149,10 @@ CASES: dict[str, Case] = {
     "roster_certificates": Case({"pk": lambda w: w.university_a.pk},
                                 page(SEES_UNIVERSITY, may=MANAGES_UNIVERSITY),
                                 page(SEES_UNIVERSITY, 302, may=MANAGES_UNIVERSITY)),
+    # the same door on a unit of the tree (university A's unit under network 1): its managers issue and print
+    "roster_unit_certificates": Case({"unit_id": lambda w: w.tambon_a.unit.parent_id},
+                                     page(SEES_TAMBON, may=MANAGES_UNIVERSITY),
+                                     page(SEES_TAMBON, 302, may=MANAGES_UNIVERSITY)),
     "roster_national_export": Case({}, *same(page(NATIONAL, 302))),
     "roster_import_detail": Case({"pk": lambda w: w.roster_import.pk},
                                  *same(page(SEES_UNIVERSITY, may=MANAGES_UNIVERSITY))),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 SCHEMA_VERSION = 1
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+NUMBER_PREFIX = re.compile(r"^[A-Z0-9]+(-[A-Z0-9]+)*$")
 INDICATOR_LEVELS = ("tsi", "usi", "rsi")  # assessment.models.IndicatorLevel
 CATEGORY_KINDS = ("hiring", "activity", "management")  # reporting.models.CategoryKind
 FIXED_DATE_REPORTS = ("mou_6_month", "mou_12_month")  # the two dates DeadlineSettings holds today
@@ -111,6 +112,20 @@ def slug(max_length: int = 30) -> Spec:
         if value is not INVALID and not SLUG.match(value):
             r.error(path, _("“%(value)s” is not a code: use lower-case letters, digits, - and _.") % {"value": value},
                     node)  # fmt: skip
+            return INVALID
+        return value
+
+    return spec
+
+
+def number_prefix(max_length: int = 12) -> Spec:
+    """The head of a document number (`TST` in TST-1101-000042): capitals, digits and single dashes."""
+
+    def spec(r: _Reader, node: yaml.Node, path: str) -> Any:
+        value = text(max_length)(r, node, path)
+        if value is not INVALID and not NUMBER_PREFIX.match(value):
+            r.error(path, _("“%(value)s” cannot head a certificate number: use capital letters A–Z, digits and "
+                            "single dashes, for example TST.") % {"value": value}, node)  # fmt: skip
             return INVALID
         return value
 
@@ -268,7 +283,7 @@ SCHEMA = record(
                 },
             )
         ),  # fmt: skip
-        "certificate": record({"consecutive_passed_months": integer(1, 120)}),
+        "certificate": record({"consecutive_passed_months": integer(1, 120)}, {"number_prefix": number_prefix()}),
         "budget_per_unit": record(
             {"activity": number(0, Decimal("99999999999999")), "management": number(0, Decimal("99999999999999"))}
         ),  # fmt: skip

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from pbm.jobs import XLSX, ExportKind, export_kind
 from tambon import access
-from tambon.models import Programme, Tambon, University, User
+from tambon.models import Programme, Tambon, Unit, University, User
 
 from . import selectors
 from .models import Certificate
@@ -71,32 +71,48 @@ def national_roster_params(*, user: User, programme: Programme) -> dict:
 
 
 # --- certificates -------------------------------------------------------------------------------------------
+# A job's params name its owner, a university (U2T) or a unit of the tree, and the certificates it prints: only
+# those of the owner's tambons whose roster the person manages (tambon/access.py), when it starts and when fetched.
+
+
+def _owner_tambons(params: dict) -> QuerySet[Tambon]:
+    if params.get("unit"):
+        unit = Unit.objects.filter(pk=params["unit"]).first()
+        return Tambon.objects.under(unit) if unit is not None else Tambon.objects.none()
+    return Tambon.objects.filter(university_id=params["university"])
+
+
+def _owner_code(params: dict) -> str:
+    if params.get("unit"):
+        return Unit.objects.filter(pk=params["unit"]).values_list("code", flat=True).first() or ""
+    return _university_code(params)
 
 
 def _certificates(params: dict) -> list[Certificate]:
     return list(
-        Certificate.objects.filter(pk__in=params["certificates"], contract__tambon__university_id=params["university"])
+        Certificate.objects.filter(pk__in=params["certificates"], contract__tambon__in=_owner_tambons(params))
         .select_related(
-            "contract__person",
-            "contract__hiring_type",
-            "contract__tambon__university",
-            "contract__tambon__programme",
-            "contract__tambon__subdistrict__district__province",
-        )
+            "contract__person", "contract__hiring_type", *(f"contract__{path}" for path in selectors.CERTIFICATE_TAMBON)
+        )  # fmt: skip
         .order_by("number")
     )
+
+
+def _certificates_allowed(user: User, params: dict) -> bool:
+    managed = access.roster_tambons(user, _owner_tambons(params))
+    return not Certificate.objects.filter(pk__in=params["certificates"]).exclude(contract__tambon__in=managed).exists()
 
 
 def _certificate_inputs(params: dict) -> list[tuple]:
     """What a certificate page prints, for each certificate: the version changes when any of it does."""
     return [(c.pk, c.number, c.months, c.issued_at, c.contract.person.first_name, c.contract.person.last_name,
-             c.contract.hiring_type.name_th, c.contract.start_date, c.contract.tambon.university.name_th,
-             c.contract.tambon.place) for c in _certificates(params)]  # fmt: skip
+             c.contract.hiring_type.name_th, c.contract.start_date, selectors.certificate_issuer(c.contract.tambon),
+             c.contract.tambon.place, c.contract.tambon.programme.name_th) for c in _certificates(params)]  # fmt: skip
 
 
 CERTIFICATES = export_kind(ExportKind(
-    name="certificates", title=lambda p: _("Certificates of %(code)s (PDF)") % {"code": _university_code(p)},
-    allowed=lambda user, p: _manages(user, p["university"]), inputs=_certificate_inputs,
+    name="certificates", title=lambda p: _("Certificates of %(code)s (PDF)") % {"code": _owner_code(p)},
+    allowed=_certificates_allowed, inputs=_certificate_inputs,
     write=lambda data, p: certificate_pdf(certificates=_certificates(p)),
-    filename=lambda p: f"certificates-{_university_code(p)}.pdf", content_type="application/pdf",
+    filename=lambda p: f"certificates-{_owner_code(p)}.pdf", content_type="application/pdf",
 ))  # fmt: skip

@@ -39,6 +39,42 @@ def certificate_months(programme: Programme) -> int:
     return int(rule.get("consecutive_passed_months") or DEFAULT_CERTIFICATE_MONTHS)
 
 
+def certificate_prefix(programme: Programme) -> str:
+    """The head of the programme's certificate numbers: the definition's `certificate.number_prefix`, else its code
+    without the year in capitals (`u2t-2564` → U2T)."""
+    rule = (programme.definition or {}).get("certificate") or {}
+    return rule.get("number_prefix") or programme.code_stem.upper()
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who certifies a tambon's people: U2T's university, otherwise the unit above the tambon (Tambon Smart Team's
+    district, which hires them). `code` is the middle of the certificate number, `name` heads its text (Thai)."""
+
+    code: str
+    name: str
+
+
+def certificate_issuer(tambon: Tambon) -> Issuer:
+    if tambon.university_id is not None:
+        return Issuer(tambon.university.code, tambon.university.name_th)
+    above = tambon.unit.parent if tambon.unit_id and tambon.unit.parent_id else None
+    if above is None:  # a tree of one level: the programme itself certifies
+        return Issuer(tambon.code, tambon.programme.name_th)
+    return Issuer(above.code, f"{above.level.name_th}{above.name_th}")
+
+
+def certificate_number(contract: Contract) -> str:
+    """<prefix>-<issuer code>-<contract id>: U2T-CU-000042, TST-1101-000043."""
+    tambon = contract.tambon
+    return f"{certificate_prefix(tambon.programme)}-{certificate_issuer(tambon).code}-{contract.pk:06d}"
+
+
+# what a certificate prints of its tambon and whoever issues it, read with the certificates in one query
+CERTIFICATE_TAMBON = ("tambon__university", "tambon__programme", "tambon__subdistrict__district__province",
+                      "tambon__unit__parent__level")  # fmt: skip
+
+
 def wages_due_by_month(
     *, tambon_ids: Iterable[int], months: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int, int, int], Decimal]:
@@ -161,8 +197,7 @@ def certificate_candidates(*, tambons: QuerySet[Tambon]) -> list[tuple[Contract,
     contracts = list(
         Contract.objects.filter(tambon__in=tambons)
         .exclude(status=ContractStatus.RESERVE)
-        .select_related("person", "hiring_type", "tambon__subdistrict__district__province", "tambon__university")
-        .select_related("certificate")
+        .select_related("person", "hiring_type", "certificate", *CERTIFICATE_TAMBON)
         .order_by("tambon_id", "person__first_name")
     )
     months: dict[int, list] = defaultdict(list)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("universities/<int:pk>/roster/template.xlsx", views.university_template, name="roster_template"),
     path("universities/<int:pk>/roster/export.xlsx", views.university_export, name="roster_university_export"),
     path("universities/<int:pk>/roster/certificates/", views.certificates, name="roster_certificates"),
+    path("units/<int:unit_id>/roster/certificates/", views.unit_certificates, name="roster_unit_certificates"),
     path("roster/export.xlsx", views.national_export, name="roster_national_export"),
     path("roster/imports/<int:pk>/", views.import_detail, name="roster_import_detail"),
     path("roster/imports/<int:pk>/progress/", views.import_progress, name="roster_import_progress"),

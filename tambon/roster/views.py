@@ -1,7 +1,8 @@
 """Roster pages: a tambon's team and what happens to its people, a university's import, exports, certificates.
 
-Access: seeing a team follows the tambon (tambon/access.py); recording events needs can_edit_tambon; importing,
-exporting a university and printing certificates need can_manage_university. Full national IDs only for
+Access: seeing a team follows the tambon (tambon/access.py); recording events needs can_edit_tambon; importing and
+exporting a university need can_manage_university; certificates, the tambons whose roster the person manages
+(access.roster_tambons) under a university (U2T) or a unit of the tree. Full national IDs only for
 those who handle payments (access.handles_payments); IDs never appear in URLs.
 """
 
@@ -12,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -76,7 +78,19 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         "accept_form": AcceptForm(programme=tambon.programme, hired=hired, month=month, reports=reports)
         if can_edit else None, "report_month": month,
         "can_export": access.can_manage_roster(request.user, tambon) or access.is_national(request.user),
+        "certificates_url": certificates_url(request.user, tambon),
     })  # fmt: skip
+
+
+def certificates_url(user, tambon: Tambon) -> str | None:
+    """The certificate door that holds the tambon's people, for whoever manages its roster: its university's
+    (U2T), otherwise its own unit's; None for everyone else, who would be refused there."""
+    if tambon.university_id is not None:
+        return reverse("roster_certificates", args=[tambon.university_id]) if access.can_manage_university(
+            user, tambon.university) else None  # fmt: skip
+    if tambon.unit_id is None or not access.can_manage_roster(user, tambon):
+        return None
+    return reverse("roster_unit_certificates", args=[tambon.unit_id])
 
 
 @login_required
@@ -266,20 +280,43 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    """A university's door (U2T): the people of every tambon it works."""
     university = _managed_university(request, pk)
     tambons = Tambon.objects.filter(programme=_programme(), university=university)
+    crumb = (reverse("roster_university", args=[university.pk]), _("Hiring roster"))
+    return _certificates_page(request, programme=_programme(), tambons=tambons, owner={"university": university.pk},
+                              owner_name=university.name, crumb=crumb)  # fmt: skip
+
+
+@login_required
+def unit_certificates(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A unit's door (any programme's tree: Tambon Smart Team's district): the people of the tambons under it whose
+    roster the person manages; a unit they may open but manage no roster under is refused."""
+    unit = get_object_or_404(access.visible_units_all(request.user).select_related("programme", "level"), pk=unit_id)
+    tambons = access.roster_tambons(request.user, Tambon.objects.filter(programme=unit.programme).under(unit))
+    if not tambons.exists():
+        raise PermissionDenied
+    crumb = (reverse("dashboard_unit", args=[unit.pk]), f"{unit.level.name}{unit.name}")
+    return _certificates_page(request, programme=unit.programme, tambons=tambons, owner={"unit": unit.pk},
+                              owner_name=crumb[1], crumb=crumb)  # fmt: skip
+
+
+def _certificates_page(request: HttpRequest, *, programme: Programme, tambons, owner: dict, owner_name: str,
+                       crumb: tuple[str, str]) -> HttpResponse:  # fmt: skip
+    """Both doors: who is eligible (the programme's months), issue the ticked ones, print them as one PDF (a
+    background job whose `owner` says whose certificates it may hold: tambon.roster.exports.CERTIFICATES)."""
     candidates = selectors.certificate_candidates(tambons=tambons)
-    need = selectors.certificate_months(_programme())
+    need = selectors.certificate_months(programme)
     eligible = [(c, months) for c, months in candidates if months >= need]
     if request.method == "POST":
         chosen = {int(x) for x in request.POST.getlist("contract") if x.isdigit()}
         issued = [services.certificate_issue(contract=c, user=request.user) for c, _m in eligible if c.pk in chosen]
         if not issued:
             messages.error(request, _("Choose at least one eligible person."))
-            return redirect("roster_certificates", pk=university.pk)
-        params = {"university": university.pk, "certificates": sorted(c.pk for c in issued)}
+            return redirect(request.path)
+        params = {**owner, "certificates": sorted(c.pk for c in issued)}
         return export_redirect(request, kind=exports.CERTIFICATES.name, params=params)
     return render(request, "roster/certificates.html", {
-        "university": university, "eligible": eligible, "need": need,
-        "not_yet": len(candidates) - len(eligible),
+        "owner_name": owner_name, "crumb": crumb, "eligible": eligible, "need": need,
+        "not_yet": len(candidates) - len(eligible), "programme": programme,
     })  # fmt: skip

@@ -141,3 +141,16 @@ def test_each_key_has_its_own_rate_limit(world):
     limited = keyed(key).get(url)
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
     assert keyed(other_key).get(url).status_code == 200  # another key is not slowed down
+
+
+def test_the_roster_page_links_to_the_api_clients_only_for_who_may_make_them(world, client_for):
+    """A university's manager sees the link and its page opens; an NSI admin opens the same roster page (they
+    manage every university's roster) but makes no clients, so the link is not offered (it answered 403)."""
+    roster = f"/universities/{world.university_a.pk}/roster/"
+    page = client_for(world.mona)
+    assert 'href="/api-clients/"' in page.get(roster).content.decode()
+    assert page.get("/api-clients/").status_code == 200
+    nsi = client_for(world.nina)
+    assert nsi.get(roster).status_code == 200
+    assert 'href="/api-clients/"' not in nsi.get(roster).content.decode()
+    assert nsi.get("/api-clients/").status_code == 403

@@ -1,4 +1,6 @@
-"""หนังสือรับรองการปฏิบัติงาน: issued to people with ≥ 6 continuous accepted months, printed as a Thai PDF.
+"""หนังสือรับรองการปฏิบัติงาน: issued to people with the continuous accepted months their programme's definition
+asks (`certificate.consecutive_passed_months`), numbered and signed by their issuer (U2T's university, otherwise
+the unit above the tambon: tambon.roster.selectors.certificate_issuer), printed as a Thai PDF.
 
 Font: Sarabun (the Thai government document face), shipped on PyPI as `fontpkg-sarabun`; Debian's TLWG
 Garuda is the fallback. Thai needs shaping (stacked vowels and tone marks), done by HarfBuzz (`uharfbuzz`).
@@ -17,7 +19,7 @@ from pbm.formats import date_be
 from tambon.models import User
 
 from ..models import Certificate, Contract
-from ..selectors import is_certificate_eligible
+from ..selectors import certificate_issuer, certificate_number, is_certificate_eligible
 
 TLWG = Path("/usr/share/fonts/truetype/tlwg")
 
@@ -54,8 +56,14 @@ def certificate_issue(*, contract: Contract, user: User) -> Certificate:
             )
             % {"name": contract.person, "months": months, "need": need}
         )
-    number = f"U2T-{contract.tambon.university.code}-{contract.pk:06d}"
-    return Certificate.objects.create(contract=contract, number=number, months=months, issued_by=user)
+    return Certificate.objects.create(
+        contract=contract, number=certificate_number(contract), months=months, issued_by=user
+    )
+
+
+def _programme_name(name_th: str) -> str:
+    """The programme as the sentence names it, from its data: "โครงการ…" once, whether or not its name says it."""
+    return name_th if name_th.startswith("โครงการ") else f"โครงการ{name_th}"
 
 
 def certificate_pdf(*, certificates: list[Certificate]) -> bytes:
@@ -79,9 +87,9 @@ def certificate_pdf(*, certificates: list[Certificate]) -> bytes:
         pdf.cell(0, 10, f"เลขที่ {cert.number}", align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(12)
         lines = [
-            f"{tambon.university.name_th} ขอรับรองว่า",
+            f"{certificate_issuer(tambon).name} ขอรับรองว่า",
             f"{contract.person.first_name} {contract.person.last_name}",
-            f"ได้ปฏิบัติงานในโครงการ{tambon.programme.name_th} ในตำแหน่ง{contract.hiring_type.name_th}",  # its data's name
+            f"ได้ปฏิบัติงานใน{_programme_name(tambon.programme.name_th)} ในตำแหน่ง{contract.hiring_type.name_th}",
             f"ณ {tambon.place}",
             f"ตั้งแต่วันที่ {date_be(contract.start_date)} ต่อเนื่อง {cert.months} เดือน และผ่านการประเมินผลการปฏิบัติงาน",
         ]
