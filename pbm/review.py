@@ -41,12 +41,10 @@ def can_file(user: User, obj: Reviewable) -> bool:
     if isinstance(scope, Tambon):
         return access.can_edit_tambon(user, scope)
     if isinstance(scope, University):
-        s = access.scope_of(user)
-        return s.national_admin or scope.pk in s.university_ids
+        return scope.pk in access.scope_of(user).university_ids or access.administers_university(user, scope.pk)
     if isinstance(scope, Unit):
         return access.can_file_for_unit(user, scope)
-    s = access.scope_of(user)
-    return s.national_admin or scope.pk in s.network_ids
+    return scope.pk in access.scope_of(user).network_ids or access.administers_network(user, scope.pk)
 
 
 def can_review(user: User, obj: Reviewable) -> bool:

@@ -415,10 +415,31 @@ def can_file_for_unit(user: User | None, unit: Unit) -> bool:
     return level is not None and _granted_over(scope, unit, "file", level=level.code)
 
 
-def can_manage_university(user: User | None, university: University) -> bool:
-    """Import rosters and sign for the university: its managers, or NSI admin."""
+def administers_university(user: User | None, university_id: int | None) -> bool:
+    """A national admin of a programme the university works in (`visible_universities`' rule for national roles):
+    U2T's NSI admin, not the admin of another programme's tree (a Smart Team admin is no university's admin)."""
+    return _administers(user, visible_universities, university_id)
+
+
+def administers_network(user: User | None, network_id: int | None) -> bool:
+    """`administers_university` for a network (`visible_networks`' rule for national roles)."""
+    return _administers(user, visible_networks, network_id)
+
+
+def _administers(user: User | None, visible, pk: int | None) -> bool:
+    """Answered once per request, user and unit (pages and serializers ask it per row), like `scope_of`."""
     scope = scope_of(user)
-    return scope.national_admin or university.pk in scope.manager_university_ids
+    if scope.everything or not scope.national_admin or pk is None:
+        return scope.everything
+    answers = user.__dict__.setdefault("_pbm_administers", {})
+    if (visible, pk) not in answers:
+        answers[(visible, pk)] = visible(user).filter(pk=pk).exists()
+    return answers[(visible, pk)]
+
+
+def can_manage_university(user: User | None, university: University) -> bool:
+    """Import rosters and sign for the university: its managers, or its programme's NSI admin."""
+    return university.pk in scope_of(user).manager_university_ids or administers_university(user, university.pk)
 
 
 def can_manage_roster(user: User | None, tambon: Tambon) -> bool:
@@ -653,4 +674,5 @@ def handles_payments(user: User | None, university_id: int | None) -> bool:
     """Sees full national IDs (wages are paid by ID): the NSI admin and the university's managers.
     Everyone else (reporters, RSI and NSI reviewers) sees only the last 4 digits."""
     scope = scope_of(user)
-    return scope.national_admin or (university_id is not None and university_id in scope.manager_university_ids)
+    return (university_id is not None and university_id in scope.manager_university_ids) or administers_university(
+        user, university_id)  # fmt: skip

@@ -146,3 +146,29 @@ def test_pager_keeps_the_filters():
     page = Paginator(range(300), 100).get_page(2)
     html = Template('{% include "snippets/pager.html" %}').render(RequestContext(request, {"page": page}))
     assert "page=1" in html and "page=3" in html and "province=19" in html and "q=" in html
+
+
+def test_another_programmes_admin_is_no_universitys_or_networks_admin(world):
+    """A national admin of Tambon Smart Team (a programme of the unit tree) administers that programme only: not
+    U2T's universities (rosters, full national IDs, their reports) nor its networks; U2T's NSI admin does."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from pbm import review
+    from reporting.deadlines.models import MouPeriod, MouReport
+    from tambon.models import User
+
+    call_command("seed_demo", "--programme", "tambon-smart-team-2565", stdout=StringIO())
+    smart_admin = User.objects.get(username="tambon-smart-team-admin")
+    assert access.is_national_admin(smart_admin)
+    university, network, u2t = world.university_a, world.university_a.network, world.tambon_a.programme
+    for who, expected in ((smart_admin, False), (world.nina, True)):
+        assert access.can_manage_university(who, university) is expected
+        assert access.handles_payments(who, university.pk) is expected
+        assert access.can_manage_roster(who, world.tambon_a) is expected
+        assert (
+            review.can_file(who, MouReport(programme=u2t, period=MouPeriod.SIX_MONTH, university=university))
+            is expected
+        )
+        assert review.can_file(who, MouReport(programme=u2t, period=MouPeriod.SIX_MONTH, network=network)) is expected
