@@ -98,3 +98,20 @@ def test_dashboard_completeness_lists_the_unit_reports(world, client_for):
     assert 'id="unit-reports"' in body and url("university", world.university_a.pk, 3) in body
     listing = client_for(world.carol).get(reverse("unit_report_list") + "?month=2021-3").content.decode()
     assert world.university_a.name_th in listing
+
+
+def test_the_navigation_offers_the_unit_monthly_reports_in_u2t_only(world, client_for, client):
+    """They are the universities' and networks' reports: a Smart Team district officer is not offered the page."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tambon.models import User
+
+    link = f'href="{reverse("unit_report_list")}"'
+    assert link in client_for(world.alice).get("/", follow=True).content.decode()
+    call_command("seed_demo", "--programme", "tambon-smart-team-2565", stdout=StringIO())
+    client.force_login(User.objects.get(username="tambon-smart-team-d1101"))
+    home = client.get("/", follow=True)
+    assert home.status_code == 200 and 'href="/dashboard/' in home.content.decode()
+    assert link not in home.content.decode()
