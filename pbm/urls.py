@@ -87,6 +87,11 @@ api_urlpatterns = [
         roster_api.RosterImportUploadView.as_view(),
         name="api_roster_import_upload",
     ),
+    path(
+        "units/<int:unit_id>/roster/imports/",
+        roster_api.UnitRosterImportUploadView.as_view(),
+        name="api_roster_unit_import_upload",
+    ),
     path("roster/imports/<int:pk>/", roster_api.RosterImportView.as_view(), name="api_roster_import"),
     path(
         "roster/imports/<int:pk>/confirm/",

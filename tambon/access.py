@@ -466,6 +466,22 @@ def roster_tambons(user: User | None, queryset: QuerySet[Tambon] | None = None) 
     )
 
 
+def unit_roster_tambons(user: User | None, unit: Unit) -> QuerySet[Tambon]:
+    """The tambons under a unit of a programme's tree whose roster the user manages: what its roster doors
+    (certificates, imports) hold. None means the user manages no roster there (refused, 403)."""
+    return roster_tambons(user, Tambon.objects.filter(programme_id=unit.programme_id).under(unit))
+
+
+def may_manage_import(user: User | None, roster_import) -> bool:
+    """An import's pages and confirmation: whoever manages its owner, a university (can_manage_university) or
+    a unit (some roster under it); one without owner (the command line's), the national admin."""
+    if roster_import.university_id is not None:
+        return can_manage_university(user, roster_import.university)
+    if roster_import.unit_id is not None:
+        return unit_roster_tambons(user, roster_import.unit).exists()
+    return is_national_admin(user)
+
+
 def reviews_anything(user: User | None) -> bool:
     """Whether the user reviews reports at all (an RSI, a national role, a role that may `review` over a unit):
     decides the review list and its link."""

@@ -150,6 +150,10 @@ CASES: dict[str, Case] = {
                                 page(SEES_UNIVERSITY, may=MANAGES_UNIVERSITY),
                                 page(SEES_UNIVERSITY, 302, may=MANAGES_UNIVERSITY)),
     # the same door on a unit of the tree (university A's unit under network 1): its managers issue and print
+    # a unit's import (a programme's tree): whoever manages a roster under it, as the unit's certificates
+    "roster_unit": Case({"unit_id": lambda w: w.tambon_a.unit.parent_id}, *same(page(SEES_TAMBON, may=MANAGES_UNIVERSITY))),
+    "roster_unit_template": Case({"unit_id": lambda w: w.tambon_a.unit.parent_id},
+                                 *same(page(SEES_TAMBON, may=MANAGES_UNIVERSITY))),
     "roster_unit_certificates": Case({"unit_id": lambda w: w.tambon_a.unit.parent_id},
                                      page(SEES_TAMBON, may=MANAGES_UNIVERSITY),
                                      page(SEES_TAMBON, 302, may=MANAGES_UNIVERSITY)),
@@ -349,6 +353,8 @@ CASES: dict[str, Case] = {
                                   writers={"nina", "nora", "carol"}),
     "api_roster_import_upload": Case({"university_id": lambda w: w.university_a.pk},
                                      *api_write(SEES_UNIVERSITY, 400, MANAGES_UNIVERSITY)),
+    "api_roster_unit_import_upload": Case({"unit_id": lambda w: w.tambon_a.unit.parent_id},
+                                          *api_write(SEES_TAMBON, 400, MANAGES_UNIVERSITY)),
     # an import is the university managers' (and the NSI admin's): 404 to everyone else, as if it did not exist
     "api_roster_import": Case({"pk": lambda w: w.roster_import.pk},
                               *api_read(api(MANAGES_UNIVERSITY) | {"nobody": 403})),

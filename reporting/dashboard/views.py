@@ -260,20 +260,19 @@ def dashboard(request: HttpRequest, network_id=None, university_id=None, tambon_
         "network_visible": board.level.network is not None and access.sees_network(request.user, board.level.network.pk),
         "national": scope.national, "indicator_series": _indicator_series(board.level),
         "unit_crumbs": crumbs, "unit_mou": deadline_selectors.unit_mou_reports(unit=board.level.unit),
-        "certificates_url": _certificates_url(request.user, board.level),
+        "roster_unit": _roster_unit(request.user, board.level),
         "unit_reports": None if board.level.tambon or board.level.unit else deadline_selectors.unit_report_completeness(
             programme=programme, tambons=board.level.tambons, year=board.period.through[0],
             month=board.period.through[1], networks=board.level.university is None),
     })  # fmt: skip
 
 
-def _certificates_url(user, level: Level) -> str | None:
-    """A unit's certificate door, for whoever manages the roster of a tambon under it (a programme that hires)."""
+def _roster_unit(user, level: Level):
+    """The unit whose roster doors (import, certificates) the dashboard offers: for whoever manages the roster of
+    a tambon under it, in a programme that hires."""
     if level.unit is None or not level.programme.hiring_types.exists():
         return None
-    if not access.roster_tambons(user, level.tambons).exists():
-        return None
-    return reverse("roster_unit_certificates", args=[level.unit.pk])
+    return level.unit if access.unit_roster_tambons(user, level.unit).exists() else None
 
 
 def _indicator_series(level: Level) -> list:

@@ -5,6 +5,7 @@ filters never take a national ID, so IDs stay out of URLs and access logs."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -72,6 +73,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
 class RosterImportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     university = serializers.IntegerField(allow_null=True)
+    unit = serializers.IntegerField(allow_null=True, help_text="The unit of the programme's tree that owns it")
     original_name = serializers.CharField()
     status = serializers.CharField(help_text="queued, checking, preview, writing, done or failed")
     progress = serializers.DictField(help_text="status, progress (0–100), phase, label, running")
@@ -94,7 +96,7 @@ def _import_data(request, job: RosterImport) -> dict:
     people = [p if full_ids else {**p, "national_id": mask_national_id(str(p.get("national_id", "")))}
               for p in page.page.object_list]  # fmt: skip
     return {
-        "id": job.pk, "university": job.university_id, "original_name": job.original_name, "status": job.status,
+        "id": job.pk, "university": job.university_id, "unit": job.unit_id, "original_name": job.original_name, "status": job.status,
         "progress": import_progress(roster_import=job), "rows_total": job.rows_total, "new_count": job.new_count,
         "updated_count": job.updated_count, "unchanged_count": job.unchanged_count, "error_count": job.error_count,
         "message": job.message, "preview": people,
@@ -102,10 +104,8 @@ def _import_data(request, job: RosterImport) -> dict:
 
 
 def _managed_import(request, pk: int) -> RosterImport:
-    from django.shortcuts import get_object_or_404
-
-    job = get_object_or_404(RosterImport.objects.select_related("university"), pk=pk)
-    if job.university is None or not access.can_manage_university(request.user, job.university):
+    job = get_object_or_404(RosterImport.objects.select_related("university", "unit"), pk=pk)
+    if job.university_id is None and job.unit_id is None or not access.may_manage_import(request.user, job):
         raise Http404("No such import")
     return job
 
@@ -125,17 +125,36 @@ class RosterImportUploadView(WriteView):
         university = access.get_university_or_404(request.user, university_id)
         if not access.can_manage_university(request.user, university):
             raise PermissionDenied(_("Only the university's managers can import its roster."))
-        if client_of(request) is not None:  # a key files for listed tambons; a sheet may hold any of the university's
-            raise PermissionDenied(_("Roster imports are made by a person, not an API client."))
-        data = RosterUploadInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        return _upload(request, university=university)
 
-        def work() -> Response:
-            job = roster_import_start(university=university, upload=data.validated_data["file"], user=request.user,
-                                      language=get_language())  # fmt: skip
-            return Response(RosterImportSerializer(_import_data(request, job)).data, status=202)
 
-        return idempotent(request, work)
+class UnitRosterImportUploadView(WriteView):
+    parser_classes = [MultiPartParser]
+    rule_fields = RosterImportUploadView.rule_fields
+
+    @extend_schema(request={"multipart/form-data": RosterUploadInput}, responses=responses(RosterImportSerializer),
+                   parameters=[IDEMPOTENCY_KEY],
+                   summary="Upload a unit's hiring sheet (a programme's tree); it is checked in the background")  # fmt: skip
+    def post(self, request: Request, unit_id: int) -> Response:
+        unit = get_object_or_404(access.visible_units_all(request.user), pk=unit_id)
+        if not access.unit_roster_tambons(request.user, unit).exists():
+            raise PermissionDenied(_("Only those who manage a roster under this unit can import its sheet."))
+        return _upload(request, unit=unit)
+
+
+def _upload(request: Request, **owner) -> Response:
+    """Both owners' upload: by a person (a key files for listed tambons; a sheet may hold any of the owner's)."""
+    if client_of(request) is not None:
+        raise PermissionDenied(_("Roster imports are made by a person, not an API client."))
+    data = RosterUploadInput(data=request.data)
+    data.is_valid(raise_exception=True)
+
+    def work() -> Response:
+        job = roster_import_start(upload=data.validated_data["file"], user=request.user, language=get_language(),
+                                  **owner)  # fmt: skip
+        return Response(RosterImportSerializer(_import_data(request, job)).data, status=202)
+
+    return idempotent(request, work)
 
 
 class ImportFilters(QueryFilters):

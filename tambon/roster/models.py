@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tambon.models import BilingualName, HiringType, Tambon, University
+from tambon.models import BilingualName, HiringType, Tambon, Unit, University
 
 
 class Person(models.Model):
@@ -186,9 +186,13 @@ class ImportPhase(models.TextChoices):
 
 
 class RosterImport(models.Model):
-    """One uploaded sheet: its preview, then (after confirmation) its import. Progress is polled from here."""
+    """One uploaded sheet: its preview, then (after confirmation) its import. Progress is polled from here.
+
+    Its owner is a university (U2T) or a unit of a programme's tree (Tambon Smart Team's district): the sheet may
+    hold only the owner's tambons whose roster the uploader manages (services.jobs.roster_import_owner)."""
 
     university = models.ForeignKey(University, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     file = models.FileField(upload_to="roster-imports/%Y/%m/")
     original_name = models.CharField(max_length=255)
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)

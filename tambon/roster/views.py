@@ -39,6 +39,7 @@ from .models import Contract, ContractStatus, RosterImport
 from .services.jobs import (
     roster_error_rows_xlsx,
     roster_import_confirm,
+    roster_import_programme,
     roster_import_stale,
     roster_import_start,
 )
@@ -78,19 +79,22 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         "accept_form": AcceptForm(programme=tambon.programme, hired=hired, month=month, reports=reports)
         if can_edit else None, "report_month": month,
         "can_export": access.can_manage_roster(request.user, tambon) or access.is_national(request.user),
-        "certificates_url": certificates_url(request.user, tambon),
+        "roster_doors": roster_doors(request.user, tambon),
     })  # fmt: skip
 
 
-def certificates_url(user, tambon: Tambon) -> str | None:
-    """The certificate door that holds the tambon's people, for whoever manages its roster: its university's
-    (U2T), otherwise its own unit's; None for everyone else, who would be refused there."""
+def roster_doors(user, tambon: Tambon) -> dict[str, str] | None:
+    """The import and certificate doors that hold the tambon's people, for whoever manages its roster: its
+    university's (U2T), otherwise its own unit's; None for everyone else, who would be refused there."""
     if tambon.university_id is not None:
-        return reverse("roster_certificates", args=[tambon.university_id]) if access.can_manage_university(
-            user, tambon.university) else None  # fmt: skip
+        if not access.can_manage_university(user, tambon.university):
+            return None
+        return {"import": reverse("roster_university", args=[tambon.university_id]),
+                "certificates": reverse("roster_certificates", args=[tambon.university_id])}  # fmt: skip
     if tambon.unit_id is None or not access.can_manage_roster(user, tambon):
         return None
-    return reverse("roster_unit_certificates", args=[tambon.unit_id])
+    return {"import": reverse("roster_unit", args=[tambon.unit_id]),
+            "certificates": reverse("roster_unit_certificates", args=[tambon.unit_id])}  # fmt: skip
 
 
 @login_required
@@ -210,7 +214,52 @@ def university_roster(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def university_template(request: HttpRequest, pk: int) -> HttpResponse:
     _managed_university(request, pk)
-    return _xlsx(write_workbook([], type_names=selectors.hiring_type_names(_programme())), "u2t-roster-template.xlsx")
+    return _template(_programme())
+
+
+def _template(programme: Programme) -> HttpResponse:
+    """The empty hiring sheet, its hiring types the programme's."""
+    data = write_workbook([], type_names=selectors.hiring_type_names(programme))
+    return _xlsx(data, f"{programme.code}-roster-template.xlsx")
+
+
+# --- a unit's import (a programme's tree: Tambon Smart Team's district) -----------------------------------------
+
+
+def _managed_unit(request: HttpRequest, unit_id: int):
+    """A unit whose roster doors (imports, certificates) the person may open, and the tambons they hold there: 404
+    for a unit they cannot see, 403 for one they see but manage no roster under (access.unit_roster_tambons)."""
+    unit = get_object_or_404(access.visible_units_all(request.user).select_related("programme", "level"), pk=unit_id)
+    tambons = access.unit_roster_tambons(request.user, unit)
+    if not tambons.exists():
+        raise PermissionDenied
+    return unit, tambons
+
+
+def _unit_crumb(unit) -> tuple[str, str]:
+    return reverse("dashboard_unit", args=[unit.pk]), f"{unit.level.name}{unit.name}"
+
+
+@login_required
+def unit_roster(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Upload a unit's hiring sheet (the tambons under it whose roster the person manages), and its recent imports;
+    the preview, confirmation and errors are the university's pages (import_detail ...)."""
+    unit, _tambons = _managed_unit(request, unit_id)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = roster_import_start(unit=unit, upload=form.cleaned_data["file"], user=request.user,
+                                  language=request.LANGUAGE_CODE)  # fmt: skip
+        return redirect("roster_import_detail", pk=job.pk)
+    return render(request, "roster/unit_roster.html", {
+        "unit": unit, "crumb": _unit_crumb(unit), "form": form,
+        "imports": RosterImport.objects.filter(unit=unit)[:10],
+    })  # fmt: skip
+
+
+@login_required
+def unit_template(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit, _tambons = _managed_unit(request, unit_id)
+    return _template(unit.programme)
 
 
 @login_required
@@ -231,12 +280,15 @@ def national_export(request: HttpRequest) -> HttpResponse:
 
 
 def _import_or_404(request: HttpRequest, pk: int) -> RosterImport:
-    job = get_object_or_404(RosterImport.objects.select_related("university"), pk=pk)
-    if job.university is None:
-        if not access.is_national_admin(request.user):
-            raise Http404("No such import")
-    else:
+    """An import, for whoever manages its owner (its university's or its unit's door: 404 / 403 as there); one
+    without owner (the command line's), for the national admin only."""
+    job = get_object_or_404(RosterImport.objects.select_related("university", "unit__programme", "unit__level"), pk=pk)
+    if job.university_id is not None:
         _managed_university(request, job.university_id)
+    elif job.unit_id is not None:
+        _managed_unit(request, job.unit_id)
+    elif not access.is_national_admin(request.user):
+        raise Http404("No such import")
     return roster_import_stale(job)
 
 
@@ -262,7 +314,8 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     job = _import_or_404(request, pk)
     if not job.errors:
         raise Http404("No error rows")
-    data = roster_error_rows_xlsx(roster_import=job, type_names=selectors.hiring_type_names(_programme()))
+    data = roster_error_rows_xlsx(roster_import=job,
+                                  type_names=selectors.hiring_type_names(roster_import_programme(job)))  # fmt: skip
     return _xlsx(data, f"roster-errors-{job.pk}.xlsx")
 
 
@@ -292,11 +345,8 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_certificates(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit's door (any programme's tree: Tambon Smart Team's district): the people of the tambons under it whose
     roster the person manages; a unit they may open but manage no roster under is refused."""
-    unit = get_object_or_404(access.visible_units_all(request.user).select_related("programme", "level"), pk=unit_id)
-    tambons = access.roster_tambons(request.user, Tambon.objects.filter(programme=unit.programme).under(unit))
-    if not tambons.exists():
-        raise PermissionDenied
-    crumb = (reverse("dashboard_unit", args=[unit.pk]), f"{unit.level.name}{unit.name}")
+    unit, tambons = _managed_unit(request, unit_id)
+    crumb = _unit_crumb(unit)
     return _certificates_page(request, programme=unit.programme, tambons=tambons, owner={"unit": unit.pk},
                               owner_name=crumb[1], crumb=crumb)  # fmt: skip
 

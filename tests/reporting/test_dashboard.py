@@ -443,13 +443,15 @@ def test_refresh_command_fills_every_tambon(world):
 def test_roster_import_refreshes_the_summary_on_commit(world, django_capture_on_commit_callbacks, tmp_path):
     """An imported sheet reaches the dashboards' hiring figures as soon as it is committed, like every other write."""
     from reporting.models import TambonHiringFigures
-    from tambon.roster.services import roster_import
+    from tambon.roster.services import roster_import, university_owner
     from tests.tambon.roster.conftest import person_row, xlsx_bytes
 
     path = tmp_path / "roster.xlsx"
     path.write_bytes(xlsx_bytes([person_row(1, world.tambon_a), person_row(2, world.tambon_a)]))
     with django_capture_on_commit_callbacks(execute=True):
-        result = roster_import(file=str(path), name="roster.xlsx", university=world.university_a)
+        result = roster_import(
+            file=str(path), name="roster.xlsx", owner=university_owner(world.university_a, world.programme)
+        )
     assert result.written
     hired = sum(TambonHiringFigures.objects.filter(tambon=world.tambon_a).values_list("hired", flat=True))
     assert hired == 2

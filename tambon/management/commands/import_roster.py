@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tambon.models import University
-from tambon.roster.services import roster_import
+from tambon.models import Programme, University
+from tambon.roster.services import roster_import, university_owner
 
 
 class Command(BaseCommand):
@@ -23,13 +23,14 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.exists():
             raise CommandError(f"{file}: no such file")
-        uni = None
+        owner = None
         if university:
             uni = University.objects.filter(code=university).first()
             if uni is None:
                 raise CommandError(f"No university with code {university}")
+            owner = university_owner(uni, Programme.current())
         try:
-            result = roster_import(file=path, name=path.name, university=uni, dry_run=dry_run)
+            result = roster_import(file=path, name=path.name, owner=owner, dry_run=dry_run)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(result.summary())

@@ -21,6 +21,8 @@ from .importer import (
     roster_import,
     roster_import_sheet,
     roster_read,
+    unit_owner,
+    university_owner,
 )
 
 __all__ = [
@@ -28,5 +30,5 @@ __all__ = [
     "contract_move_to_digitizing", "contract_replace", "contract_resign", "contract_terminate",
     "contract_version", "contract_version_check", "eligibility_record",
     "roster_check", "roster_import", "roster_import_sheet", "roster_read", "training_record",
-    "work_accept", "work_unaccept",
+    "unit_owner", "university_owner", "work_accept", "work_unaccept",
 ]  # fmt: skip

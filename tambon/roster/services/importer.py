@@ -32,7 +32,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.th import pin
 
 from pbm.exports import unescape
-from tambon.models import HiringType, Programme, Tambon, University
+from tambon.models import HiringType, Programme, Tambon, Unit, University
 
 from .. import xlsx
 from ..models import OPEN_STATUSES, Contract, ContractStatus, ImportPhase, Person
@@ -337,10 +337,41 @@ def _tambons(programme: Programme) -> dict[str, tuple[int, int, _Place]]:
     return {code: (tid, uid, _Place(tid)) for code, tid, uid in rows}
 
 
+@dataclass(frozen=True)
+class Owner:
+    """Whose sheet it is (a university's, a unit's): the tambons it may hold, and the words refusing a row of
+    another tambon, given the row's code and the tambon's place."""
+
+    tambon_ids: frozenset[int]
+    refusal: Callable[[str, str], str]
+
+
+def university_owner(university: University, programme: Programme) -> Owner:
+    """A university's sheet (U2T): the tambons it works."""
+    ids = Tambon.objects.filter(programme=programme, university=university).values_list("pk", flat=True)
+    return Owner(frozenset(ids), lambda code, place: _(
+        "tambon %(code)s (%(place)s) is worked by another university; import it there."
+    ) % {"code": code, "place": place})  # fmt: skip
+
+
+def unit_owner(unit: Unit, user) -> Owner:
+    """A unit's sheet (a programme's tree: Tambon Smart Team's district): the tambons under it whose roster the
+    uploader manages (access.unit_roster_tambons)."""
+    from tambon import access
+
+    ids = access.unit_roster_tambons(user, unit).values_list("pk", flat=True)
+    name = f"{unit.level.name}{unit.name}"
+    return Owner(frozenset(ids), lambda code, place: _(
+        "tambon %(code)s (%(place)s) is not under %(unit)s, or its team is not yours to manage; import it where "
+        "it is managed."
+    ) % {"code": code, "place": place, "unit": name})  # fmt: skip
+
+
 def roster_check(
-    *, sheet: Sheet, programme: Programme, university: University | None = None, progress: Progress | None = None
+    *, sheet: Sheet, programme: Programme, owner: Owner | None = None, progress: Progress | None = None
 ) -> tuple[ImportResult, list[CheckedRow]]:
-    """Validate every row and classify it new / updated / unchanged, reading the database set-wise."""
+    """Validate every row and classify it new / updated / unchanged, reading the database set-wise; with an
+    owner, a row of a tambon not the owner's is an error."""
     result = ImportResult(rows_total=len(sheet.rows), unknown_columns=sheet.unknown_columns)
     types = _TypeNames(list(HiringType.objects.filter(programme=programme)), graduation_years(programme))
     tambons = _tambons(programme)
@@ -350,7 +381,7 @@ def roster_check(
     for index, sheet_row in enumerate(sheet.rows):
         if progress and index % CHECK_REPORT_EVERY == 0:
             progress(10 + 60 * index // len(sheet.rows), ImportPhase.CHECKING, index, len(sheet.rows))
-        row = _check_row(sheet_row, types=types, tambons=tambons, university=university, error=error)
+        row = _check_row(sheet_row, types=types, tambons=tambons, owner=owner, error=error)
         if row is None:
             continue
         if row.national_id in seen:
@@ -432,7 +463,9 @@ def preview_people(sheet: Sheet, checked: list[CheckedRow], errors: list[RowErro
     return people
 
 
-def _check_row(sheet_row: SheetRow, *, types: _TypeNames, tambons: dict, university, error) -> CheckedRow | None:
+def _check_row(
+    sheet_row: SheetRow, *, types: _TypeNames, tambons: dict, owner: Owner | None, error
+) -> CheckedRow | None:
     values, number, ok = sheet_row.values, sheet_row.number, True
 
     def fail(key: str, message: str) -> None:
@@ -490,9 +523,8 @@ def _check_row(sheet_row: SheetRow, *, types: _TypeNames, tambons: dict, univers
             "tambon_code",
             _("“%(code)s” is not a tambon of this programme; use the 6-digit sub-district code.") % {"code": code},
         )
-    elif university is not None and tambon[1] != university.pk:
-        fail("tambon_code", _("tambon %(code)s (%(place)s) is worked by another university; import it there.")
-             % {"code": code, "place": tambon[2].place})  # fmt: skip
+    elif owner is not None and tambon[0] not in owner.tambon_ids:
+        fail("tambon_code", owner.refusal(code, tambon[2].place))
     dates: dict[str, ReadDate | None] = {}
     for key in ("start_date", "end_date", "graduated_on"):
         try:
@@ -737,12 +769,12 @@ def _copy_insert(
 
 
 def roster_import_sheet(
-    *, sheet: Sheet, programme: Programme | None = None, university: University | None = None,
+    *, sheet: Sheet, programme: Programme | None = None, owner: Owner | None = None,
     dry_run: bool = False, progress: Progress | None = None,
 ) -> ImportResult:  # fmt: skip
     """Check the rows; unless dry_run or any row has an error, write them all in one transaction."""
     programme = programme or Programme.current()
-    result, checked = roster_check(sheet=sheet, programme=programme, university=university, progress=progress)
+    result, checked = roster_check(sheet=sheet, programme=programme, owner=owner, progress=progress)
     if dry_run or result.errors:
         return result
     _write_all(checked, progress)
@@ -791,13 +823,11 @@ def roster_write_checked(
 
 
 def roster_import(
-    *, file: IO[bytes] | str | Path, name: str, university: University | None = None,
+    *, file: IO[bytes] | str | Path, name: str, owner: Owner | None = None,
     programme: Programme | None = None, dry_run: bool = False, progress: Progress | None = None,
 ) -> ImportResult:  # fmt: skip
     """Read an uploaded .xlsx and import it: everything or nothing. File-level problems raise ValidationError."""
     if progress:
         progress(0, ImportPhase.READING)
     sheet = roster_read(file=file, name=name)
-    return roster_import_sheet(
-        sheet=sheet, programme=programme, university=university, dry_run=dry_run, progress=progress
-    )
+    return roster_import_sheet(sheet=sheet, programme=programme, owner=owner, dry_run=dry_run, progress=progress)

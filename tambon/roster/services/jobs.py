@@ -46,14 +46,15 @@ def roster_upload_check(upload) -> None:
         )
 
 
-def roster_import_start(*, university, upload, user, language: str) -> RosterImport:
-    """Store a checked upload as a job and queue its check (the preview), in the uploader's language."""
+def roster_import_start(*, upload, user, language: str, university=None, unit=None) -> RosterImport:
+    """Store a checked upload as a job of its owner (a university, or a unit of a programme's tree) and queue its
+    check (the preview), in the uploader's language."""
     from pbm.followups import enqueue_on_commit
 
     from ..tasks import roster_import_check_task
 
     roster_upload_check(upload)
-    job = RosterImport.objects.create(university=university, file=upload, original_name=upload.name[:255],
+    job = RosterImport.objects.create(university=university, unit=unit, file=upload, original_name=upload.name[:255],
                                       created_by=user)  # fmt: skip
     enqueue_on_commit(roster_import_check_task, job.pk, language)
     return job
@@ -147,13 +148,28 @@ def roster_import_run(*, roster_import: RosterImport, confirm: bool) -> RosterIm
     return RosterImport.objects.get(pk=roster_import.pk)
 
 
+def roster_import_programme(roster_import: RosterImport) -> Programme:
+    """The programme an import loads: its unit's, else the current one (a university's, U2T)."""
+    return roster_import.unit.programme if roster_import.unit_id else Programme.current()
+
+
+def roster_import_owner(roster_import: RosterImport) -> importer.Owner | None:
+    """The tambons the import's sheet may hold: its university's, or those under its unit whose roster its
+    uploader manages; any of the programme's for an import without owner (the command line's)."""
+    if roster_import.university_id is not None:
+        return importer.university_owner(roster_import.university, roster_import_programme(roster_import))
+    if roster_import.unit_id is not None:
+        return importer.unit_owner(roster_import.unit, roster_import.created_by)
+    return None
+
+
 def _check(roster_import: RosterImport, progress: importer.Progress) -> importer.ImportResult:
     """Read the workbook (once) and check it; keep the checked rows for the confirmation."""
     state = importer.roster_state()  # before the check: a change during it makes the confirmation compare again
     with roster_import.file.open("rb") as handle:
         result = importer.roster_import(
-            file=io.BytesIO(handle.read()), name=roster_import.original_name,
-            university=roster_import.university, dry_run=True, progress=progress,
+            file=io.BytesIO(handle.read()), name=roster_import.original_name, owner=roster_import_owner(roster_import),
+            programme=roster_import_programme(roster_import), dry_run=True, progress=progress,
         )  # fmt: skip
     if not result.errors:
         CheckedRows.objects.update_or_create(
@@ -169,10 +185,11 @@ def _write(roster_import: RosterImport, progress: importer.Progress) -> importer
         with roster_import.file.open("rb") as handle:
             return importer.roster_import(
                 file=io.BytesIO(handle.read()), name=roster_import.original_name,
-                university=roster_import.university, progress=progress,
+                owner=roster_import_owner(roster_import), programme=roster_import_programme(roster_import),
+                progress=progress,
             )  # fmt: skip
-    return importer.roster_write_checked(rows=kept.rows, state=kept.state, programme=Programme.current(),
-                                         progress=progress)  # fmt: skip
+    return importer.roster_write_checked(rows=kept.rows, state=kept.state,
+                                         programme=roster_import_programme(roster_import), progress=progress)  # fmt: skip
 
 
 def roster_import_restart(*, roster_import: RosterImport) -> str | None:

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from tambon.roster.demo import national_id
 from tambon.roster.models import Contract, Person
-from tambon.roster.services import roster_import
+from tambon.roster.services import roster_import, university_owner
 from tambon.roster.sheet import COLUMNS
 from tests.factories import TambonFactory
 
@@ -214,7 +214,9 @@ def test_formula_where_a_value_is_required_is_refused(world):
 
 @pytest.mark.django_db
 def test_tambon_of_another_university_is_refused_when_importing_for_a_university(world):
-    result = run(xlsx_bytes([person_row(1, world.tambon_b)]), university=world.university_a)
+    result = run(
+        xlsx_bytes([person_row(1, world.tambon_b)]), owner=university_owner(world.university_a, world.programme)
+    )
     assert "another university" in only_error(result)
     assert_nothing_written()
 

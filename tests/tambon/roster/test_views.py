@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from tambon.roster.demo import national_id
 from tambon.roster.models import Contract, ImportStatus, RosterImport
-from tambon.roster.services import roster_import
+from tambon.roster.services import roster_import, university_owner
 from tests.conftest import fetch
 
 from .conftest import person_row, xlsx_bytes
@@ -152,7 +152,9 @@ def test_export_then_import_unchanged_reports_zero_changes(world, client_for):
     hire(world, [person_row(1, world.tambon_a), person_row(2, world.tambon_a2, hiring_type="บัณฑิตจบใหม่", graduated_on="31/03/2563"),
                  person_row(3, world.tambon_a, status="สำรอง", reserve_rank=1, end_date="31/12/2564", phone="0812345678")])  # fmt: skip
     exported = fetch(client_for(world.mona), f"/universities/{world.university_a.pk}/roster/export.xlsx").content
-    result = roster_import(file=io.BytesIO(exported), name="export.xlsx", university=world.university_a)
+    result = roster_import(
+        file=io.BytesIO(exported), name="export.xlsx", owner=university_owner(world.university_a, world.programme)
+    )
     assert (result.rows_total, result.new, result.updated, result.unchanged, result.errors) == (3, 0, 0, 3, [])
 
 
