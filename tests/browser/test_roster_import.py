@@ -12,6 +12,14 @@ from tambon.roster.models import Contract, RosterImport, WorkAcceptance
 from tests.tambon.roster.conftest import person_row, xlsx_bytes
 
 
+def upload_sheet(page, path: Path) -> tuple[str, str]:
+    """Upload a hiring sheet on the roster page shown and wait for its preview: its (new, errors) counts."""
+    page.set_input_files("#upload input[type=file]", str(path))
+    page.click("#upload button[type=submit]")
+    page.wait_for_selector("#count-errors")
+    return page.inner_text("#count-new"), page.inner_text("#count-errors")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_manager_imports_a_roster_after_fixing_three_bad_rows(world, page, login, screenshot, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -33,10 +41,7 @@ def test_manager_imports_a_roster_after_fixing_three_bad_rows(world, page, login
     template_sheet = load_workbook(io.BytesIO(Path(template.value.path()).read_bytes())).active
     assert template_sheet["A2"].value == "เลขประจำตัวประชาชน *"
 
-    page.set_input_files("#upload input[type=file]", str(first))
-    page.click("#upload button[type=submit]")
-    page.wait_for_selector("#count-errors")
-    assert page.inner_text("#count-new") == "8" and page.inner_text("#count-errors") == "3"
+    assert upload_sheet(page, first) == ("8", "3")
     # The preview lists the people, each row's errors beside it, and filters to the rows with errors.
     assert page.locator("#people tbody tr").count() == 11
     page.click("#show-errors")
@@ -58,10 +63,7 @@ def test_manager_imports_a_roster_after_fixing_three_bad_rows(world, page, login
         person_row(11, world.tambon_a, hiring_type="บัณฑิตจบใหม่", graduated_on="01/04/2562"),
     ]))  # fmt: skip
     page.goto(f"/universities/{world.university_a.pk}/roster/")
-    page.set_input_files("#upload input[type=file]", str(fixed))
-    page.click("#upload button[type=submit]")
-    page.wait_for_selector("#count-new")
-    assert page.inner_text("#count-new") == "11" and page.inner_text("#count-errors") == "0"
+    assert upload_sheet(page, fixed) == ("11", "0")
     page.click("#confirm")
     page.wait_for_selector("#import-status")
     assert Contract.objects.filter(status="active").count() == 11

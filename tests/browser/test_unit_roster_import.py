@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from tambon.roster.models import Contract
+from tests.browser.test_roster_import import upload_sheet
 from tests.tambon.roster.conftest import xlsx_bytes
 from tests.tambon.roster.test_unit_import import SMART, reserve_row, tambon_under
 
@@ -28,19 +29,13 @@ def test_a_district_officer_imports_the_hiring_sheet_on_a_phone(page, login, scr
     page.click("#roster-import-link")
     page.wait_for_selector("#upload")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
-    page.set_input_files("#upload input[type=file]", str(wrong))
-    page.click("#upload button[type=submit]")
-    page.wait_for_selector("#count-errors")
-    assert page.inner_text("#count-errors") == "1" and page.locator("#confirm").count() == 0
+    assert upload_sheet(page, wrong) == ("1", "1") and page.locator("#confirm").count() == 0
     assert f"ตำบล {theirs.subdistrict_id}" in page.inner_text("#people")
     screenshot("1-refused")
 
     page.go_back()
     page.wait_for_selector("#upload")
-    page.set_input_files("#upload input[type=file]", str(fixed))
-    page.click("#upload button[type=submit]")
-    page.wait_for_selector("#count-new")
-    assert page.inner_text("#count-new") == "1" and page.inner_text("#count-errors") == "0"
+    assert upload_sheet(page, fixed) == ("1", "0")
     page.click("#confirm")
     page.wait_for_selector("#import-status")
     assert Contract.objects.get(person__first_name="ชื่อ901").tambon_id == mine.pk
