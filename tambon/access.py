@@ -468,7 +468,7 @@ def roster_tambons(user: User | None, queryset: QuerySet[Tambon] | None = None) 
 
 def unit_roster_tambons(user: User | None, unit: Unit) -> QuerySet[Tambon]:
     """The tambons under a unit of a programme's tree whose roster the user manages: what its roster doors
-    (certificates, imports) hold. None means the user manages no roster there (refused, 403)."""
+    (certificates, imports) hold; empty when the user manages no roster there (refused)."""
     return roster_tambons(user, Tambon.objects.filter(programme_id=unit.programme_id).under(unit))
 
 

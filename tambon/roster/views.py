@@ -1,9 +1,9 @@
 """Roster pages: a tambon's team and what happens to its people, a university's import, exports, certificates.
 
 Access: seeing a team follows the tambon (tambon/access.py); recording events needs can_edit_tambon; importing and
-exporting a university need can_manage_university; certificates, the tambons whose roster the person manages
-(access.roster_tambons) under a university (U2T) or a unit of the tree. Full national IDs only for
-those who handle payments (access.handles_payments); IDs never appear in URLs.
+exporting a university need can_manage_university; a unit's import and certificates, the tambons under it whose
+roster the person manages (access.unit_roster_tambons); an import's pages, whoever may open its owner's door.
+Full national IDs only for those who handle payments (access.handles_payments); IDs never appear in URLs.
 """
 
 from __future__ import annotations
