@@ -54,6 +54,7 @@ class Grant:
 class Scope:
     national: bool = False  # a national role in some programme (U2T's NSI, a programme's root): NSI-only pages
     national_admin: bool = False
+    u2t_admin: bool = False  # U2T's NSI admin (a role by record): administers its networks, universities and people
     everything: bool = False  # a superuser: every programme
     national_programme_ids: frozenset[int] = field(default_factory=frozenset)
     admin_programme_ids: frozenset[int] = field(default_factory=frozenset)
@@ -125,6 +126,7 @@ def scope_of(user: User | None) -> Scope:
     scope = Scope(
         national=bool(national_programmes) or user.is_superuser,
         national_admin=bool(admin_programmes) or user.is_superuser,
+        u2t_admin=Role.NSI_ADMIN in legacy or user.is_superuser,
         everything=user.is_superuser,
         national_programme_ids=frozenset(national_programmes),
         admin_programme_ids=frozenset(admin_programmes),
@@ -304,14 +306,33 @@ def visible_users(user: User | None, queryset: QuerySet[User] | None = None) -> 
     return qs.filter(Q(pk=user.pk) | Q(pk__in=in_scope)).distinct()
 
 
+def administered_users(user: User | None, queryset: QuerySet[User] | None = None) -> QuerySet[User]:
+    """The accounts a national admin administers: every role they hold lies in a programme the admin administers
+    (U2T's roles by record for U2T's NSI admin; a unit's role in its programme), and accounts with no role yet;
+    never a superuser, nor anyone for a person who administers no programme. A Smart Team admin changes Smart
+    Team's people, not U2T's NSI admin."""
+    qs = User.objects.all() if queryset is None else queryset
+    scope = scope_of(user)
+    if scope.everything:
+        return qs
+    if not scope.national_admin:
+        return qs.none()
+    administered = Q(unit__programme_id__in=scope.admin_programme_ids)
+    if scope.u2t_admin:
+        administered |= Q(unit__isnull=True)
+    outside = Membership.objects.filter(user=OuterRef("pk")).exclude(administered)
+    return qs.filter(is_superuser=False).exclude(Exists(outside))
+
+
 def can_manage_user(user: User | None, other: User) -> bool:
-    """Change another account (password, roles): the NSI admin, or staff whose scope holds every role the other
-    person has (never a national role); a superuser only by a superuser."""
+    """Change another account (password, roles): a national admin over the programmes of all its roles
+    (`administered_users`), or staff whose scope holds every role the other person has (never a national role); a
+    superuser only by a superuser."""
     scope = scope_of(user)
     if other.is_superuser and not (user is not None and user.is_superuser):
         return False
     if scope.national_admin:
-        return True
+        return administered_users(user, User.objects.filter(pk=other.pk)).exists()
     memberships = Membership.objects.filter(user=other)
     if scope.is_empty or not memberships.exists() or memberships.filter(role__in=NATIONAL_ROLES).exists():
         return False
