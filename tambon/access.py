@@ -623,6 +623,18 @@ def is_national_admin(user: User | None) -> bool:
     return scope_of(user).national_admin
 
 
+def national_in(user: User | None, programme_id: int) -> bool:
+    """A national role in this programme (not in another one): its nation-wide lists and exports."""
+    scope = scope_of(user)
+    return scope.everything or programme_id in scope.national_programme_ids
+
+
+def administers(user: User | None, programme_id: int) -> bool:
+    """The programme's national admin (full national IDs in its nation-wide exports)."""
+    scope = scope_of(user)
+    return scope.everything or programme_id in scope.admin_programme_ids
+
+
 # --- who is responsible: recipients of reminders come from the same memberships --------------------------
 
 
