@@ -55,6 +55,7 @@ class Scope:
     national: bool = False  # a national role in some programme (U2T's NSI, a programme's root): NSI-only pages
     national_admin: bool = False
     u2t_admin: bool = False  # U2T's NSI admin (a role by record): administers its networks, universities and people
+    u2t_national: bool = False  # a U2T national role (NSI, by record): sees U2T's roles by record
     everything: bool = False  # a superuser: every programme
     national_programme_ids: frozenset[int] = field(default_factory=frozenset)
     admin_programme_ids: frozenset[int] = field(default_factory=frozenset)
@@ -127,6 +128,7 @@ def scope_of(user: User | None) -> Scope:
         national=bool(national_programmes) or user.is_superuser,
         national_admin=bool(admin_programmes) or user.is_superuser,
         u2t_admin=Role.NSI_ADMIN in legacy or user.is_superuser,
+        u2t_national=bool(legacy & set(NATIONAL_ROLES)) or user.is_superuser,
         everything=user.is_superuser,
         national_programme_ids=frozenset(national_programmes),
         admin_programme_ids=frozenset(admin_programmes),
@@ -285,9 +287,15 @@ def units_on_path(user: User | None, unit: Unit, *, including: bool = True) -> l
 
 
 def visible_memberships(user: User | None, queryset: QuerySet[Membership] | None = None) -> QuerySet[Membership]:
-    """Memberships over a network or university the user may see (the admin's lists); national roles: NSI only."""
+    """Memberships over a network, university or unit the user may see (the admin's lists); a national role: every
+    role of its programmes (U2T's by record for U2T's NSI), not another programme's."""
+    qs = Membership.objects.all() if queryset is None else queryset
+    scope = scope_of(user)
+    if scope.national and not scope.everything:
+        mine = Q(unit__programme_id__in=scope.national_programme_ids)
+        return qs.filter(mine | Q(unit__isnull=True) if scope.u2t_national else mine)
     return _scoped(
-        user, Membership.objects.all() if queryset is None else queryset,
+        user, qs,
         lambda _scope: Q(network_id__in=visible_networks(user).values("id"))
         | Q(university_id__in=visible_universities(user).values("id"))
         | Q(unit_id__in=visible_units_all(user).values("id")),
@@ -295,15 +303,18 @@ def visible_memberships(user: User | None, queryset: QuerySet[Membership] | None
 
 
 def visible_users(user: User | None, queryset: QuerySet[User] | None = None) -> QuerySet[User]:
-    """People holding a role in the user's scope, and the user; everyone for the NSI."""
+    """People holding a role in the user's scope, and the user; for a national role also the accounts with no role
+    yet (to give them one); everyone for a superuser."""
     qs = User.objects.all() if queryset is None else queryset
     scope = scope_of(user)
-    if scope.national:
+    if scope.everything:
         return qs
     if user is None or not user.is_authenticated:
         return qs.none()
-    in_scope = visible_memberships(user).values("user_id")
-    return qs.filter(Q(pk=user.pk) | Q(pk__in=in_scope)).distinct()
+    in_scope = Q(pk=user.pk) | Q(pk__in=visible_memberships(user).values("user_id"))
+    if scope.national:
+        in_scope |= ~Exists(Membership.objects.filter(user=OuterRef("pk")))
+    return qs.filter(in_scope).distinct()
 
 
 def administered_users(user: User | None, queryset: QuerySet[User] | None = None) -> QuerySet[User]:

@@ -175,8 +175,8 @@ def test_another_programmes_admin_is_no_universitys_or_networks_admin(world):
 
 
 def test_another_programmes_admin_changes_its_own_people_only_and_grants_no_u2t_national_role(world, client):
-    """A Smart Team admin changes Smart Team's people (their passwords, roles, two-factor devices), not U2T's NSI
-    admin or a U2T reporter, and cannot grant anyone, themselves included, U2T's national roles; U2T's NSI admin
+    """A Smart Team admin sees and changes Smart Team's people (their passwords, roles, two-factor devices), not
+    U2T's NSI admin or a U2T reporter, and cannot grant anyone, themselves included, U2T's national roles; U2T's NSI admin
     still changes U2T's people."""
     from io import StringIO
 
@@ -209,7 +209,10 @@ def test_another_programmes_admin_changes_its_own_people_only_and_grants_no_u2t_
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
-    assert client.get(reverse("admin:auth_user_password_change", args=[world.nina.pk])).status_code == 403
+    # U2T's people are not even listed to them (visible_users): their pages are not found
+    assert client.get(reverse("admin:auth_user_password_change", args=[world.nina.pk])).status_code == 404
+    assert set(access.visible_users(smart_admin).filter(pk__in=[world.nina.pk, world.alice.pk])) == set()
+    assert district_officer in access.visible_users(smart_admin) and world.alice in access.visible_users(world.nina)
     devices = client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode()
     assert "nina's phone" not in devices and device.name in devices
     assert client.get(reverse("admin:auth_user_password_change", args=[district_officer.pk])).status_code == 200
