@@ -411,10 +411,10 @@ def tambon_classify(*, programme: Programme, quarter: Quarter) -> ClassifyResult
     return result
 
 
-def _require_committee(user: User) -> None:
+def _require_committee(user: User, programme_id: int) -> None:
     from tambon import access
 
-    if not access.is_national(user):
+    if not access.national_in(user, programme_id):  # the programme's own national roles, not another's
         raise PermissionDenied(_("Only NSI, for the programme committee, may confirm or change tambon classes."))
 
 
@@ -423,7 +423,7 @@ def class_override(*, classification: TambonClassification, user: User, band: Cl
                    reason: str) -> TambonClassification:  # fmt: skip
     """The committee sets a tambon's class for the quarter (None: not yet classified), with its reason; the
     classification job keeps it until it is cleared."""
-    _require_committee(user)
+    _require_committee(user, classification.programme_id)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Write the committee's reason for this class."))
@@ -443,7 +443,7 @@ def class_override(*, classification: TambonClassification, user: User, band: Cl
 @transaction.atomic
 def class_override_clear(*, classification: TambonClassification, user: User) -> TambonClassification:
     """Back to the class the rule gives."""
-    _require_committee(user)
+    _require_committee(user, classification.programme_id)
     row = (
         TambonClassification.objects.select_for_update(of=("self",))
         .select_related("band", "computed_band")
@@ -479,7 +479,7 @@ def quarter_distribution(programme: Programme, quarter: str) -> dict[str, int]:
 @transaction.atomic
 def class_confirm(*, programme: Programme, quarter: Quarter, user: User, note: str = "") -> ClassConfirmation:
     """The committee confirms the quarter's classes as they stand (again after a later change)."""
-    _require_committee(user)
+    _require_committee(user, programme.pk)
     parse_quarter(programme, str(quarter))
     distribution = quarter_distribution(programme, str(quarter))
     if not distribution:

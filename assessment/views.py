@@ -204,7 +204,7 @@ def class_committee(request: HttpRequest) -> HttpResponse:
     """NSI, for the programme committee: confirm a quarter's classes, or set a tambon's class with a reason."""
     if not access.is_national(request.user):
         raise Http404("Not the committee")
-    programme = current_programme()
+    programme = current_programme(request)
     quarter = (_quarter_or_404(programme, request.GET["quarter"]) if request.GET.get("quarter")
                else current_quarter(programme))  # fmt: skip
     rows = selectors.committee_rows(user=request.user, programme=programme, quarter=quarter)

@@ -27,7 +27,7 @@ from tambon import access
 from tambon.models import Tambon, Unit, University, User
 
 __all__ = [
-    "Reviewable", "ReviewAction", "ReviewEvent", "ReviewStatus", "Change", "can_file", "can_review",
+    "Reviewable", "ReviewAction", "ReviewEvent", "ReviewStatus", "Change", "can_file", "can_reopen", "can_review",
     "review_submit", "review_accept", "review_return", "review_reopen", "review_record_changes",
     "review_history", "version_check", "save_versioned",
 ]  # fmt: skip
@@ -45,6 +45,12 @@ def can_file(user: User, obj: Reviewable) -> bool:
     if isinstance(scope, Unit):
         return access.can_file_for_unit(user, scope)
     return scope.pk in access.scope_of(user).network_ids or access.administers_network(user, scope.pk)
+
+
+def can_reopen(user: User, obj: Reviewable) -> bool:
+    """The lock exception is the national roles' of the report's own programme (not another programme's)."""
+    programme_id = getattr(obj, "programme_id", None) or getattr(obj.review_scope(), "programme_id", None)
+    return access.national_in(user, programme_id) if programme_id is not None else access.is_national(user)
 
 
 def can_review(user: User, obj: Reviewable) -> bool:
@@ -157,7 +163,7 @@ def review_return(*, obj: Reviewable, user: User, reason: str) -> Reviewable:
 @transaction.atomic
 def review_reopen(*, obj: Reviewable, user: User, reason: str) -> Reviewable:
     """The NSI's lock exception: an accepted report goes back to the reporter, with a written reason."""
-    if not access.is_national(user):
+    if not can_reopen(user, obj):
         raise PermissionDenied(_("Only the NSI can reopen an accepted report."))
     if obj.status != ReviewStatus.ACCEPTED:
         raise ValidationError(_("Only an accepted report can be reopened."))

@@ -199,7 +199,7 @@ def review_context(user, obj: Reviewable | None, *, history_entries: list | None
         "can_review": in_unit and review.can_review(user, obj),
         # a reviewer of the unit who must leave this one to a colleague is told why, with no buttons
         "review_conflict": access.review_conflict(user, obj) if in_unit else None,
-        "can_reopen": saved and obj.status == review.ReviewStatus.ACCEPTED and access.is_national(user),
+        "can_reopen": saved and obj.status == review.ReviewStatus.ACCEPTED and review.can_reopen(user, obj),
         "review_form": ReviewForm(initial={"version": obj.version if obj is not None else 0}),
         "history": history_entries if history_entries is not None else history(obj=obj) if saved else [],
         "can_comment": saved and (review.can_file(user, obj) or review.can_review(user, obj)),

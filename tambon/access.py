@@ -54,6 +54,8 @@ class Grant:
 class Scope:
     national: bool = False  # a national role in some programme (U2T's NSI, a programme's root): NSI-only pages
     national_admin: bool = False
+    u2t_admin: bool = False  # U2T's NSI admin (a role by record): administers its networks, universities and people
+    u2t_national: bool = False  # a U2T national role (NSI, by record): sees U2T's roles by record
     everything: bool = False  # a superuser: every programme
     national_programme_ids: frozenset[int] = field(default_factory=frozenset)
     admin_programme_ids: frozenset[int] = field(default_factory=frozenset)
@@ -125,6 +127,8 @@ def scope_of(user: User | None) -> Scope:
     scope = Scope(
         national=bool(national_programmes) or user.is_superuser,
         national_admin=bool(admin_programmes) or user.is_superuser,
+        u2t_admin=Role.NSI_ADMIN in legacy or user.is_superuser,
+        u2t_national=bool(legacy & set(NATIONAL_ROLES)) or user.is_superuser,
         everything=user.is_superuser,
         national_programme_ids=frozenset(national_programmes),
         admin_programme_ids=frozenset(admin_programmes),
@@ -283,9 +287,15 @@ def units_on_path(user: User | None, unit: Unit, *, including: bool = True) -> l
 
 
 def visible_memberships(user: User | None, queryset: QuerySet[Membership] | None = None) -> QuerySet[Membership]:
-    """Memberships over a network or university the user may see (the admin's lists); national roles: NSI only."""
+    """Memberships over a network, university or unit the user may see (the admin's lists); a national role: every
+    role of its programmes (U2T's by record for U2T's NSI), not another programme's."""
+    qs = Membership.objects.all() if queryset is None else queryset
+    scope = scope_of(user)
+    if scope.national and not scope.everything:
+        mine = Q(unit__programme_id__in=scope.national_programme_ids)
+        return qs.filter(mine | Q(unit__isnull=True) if scope.u2t_national else mine)
     return _scoped(
-        user, Membership.objects.all() if queryset is None else queryset,
+        user, qs,
         lambda _scope: Q(network_id__in=visible_networks(user).values("id"))
         | Q(university_id__in=visible_universities(user).values("id"))
         | Q(unit_id__in=visible_units_all(user).values("id")),
@@ -293,25 +303,47 @@ def visible_memberships(user: User | None, queryset: QuerySet[Membership] | None
 
 
 def visible_users(user: User | None, queryset: QuerySet[User] | None = None) -> QuerySet[User]:
-    """People holding a role in the user's scope, and the user; everyone for the NSI."""
+    """People holding a role in the user's scope, and the user; for a national role also the accounts with no role
+    yet (to give them one); everyone for a superuser."""
     qs = User.objects.all() if queryset is None else queryset
     scope = scope_of(user)
-    if scope.national:
+    if scope.everything:
         return qs
     if user is None or not user.is_authenticated:
         return qs.none()
-    in_scope = visible_memberships(user).values("user_id")
-    return qs.filter(Q(pk=user.pk) | Q(pk__in=in_scope)).distinct()
+    in_scope = Q(pk=user.pk) | Q(pk__in=visible_memberships(user).values("user_id"))
+    if scope.national:
+        in_scope |= ~Exists(Membership.objects.filter(user=OuterRef("pk")))
+    return qs.filter(in_scope).distinct()
+
+
+def administered_users(user: User | None, queryset: QuerySet[User] | None = None) -> QuerySet[User]:
+    """The accounts a national admin administers: every role they hold lies in a programme the admin administers
+    (U2T's roles by record for U2T's NSI admin; a unit's role in its programme), and accounts with no role yet;
+    never a superuser, nor anyone for a person who administers no programme. A Smart Team admin changes Smart
+    Team's people, not U2T's NSI admin."""
+    qs = User.objects.all() if queryset is None else queryset
+    scope = scope_of(user)
+    if scope.everything:
+        return qs
+    if not scope.national_admin:
+        return qs.none()
+    administered = Q(unit__programme_id__in=scope.admin_programme_ids)
+    if scope.u2t_admin:
+        administered |= Q(unit__isnull=True)
+    outside = Membership.objects.filter(user=OuterRef("pk")).exclude(administered)
+    return qs.filter(is_superuser=False).exclude(Exists(outside))
 
 
 def can_manage_user(user: User | None, other: User) -> bool:
-    """Change another account (password, roles): the NSI admin, or staff whose scope holds every role the other
-    person has (never a national role); a superuser only by a superuser."""
+    """Change another account (password, roles): a national admin over the programmes of all its roles
+    (`administered_users`), or staff whose scope holds every role the other person has (never a national role); a
+    superuser only by a superuser."""
     scope = scope_of(user)
     if other.is_superuser and not (user is not None and user.is_superuser):
         return False
     if scope.national_admin:
-        return True
+        return administered_users(user, User.objects.filter(pk=other.pk)).exists()
     memberships = Membership.objects.filter(user=other)
     if scope.is_empty or not memberships.exists() or memberships.filter(role__in=NATIONAL_ROLES).exists():
         return False
@@ -616,6 +648,18 @@ def is_national(user: User | None) -> bool:
 
 def is_national_admin(user: User | None) -> bool:
     return scope_of(user).national_admin
+
+
+def national_in(user: User | None, programme_id: int) -> bool:
+    """A national role in this programme (not in another one): its nation-wide lists and exports."""
+    scope = scope_of(user)
+    return scope.everything or programme_id in scope.national_programme_ids
+
+
+def administers(user: User | None, programme_id: int) -> bool:
+    """The programme's national admin (full national IDs in its nation-wide exports)."""
+    scope = scope_of(user)
+    return scope.everything or programme_id in scope.admin_programme_ids
 
 
 # --- who is responsible: recipients of reminders come from the same memberships --------------------------

@@ -46,11 +46,13 @@ class ScopedAdminMixin:
 
 
 def role_choices(user) -> list[tuple[str, str]]:
-    """U2T's five roles and every loaded programme's own (by their Thai names); national ones for the NSI admin."""
-    national = access.is_national_admin(user)
-    choices = [(v, label) for v, label in Role.choices if national or v not in NATIONAL_ROLES]
+    """U2T's five roles and every loaded programme's own (by their Thai names); a programme's national ones only for
+    who administers that programme (U2T's for its NSI admin: a Smart Team admin cannot make anyone U2T's NSI)."""
+    scope = access.scope_of(user)
+    choices = [(v, label) for v, label in Role.choices if scope.u2t_admin or v not in NATIONAL_ROLES]
     seen = {v for v, _label in choices} | set(Role.values)
     for programme in Programme.objects.exclude(definition={}).order_by("code"):
+        national = scope.everything or programme.pk in scope.admin_programme_ids
         for code, rule in access.role_rules(programme).items():
             top = rule["level"] == (programme.definition.get("unit_levels") or [{}])[0].get("code")
             if code in seen or (top and not national):

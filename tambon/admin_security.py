@@ -57,7 +57,9 @@ class NationalAdminOnly:
 
 @admin.register(TOTPDevice)
 class TwoFactorDeviceAdmin(NationalAdminOnly, TOTPDeviceAdmin):
-    pass
+    def get_queryset(self, request):
+        """The devices of the accounts the admin administers (a programme's admin: its own people's)."""
+        return super().get_queryset(request).filter(user__in=access.administered_users(request.user))
 
 
 @admin.register(AccessAttempt)

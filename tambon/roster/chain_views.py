@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pbm.formats import month_label
-from tambon import access
+from tambon import access, units
 from tambon.models import Network, Programme, Tambon, University
 
 from . import labour, personal, selectors
@@ -51,8 +51,9 @@ def _university_for_payroll(request: HttpRequest, pk: int) -> University:
 def _range(request: HttpRequest, programme: Programme) -> tuple[DateRangeForm, dt.date, dt.date]:
     """The range asked for (default: the programme's start to today, within the programme)."""
     default_end = min(max(timezone.localdate(), programme.start_date), programme.end_date)
-    form = DateRangeForm(request.GET or None, initial={"start": programme.start_date, "end": default_end})
-    if request.GET and form.is_valid():
+    asked = "start" in request.GET or "end" in request.GET  # not `?programme=` alone
+    form = DateRangeForm(request.GET if asked else None, initial={"start": programme.start_date, "end": default_end})
+    if asked and form.is_valid():
         return form, form.cleaned_data["start"], form.cleaned_data["end"]
     return form, programme.start_date, default_end
 
@@ -76,10 +77,10 @@ def changes(request: HttpRequest, pk: int) -> HttpResponse:
 EXPORTS = {"labour": (labour.changes_xlsx, "labour-changes"), "follow-up": (labour.follow_up_xlsx, "hiring-follow-up")}
 
 
-def _export(request: HttpRequest, kind: str, tambons, who: str, code: str) -> HttpResponse:
+def _export(request: HttpRequest, kind: str, tambons, who: str, code: str, programme: Programme) -> HttpResponse:
     if kind not in EXPORTS:
         raise Http404("No such export")
-    form, start, end = _range(request, _programme())
+    form, start, end = _range(request, programme)
     if form.errors:
         return HttpResponse(" ".join(form.non_field_errors()) or _("Give a valid date range."), status=400)
     write, name = EXPORTS[kind]
@@ -91,15 +92,16 @@ def changes_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     university = _university_for_payroll(request, pk)
     if not access.handles_payments(request.user, university.pk):
         raise PermissionDenied  # the Ministry's files carry full national IDs
-    tambons = Tambon.objects.filter(programme=_programme(), university=university)
-    return _export(request, kind, tambons, university.name_th, university.code)
+    programme = _programme()
+    tambons = Tambon.objects.filter(programme=programme, university=university)
+    return _export(request, kind, tambons, university.name_th, university.code, programme)
 
 
 @login_required
 def national_changes_export(request: HttpRequest, kind: str) -> HttpResponse:
-    if not access.is_national_admin(request.user):
-        raise Http404("National export")
-    return _export(request, kind, Tambon.objects.filter(programme=_programme()), "สป.อว.", "national")
+    programme = _national_programme(request, admin=True)
+    who = "สป.อว." if units.u2t_shaped(programme) else units.root_of(programme).name  # the national office
+    return _export(request, kind, Tambon.objects.filter(programme=programme), who, "national", programme)
 
 
 # --- item 5: the wage chain --------------------------------------------------------------------------------
@@ -158,14 +160,24 @@ def university_wages(request: HttpRequest, pk: int) -> HttpResponse:
     })  # fmt: skip
 
 
+def _national_programme(request: HttpRequest, *, admin: bool = False) -> Programme:
+    """The request's programme, for its own national roles (`admin`: its national admin): another programme's
+    national admin never reaches U2T's wages or its people's full IDs."""
+    programme = request.programme
+    allowed = access.administers if admin else access.national_in
+    if programme is None or not allowed(request.user, programme.pk):
+        raise Http404("Not national in this programme")
+    return programme
+
+
 @login_required
 def national_wages(request: HttpRequest) -> HttpResponse:
-    if not access.is_national(request.user):
-        raise Http404("National wages")
-    programme = _programme()
+    programme = _national_programme(request)
+    if not units.u2t_shaped(programme):  # the NSI's instalments to networks and universities
+        raise Http404("No wage instalments in this programme")
     universities = list(University.objects.filter(tambons__programme=programme).distinct())
     networks = list(Network.objects.all())
-    may_record = access.is_national_admin(request.user)
+    may_record = access.administers(request.user, programme.pk)
     form = InstalmentForm(request.POST if request.method == "POST" else None, programme=programme,
                           networks=networks, universities=universities)  # fmt: skip
     if request.method == "POST":

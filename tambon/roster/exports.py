@@ -42,7 +42,9 @@ def _university_allowed(user: User, params: dict) -> bool:
 
 
 def _national_allowed(user: User, params: dict) -> bool:
-    return access.is_national(user) and (params["mask"] or access.is_national_admin(user))
+    """The programme's national roles, full IDs for its admin: another programme's admin gets none of it."""
+    return access.national_in(user, params["programme"]) and (params["mask"] or access.administers(
+        user, params["programme"]))  # fmt: skip
 
 
 def _university_code(params: dict) -> str:
@@ -67,7 +69,7 @@ def university_roster_params(*, user: User, university: University, programme: P
 
 
 def national_roster_params(*, user: User, programme: Programme) -> dict:
-    return {"programme": programme.pk, "mask": not access.is_national_admin(user)}
+    return {"programme": programme.pk, "mask": not access.administers(user, programme.pk)}
 
 
 # --- certificates -------------------------------------------------------------------------------------------

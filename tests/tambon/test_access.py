@@ -172,3 +172,89 @@ def test_another_programmes_admin_is_no_universitys_or_networks_admin(world):
             is expected
         )
         assert review.can_file(who, MouReport(programme=u2t, period=MouPeriod.SIX_MONTH, network=network)) is expected
+
+
+def test_another_programmes_admin_changes_its_own_people_only_and_grants_no_u2t_national_role(world, client):
+    """A Smart Team admin sees and changes Smart Team's people (their passwords, roles, two-factor devices), not
+    U2T's NSI admin or a U2T reporter, and cannot grant anyone, themselves included, U2T's national roles; U2T's NSI admin
+    still changes U2T's people."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tambon.admin import role_choices
+    from tambon.models import User
+
+    call_command("seed_demo", "--programme", "tambon-smart-team-2565", stdout=StringIO())
+    smart_admin = User.objects.get(username="tambon-smart-team-admin")
+    district_officer = User.objects.get(username="tambon-smart-team-d1101")
+    assert access.can_manage_user(smart_admin, district_officer)
+    assert not access.can_manage_user(smart_admin, world.nina) and not access.can_manage_user(smart_admin, world.alice)
+    assert access.can_manage_user(world.nina, world.alice) and not access.can_manage_user(world.nina, district_officer)
+    roles = {code for code, _label in role_choices(smart_admin)}
+    assert not roles & {"nsi_admin", "nsi_reviewer"} and {"dopa_admin", "district_officer"} <= roles
+    assert {"nsi_admin", "nsi_reviewer"} <= {code for code, _label in role_choices(world.nina)}
+
+    from django.contrib.auth.models import Permission
+
+    # as the operator makes a programme's admin staff, with the admin's permissions on users and devices
+    User.objects.filter(pk=smart_admin.pk).update(is_staff=True)
+    smart_admin.user_permissions.set(Permission.objects.filter(
+        codename__in=["view_user", "change_user", "view_totpdevice", "change_totpdevice"]))  # fmt: skip
+    TOTPDevice.objects.create(user=world.nina, name="nina's phone", confirmed=True)
+    device = TOTPDevice.objects.get(user=smart_admin, confirmed=True)
+    client.force_login(smart_admin)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    # U2T's people are not even listed to them (visible_users): their pages are not found
+    assert client.get(reverse("admin:auth_user_password_change", args=[world.nina.pk])).status_code == 404
+    assert set(access.visible_users(smart_admin).filter(pk__in=[world.nina.pk, world.alice.pk])) == set()
+    assert district_officer in access.visible_users(smart_admin) and world.alice in access.visible_users(world.nina)
+    devices = client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode()
+    assert "nina's phone" not in devices and device.name in devices
+    assert client.get(reverse("admin:auth_user_password_change", args=[district_officer.pk])).status_code == 200
+
+
+def test_another_programmes_national_roles_reach_none_of_u2ts_national_doors(world, client, client_for):
+    """A Smart Team admin is national in Smart Team only: U2T's wage instalments, its hiring changes with full IDs,
+    its committee's classes and the reopening of its accepted reports stay U2T's NSI's."""
+    from io import StringIO
+
+    from django.core.exceptions import PermissionDenied
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from assessment.models import TambonClassification
+    from assessment.services import class_override
+    from pbm import review
+    from pbm.models import ReviewStatus
+    from reporting.models import MonthlyReport
+    from tambon.models import User
+
+    call_command("seed_demo", "--programme", "tambon-smart-team-2565", stdout=StringIO())
+    smart_admin = User.objects.get(username="tambon-smart-team-admin")
+    u2t = world.tambon_a.programme
+    report = MonthlyReport.objects.create(tambon=world.tambon_a, year=u2t.start_date.year, month=u2t.start_date.month,
+                                          status=ReviewStatus.ACCEPTED, reviewed_at=timezone.now())  # fmt: skip
+    assert review.can_reopen(world.nora, report) and not review.can_reopen(smart_admin, report)
+    with pytest.raises(PermissionDenied):
+        review.review_reopen(obj=report, user=smart_admin, reason="ลองเปิด")
+    classification = TambonClassification(programme=u2t, tambon=world.tambon_a)  # refused before it is read
+    with pytest.raises(PermissionDenied):
+        class_override(classification=classification, user=smart_admin, band=None, reason="ทดลอง")
+    client.force_login(smart_admin)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=smart_admin, confirmed=True).persistent_id
+    session.save()
+    for programme in ("", f"?programme={u2t.code}"):
+        assert client.get(reverse("roster_wages_national") + programme).status_code == 404
+        assert client.post(reverse("roster_wages_national") + programme, {"number": 1}).status_code == 404
+    # asking for U2T's changes gives Smart Team's own (their programme), which they administer
+    own = client.get(reverse("roster_national_changes_export", args=["follow-up"]) + f"?programme={u2t.code}")
+    assert own.status_code == 200 and "national" in own["Content-Disposition"]
+    assert client_for(world.nora).get(reverse("roster_national_changes_export", args=["follow-up"])).status_code == 404

@@ -292,3 +292,32 @@ def test_national_ids_never_reach_the_logs(world, client_for, caplog):
     rows = [person_row(1, world.tambon_a), person_row(2, world.tambon_a, national_id=national_id(2)[:-1] + "0")]
     upload(client_for(world.mona), world, rows)
     assert national_id(1) not in caplog.text and national_id(2)[:12] not in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_national_roster_is_the_programmes_own_for_its_own_national_roles(world, client_for, client):
+    """A Smart Team admin is national in Smart Team only: its national roster export holds Smart Team's people, never
+    U2T's, and a job asking U2T's roster (masked or not) is refused to them when it starts and when fetched."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tambon.models import User
+    from tambon.roster.exports import NATIONAL_ROSTER
+
+    hire(world, [person_row(1, world.tambon_a)])
+    call_command("seed_demo", "--programme", "tambon-smart-team-2565", stdout=StringIO())
+    smart_admin = User.objects.get(username="tambon-smart-team-admin")
+    u2t = world.tambon_a.programme.pk
+    assert not NATIONAL_ROSTER.allowed(smart_admin, {"programme": u2t, "mask": False})
+    assert not NATIONAL_ROSTER.allowed(smart_admin, {"programme": u2t, "mask": True})
+    assert NATIONAL_ROSTER.allowed(world.nina, {"programme": u2t, "mask": False})
+    client.force_login(smart_admin)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=smart_admin, confirmed=True).persistent_id
+    session.save()
+    sheet = load_workbook(io.BytesIO(fetch(client, "/roster/export.xlsx").content)).active
+    cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert not any(national_id(1)[-4:] in c for c in cells)
