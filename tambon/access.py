@@ -506,12 +506,14 @@ def unit_roster_tambons(user: User | None, unit: Unit) -> QuerySet[Tambon]:
 
 def may_manage_import(user: User | None, roster_import) -> bool:
     """An import's pages and confirmation: whoever manages its owner, a university (can_manage_university) or
-    a unit (some roster under it); one without owner (the command line's), the national admin."""
+    a unit (some roster under it); one without owner (the command line's, written to the current programme), that
+    programme's national admin (not another programme's)."""
     if roster_import.university_id is not None:
         return can_manage_university(user, roster_import.university)
     if roster_import.unit_id is not None:
         return unit_roster_tambons(user, roster_import.unit).exists()
-    return is_national_admin(user)
+    current = Programme.current()
+    return current is not None and administers(user, current.pk)
 
 
 def reviews_anything(user: User | None) -> bool:

@@ -288,7 +288,7 @@ def _import_or_404(request: HttpRequest, pk: int) -> RosterImport:
         _managed_university(request, job.university_id)
     elif job.unit_id is not None:
         _managed_unit(request, job.unit_id)
-    elif not access.is_national_admin(request.user):
+    elif not access.may_manage_import(request.user, job):
         raise Http404("No such import")
     return roster_import_stale(job)
 

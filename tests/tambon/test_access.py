@@ -158,6 +158,7 @@ def test_another_programmes_admin_is_no_universitys_or_networks_admin(world):
     from pbm import review
     from reporting.deadlines.models import MouPeriod, MouReport
     from tambon.models import User
+    from tambon.roster.models import RosterImport
 
     call_command("seed_demo", "--programme", "tambon-smart-team-2565", stdout=StringIO())
     smart_admin = User.objects.get(username="tambon-smart-team-admin")
@@ -172,6 +173,7 @@ def test_another_programmes_admin_is_no_universitys_or_networks_admin(world):
             is expected
         )
         assert review.can_file(who, MouReport(programme=u2t, period=MouPeriod.SIX_MONTH, network=network)) is expected
+        assert access.may_manage_import(who, RosterImport()) is expected  # the command line's, U2T's
 
 
 def test_another_programmes_admin_changes_its_own_people_only_and_grants_no_u2t_national_role(world, client):
