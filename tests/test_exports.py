@@ -52,6 +52,7 @@ def export_urls(world, job_pk: int) -> dict[str, list[str]]:
     return {
         "roster_team_export": [reverse("roster_team_export", args=[tambon])],
         "roster_template": [reverse("roster_template", args=[uni])],
+        "roster_unit_template": [reverse("roster_unit_template", args=[world.tambon_a.unit.parent_id])],
         "roster_university_export": [reverse("roster_university_export", args=[uni])],
         "roster_national_export": [reverse("roster_national_export")],
         "roster_import_errors": [reverse("roster_import_errors", args=[job_pk])],
