@@ -211,6 +211,9 @@ def mou_review(request: HttpRequest, period: str, owner: str, owner_id: int) -> 
     return redirect("mou_report", period=period, owner=owner, owner_id=owner_id)
 
 
+MOU_OWNERS_PER_PAGE = 100
+
+
 @login_required
 def mou_list(request: HttpRequest) -> HttpResponse:
     """The half-year and year-end reports in the user's scope, one row per owner: U2T's universities and networks,
@@ -226,17 +229,19 @@ def mou_list(request: HttpRequest) -> HttpResponse:
         owners = [
             ("unit", u)
             for u in access.visible_units(request.user, programme).filter(level=level).select_related("level")
-        ]
+            .order_by("code")
+        ]  # fmt: skip
     else:
         universities = access.visible_universities(request.user).filter(tambons__programme=programme).distinct()
         owners = [("university", u) for u in universities] + [
             ("network", n) for n in access.visible_networks(request.user)
         ]
-    rows = [(kind, owner, [(p, reports.get((p, kind, owner.pk))) for p, _l, _d in periods]) for kind, owner in owners]
+    page = Paginator(owners, MOU_OWNERS_PER_PAGE).get_page(request.GET.get("page"))  # Smart Team: 878 districts
+    rows = [(kind, owner, [(p, reports.get((p, kind, owner.pk))) for p, _l, _d in periods]) for kind, owner in page]
     unlocking = selectors.instalment_2_unlocking(programme)
     reviewer = programme.unit_levels.filter(code=access.report_level(programme, "reviewed_by")).first()
     return render(request, "reporting/deadlines/mou_list.html", {
-        "rows": rows, "periods": periods, "level": level, "reviewer_level": reviewer,
+        "rows": rows, "page": page, "periods": periods, "level": level, "reviewer_level": reviewer,
         "unlocking_label": MouPeriod(unlocking.period).label,
     })  # fmt: skip
 

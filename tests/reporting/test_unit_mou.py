@@ -271,3 +271,20 @@ def test_a_submitted_report_tells_its_province_and_an_accepted_one_its_district(
         review.review_accept(obj=report, user=person("tambon-smart-team-p11"))
     accepted = Notification.objects.filter(user__username="tambon-smart-team-d1101", kind=NotificationKind.REVIEW)
     assert accepted.filter(url=url(unit)).exists()
+
+
+def test_a_national_role_reads_every_filing_unit_a_page_at_a_time(smart, client, monkeypatch):
+    """Smart Team's national reviewer sees 878 districts nationally: the list comes in pages, each unit once, in
+    code order (here two to a page over the demo's six districts)."""
+    from reporting.deadlines import views
+
+    monkeypatch.setattr(views, "MOU_OWNERS_PER_PAGE", 2)
+    client.force_login(person("tambon-smart-team-review"))
+    seen = []
+    for number in (1, 2, 3):
+        response = client.get(reverse("mou_list"), {"page": number})
+        seen += [owner.code for _kind, owner, _cells in response.context["rows"]]
+        assert "page=" in response.content.decode()  # the pager links on
+    districts = Unit.objects.filter(programme=smart, level__code="district").order_by("code")
+    assert seen == [u.code for u in districts] and len(seen) == 6
+    assert client.get(reverse("mou_list"), {"page": "zzz"}).status_code == 200  # a bad page number: the first
