@@ -293,7 +293,9 @@ def visible_memberships(user: User | None, queryset: QuerySet[Membership] | None
     scope = scope_of(user)
     if scope.national and not scope.everything:
         mine = Q(unit__programme_id__in=scope.national_programme_ids)
-        return qs.filter(mine | Q(unit__isnull=True) if scope.u2t_national else mine)
+        if scope.u2t_national:
+            mine |= Q(unit__isnull=True)  # U2T's roles by record
+        return qs.filter(mine)
     return _scoped(
         user, qs,
         lambda _scope: Q(network_id__in=visible_networks(user).values("id"))
