@@ -235,7 +235,7 @@ def mou_tambons(*, report: MouReport) -> QuerySet[Tambon]:
     if report.university_id:
         return tambons.filter(university_id=report.university_id)
     if report.unit_id:
-        return tambons.filter(**{f"unit__ancestor_{report.unit.depth}_id": report.unit_id})
+        return tambons.under(report.unit)
     return tambons.filter(network_id=report.network_id)
 
 
