@@ -237,7 +237,7 @@ def _managed_unit(request: HttpRequest, unit_id: int):
 
 
 def _unit_crumb(unit) -> tuple[str, str]:
-    return reverse("dashboard_unit", args=[unit.pk]), f"{unit.level.name}{unit.name}"
+    return reverse("dashboard_unit", args=[unit.pk]), unit.titled
 
 
 @login_required

@@ -360,7 +360,7 @@ def unit_owner(unit: Unit, user) -> Owner:
     from tambon import access
 
     ids = access.unit_roster_tambons(user, unit).values_list("pk", flat=True)
-    name = f"{unit.level.name}{unit.name}"
+    name = unit.titled
     return Owner(frozenset(ids), lambda code, place: _(
         "tambon %(code)s (%(place)s) is not under %(unit)s, or its team is not yours to manage; import it where "
         "it is managed."
